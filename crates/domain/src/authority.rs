@@ -20,9 +20,7 @@ impl RoleLimits {
         for m in &remedy.measures {
             *per_kind.entry(m.kind).or_default() += m.amount.0;
         }
-        per_kind
-            .into_iter()
-            .all(|(kind, sum)| self.0.get(&kind).is_some_and(|limit| sum <= limit.0))
+        per_kind.into_iter().all(|(kind, sum)| self.0.get(&kind).is_some_and(|limit| sum <= limit.0))
     }
 }
 
@@ -49,10 +47,7 @@ pub struct AuthorityMatrix {
 impl AuthorityMatrix {
     /// The lowest-ranked approving role whose limits cover `remedy`, or `None` if no role can.
     pub fn approver_for(&self, remedy: &Remedy) -> Option<&RoleAuthority> {
-        self.roles
-            .iter()
-            .filter(|r| r.can_approve && r.limits.covers(remedy))
-            .min_by_key(|r| r.rank)
+        self.roles.iter().filter(|r| r.can_approve && r.limits.covers(remedy)).min_by_key(|r| r.rank)
     }
 
     /// The shipped defaults (seeds' example: an agent may compensate up to 200 元, a supervisor
@@ -63,14 +58,25 @@ impl AuthorityMatrix {
         let table: &[(MeasureKind, i64)] = match role {
             "agent" => &[(Refund, 500), (ReturnExchange, 2_000), (Repair, 1_000), (Compensation, 200), (Gift, 100)],
             "handler" => &[(Refund, 1_000), (ReturnExchange, 5_000), (Repair, 3_000), (Compensation, 500), (Gift, 200)],
-            "supervisor" => &[(Refund, 5_000), (ReturnExchange, 10_000), (Repair, 10_000), (Compensation, 2_000), (Gift, 500)],
-            "legal" => &[(Refund, 5_000), (ReturnExchange, 10_000), (Repair, 10_000), (Compensation, 5_000), (Gift, 500)],
-            "dept_manager" => &[(Refund, 20_000), (ReturnExchange, 50_000), (Repair, 50_000), (Compensation, 10_000), (Gift, 2_000)],
-            "executive" | "admin" => &[(Refund, 10_000_000), (ReturnExchange, 10_000_000), (Repair, 10_000_000), (Compensation, 10_000_000), (Gift, 10_000_000)],
+            "supervisor" => {
+                &[(Refund, 5_000), (ReturnExchange, 10_000), (Repair, 10_000), (Compensation, 2_000), (Gift, 500)]
+            }
+            "legal" => {
+                &[(Refund, 5_000), (ReturnExchange, 10_000), (Repair, 10_000), (Compensation, 5_000), (Gift, 500)]
+            }
+            "dept_manager" => {
+                &[(Refund, 20_000), (ReturnExchange, 50_000), (Repair, 50_000), (Compensation, 10_000), (Gift, 2_000)]
+            }
+            "executive" | "admin" => &[
+                (Refund, 10_000_000),
+                (ReturnExchange, 10_000_000),
+                (Repair, 10_000_000),
+                (Compensation, 10_000_000),
+                (Gift, 10_000_000),
+            ],
             _ => &[],
         };
-        let mut limits: BTreeMap<MeasureKind, Fen> =
-            table.iter().map(|(k, y)| (*k, yuan(*y))).collect();
+        let mut limits: BTreeMap<MeasureKind, Fen> = table.iter().map(|(k, y)| (*k, yuan(*y))).collect();
         // Measures without money may be offered by every role that can propose at all.
         for kind in [WrittenApology, ServiceFix, Explanation] {
             limits.insert(kind, Fen(0));
@@ -99,7 +105,12 @@ mod tests {
             limits: AuthorityMatrix::default_limits(code),
         };
         AuthorityMatrix {
-            roles: vec![role("agent", 10, false), role("supervisor", 30, true), role("dept_manager", 40, true), role("executive", 50, true)],
+            roles: vec![
+                role("agent", 10, false),
+                role("supervisor", 30, true),
+                role("dept_manager", 40, true),
+                role("executive", 50, true),
+            ],
         }
     }
 

@@ -16,8 +16,16 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// Payload keys whose string values are personal free text and enter the hash by digest.
 pub const FREE_TEXT_KEYS: &[&str] = &[
-    "summary", "content", "customer_request", "reason", "text", "comment", "note", "result",
-    "explanation", "description",
+    "summary",
+    "content",
+    "customer_request",
+    "reason",
+    "text",
+    "comment",
+    "note",
+    "result",
+    "explanation",
+    "description",
 ];
 
 /// Drops sub-microsecond precision: PostgreSQL stores microseconds, SQLite would keep

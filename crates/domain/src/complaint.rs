@@ -445,12 +445,7 @@ impl Complaint {
                 self.invalid_at = Some(at);
                 self.invalid_reason = Some(reason.clone());
             }
-            EventBody::Classified {
-                category_id,
-                severity,
-                product_ref,
-                order_ref,
-            } => {
+            EventBody::Classified { category_id, severity, product_ref, order_ref } => {
                 self.category_id = Some(*category_id);
                 self.severity = Some(*severity);
                 if product_ref.is_some() {
@@ -460,20 +455,13 @@ impl Complaint {
                     self.order_ref.clone_from(order_ref);
                 }
             }
-            EventBody::Assigned {
-                department_id,
-                handler_id,
-            } => {
+            EventBody::Assigned { department_id, handler_id } => {
                 self.state = State::Assigned;
                 self.department_id = Some(*department_id);
                 self.handler_id = *handler_id;
             }
             EventBody::HandlerSet { handler_id } => self.handler_id = Some(*handler_id),
-            EventBody::Transferred {
-                department_id,
-                handler_id,
-                ..
-            } => {
+            EventBody::Transferred { department_id, handler_id, .. } => {
                 self.state = State::Assigned;
                 self.department_id = Some(*department_id);
                 self.handler_id = *handler_id;
@@ -495,18 +483,11 @@ impl Complaint {
                     self.first_response_at.get_or_insert(at);
                 }
             }
-            EventBody::RemedyProposed {
-                remedy,
-                approval_role,
-            } => {
+            EventBody::RemedyProposed { remedy, approval_role } => {
                 self.remedy = Some(remedy.clone());
                 self.remedy_proposed_by = event.actor.user_id();
                 self.approval_role.clone_from(approval_role);
-                self.state = if approval_role.is_some() {
-                    State::PendingApproval
-                } else {
-                    State::AwaitingCustomer
-                };
+                self.state = if approval_role.is_some() { State::PendingApproval } else { State::AwaitingCustomer };
             }
             EventBody::RemedyApproved { .. } => {
                 self.approval_role = None;
@@ -551,7 +532,7 @@ impl Complaint {
                     self.closed_at = Some(at);
                 }
                 ReviewDecision::Reopen { handler_id } => {
-                    self.state = State::Investigating;
+                    self.state = self.rework_state();
                     if handler_id.is_some() {
                         self.handler_id = *handler_id;
                     }
@@ -570,7 +551,7 @@ impl Complaint {
                 self.closed_at = Some(at);
             }
             EventBody::Reopened { .. } => {
-                self.state = State::Investigating;
+                self.state = self.rework_state();
                 self.reopen_count += 1;
                 self.closed_at = None;
                 self.reset_for_rework();
@@ -581,9 +562,7 @@ impl Complaint {
                 self.archived_at = Some(at);
             }
             EventBody::RepeatLinked { link } => self.repeat_of.push(link.clone()),
-            EventBody::Escalated {
-                level, external, ..
-            } => {
+            EventBody::Escalated { level, external, .. } => {
                 self.escalation_level = *level;
                 if external.is_some() {
                     self.external_escalation = *external;
@@ -592,6 +571,13 @@ impl Complaint {
         }
         self.updated_at = at;
         self.version += 1;
+    }
+
+    /// Where reopened work starts: with the responsible department (`investigating`), or back in
+    /// `received` for classifying and routing when the complaint never had a department (it was
+    /// resolved at first contact), since an investigation needs a department.
+    fn rework_state(&self) -> State {
+        if self.department_id.is_some() { State::Investigating } else { State::Received }
     }
 
     /// Work starts again: the old remedy, rating and visit no longer describe the outcome.
@@ -609,22 +595,17 @@ impl Complaint {
     /// The facts every state promises. Used by property tests and by `verify`.
     pub fn invariant_violation(&self) -> Option<&'static str> {
         use State::*;
-        let routed = matches!(
-            self.state,
-            Assigned | Investigating | PendingApproval | AwaitingCustomer | Executing
-        );
+        let routed = matches!(self.state, Assigned | Investigating | PendingApproval | AwaitingCustomer | Executing);
         if routed && self.department_id.is_none() {
             return Some("routed complaint without department");
         }
         if routed && (self.category_id.is_none() || self.severity.is_none()) {
             return Some("routed complaint without category and severity");
         }
-        if self.state == PendingApproval && (self.remedy.is_none() || self.approval_role.is_none())
-        {
+        if self.state == PendingApproval && (self.remedy.is_none() || self.approval_role.is_none()) {
             return Some("pending approval without remedy or approver");
         }
-        if matches!(self.state, AwaitingCustomer | Executing)
-            && (self.remedy.is_none() || self.approval_role.is_some())
+        if matches!(self.state, AwaitingCustomer | Executing) && (self.remedy.is_none() || self.approval_role.is_some())
         {
             return Some("remedy not approved");
         }

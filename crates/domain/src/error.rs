@@ -19,11 +19,7 @@ pub struct FieldError {
 impl FieldError {
     /// A field error with its code and message.
     pub fn new(field: impl Into<String>, code: &'static str, zh: &str, en: &str) -> Self {
-        Self {
-            field: field.into(),
-            code,
-            message: Text::new(zh, en),
-        }
+        Self { field: field.into(), code, message: Text::new(zh, en) }
     }
 
     /// Re-roots the field path under `prefix` (e.g. `phone` → `customer.phone`).
@@ -63,47 +59,22 @@ pub enum RefusalKind {
 impl Refusal {
     /// The command does not fit the current state.
     pub fn wrong_state(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            kind: RefusalKind::WrongState,
-            code,
-            message: Text::new(zh, en),
-            field: None,
-        }
+        Self { kind: RefusalKind::WrongState, code, message: Text::new(zh, en), field: None }
     }
 
     /// The actor may not do this.
     pub fn forbidden(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            kind: RefusalKind::Forbidden,
-            code,
-            message: Text::new(zh, en),
-            field: None,
-        }
+        Self { kind: RefusalKind::Forbidden, code, message: Text::new(zh, en), field: None }
     }
 
     /// The command contradicts the complaint's facts.
-    pub fn invalid(
-        field: &str,
-        code: &'static str,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
-        Self {
-            kind: RefusalKind::Invalid,
-            code,
-            message: Text::new(zh, en),
-            field: Some(field.to_owned()),
-        }
+    pub fn invalid(field: &str, code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { kind: RefusalKind::Invalid, code, message: Text::new(zh, en), field: Some(field.to_owned()) }
     }
 }
 
 impl From<FieldError> for Refusal {
     fn from(e: FieldError) -> Self {
-        Self {
-            kind: RefusalKind::Invalid,
-            code: e.code,
-            message: e.message,
-            field: Some(e.field),
-        }
+        Self { kind: RefusalKind::Invalid, code: e.code, message: e.message, field: Some(e.field) }
     }
 }

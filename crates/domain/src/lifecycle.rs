@@ -20,12 +20,7 @@ pub enum Command {
     /// Judge the complaint invalid.
     MarkInvalid { reason: String },
     /// Classify and grade (also re-grade later).
-    Classify {
-        category_id: CategoryId,
-        severity: Severity,
-        product_ref: Option<String>,
-        order_ref: Option<String>,
-    },
+    Classify { category_id: CategoryId, severity: Severity, product_ref: Option<String>, order_ref: Option<String> },
     /// Hand a received complaint to a department.
     Assign { department_id: OrgUnitId, handler_id: Option<UserId> },
     /// Change the handler within the department.
@@ -107,10 +102,7 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Self {
-            reopen_window: Duration::days(30),
-            archive_after: Duration::zero(),
-        }
+        Self { reopen_window: Duration::days(30), archive_after: Duration::zero() }
     }
 }
 
@@ -167,11 +159,7 @@ fn nonempty(field: &str, v: &str) -> Result<(), Refusal> {
 pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<EventBody>, Refusal> {
     use State::*;
     if c.state == Archived {
-        return Err(Refusal::wrong_state(
-            "archived",
-            "投诉已归档，只读",
-            "the complaint is archived and read-only",
-        ));
+        return Err(Refusal::wrong_state("archived", "投诉已归档，只读", "the complaint is archived and read-only"));
     }
     let event = match cmd {
         Command::MarkInvalid { reason } => {
@@ -280,7 +268,12 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
                 return Err(state_refusal(c, "提出处理方案", "propose a remedy"));
             }
             if remedy.measures.is_empty() {
-                return Err(Refusal::invalid("measures", "required", "处理方案至少包含一项措施", "a remedy needs at least one measure"));
+                return Err(Refusal::invalid(
+                    "measures",
+                    "required",
+                    "处理方案至少包含一项措施",
+                    "a remedy needs at least one measure",
+                ));
             }
             let within = match ctx.who {
                 Who::Staff(a) => a.limits.covers(remedy),
@@ -312,7 +305,10 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
                     return Err(Refusal::forbidden(
                         "beyond_authority",
                         format!("方案超出您的审批权限，需要「{}」审批", c.approval_role.as_deref().unwrap_or("-")),
-                        format!("the remedy is beyond your authority; it needs role '{}'", c.approval_role.as_deref().unwrap_or("-")),
+                        format!(
+                            "the remedy is beyond your authority; it needs role '{}'",
+                            c.approval_role.as_deref().unwrap_or("-")
+                        ),
                     ));
                 }
                 if c.remedy_proposed_by == Some(a.user_id) {
@@ -379,11 +375,13 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
                 return Err(Refusal::invalid("stars", "invalid_stars", "满意度为 1 到 5 星", "stars must be 1 to 5"));
             }
             if c.satisfaction.is_some() && matches!(ctx.who, Who::Customer) {
-                return Err(Refusal::wrong_state("already_rated", "您已评价过", "you have already rated this complaint"));
+                return Err(Refusal::wrong_state(
+                    "already_rated",
+                    "您已评价过",
+                    "you have already rated this complaint",
+                ));
             }
-            EventBody::SatisfactionRecorded {
-                satisfaction: Satisfaction { stars: *stars, comment: comment.clone() },
-            }
+            EventBody::SatisfactionRecorded { satisfaction: Satisfaction { stars: *stars, comment: comment.clone() } }
         }
         Command::ConcludeReview { decision, reason } => {
             need(ctx, Permission::Review)?;
@@ -454,7 +452,13 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
             let since = match c.state {
                 Closed => c.closed_at,
                 Invalid => c.invalid_at,
-                _ => return Err(state_refusal(c, "归档（仅已关闭或无效投诉可归档）", "archive it (only closed or invalid complaints)")),
+                _ => {
+                    return Err(state_refusal(
+                        c,
+                        "归档（仅已关闭或无效投诉可归档）",
+                        "archive it (only closed or invalid complaints)",
+                    ));
+                }
             }
             .expect("closed and invalid complaints carry their time");
             if ctx.now < since + ctx.policy.archive_after {
@@ -469,10 +473,20 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
         Command::LinkRepeat { link } => {
             need(ctx, Permission::Link)?;
             if link.complaint_id == c.id {
-                return Err(Refusal::invalid("complaint", "self_link", "不能关联到自身", "cannot link a complaint to itself"));
+                return Err(Refusal::invalid(
+                    "complaint",
+                    "self_link",
+                    "不能关联到自身",
+                    "cannot link a complaint to itself",
+                ));
             }
             if c.repeat_of.iter().any(|l| l.complaint_id == link.complaint_id) {
-                return Err(Refusal::invalid("complaint", "already_linked", "已关联该投诉", "already linked to that complaint"));
+                return Err(Refusal::invalid(
+                    "complaint",
+                    "already_linked",
+                    "已关联该投诉",
+                    "already linked to that complaint",
+                ));
             }
             EventBody::RepeatLinked { link: link.clone() }
         }

@@ -16,9 +16,6 @@ pub struct Text {
 impl Text {
     /// Builds a message from its two translations.
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            zh: zh.into(),
-            en: en.into(),
-        }
+        Self { zh: zh.into(), en: en.into() }
     }
 }

@@ -39,10 +39,7 @@ fn too_long(field: &str, v: &str, max: usize) -> Result<(), FieldError> {
 
 /// Trims and drops control characters other than newlines and tabs.
 fn clean(v: &str) -> String {
-    v.trim()
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .collect()
+    v.trim().chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
 }
 
 /// A phone number: a mainland mobile (11 digits starting with 1), or a landline / international
@@ -50,14 +47,7 @@ fn clean(v: &str) -> String {
 /// leading `+`) so lookups match however it was typed.
 pub fn phone(field: &str, value: &str) -> Result<String, FieldError> {
     let v = value.trim();
-    let bad = || {
-        FieldError::new(
-            field,
-            "invalid_phone",
-            "电话号码格式不正确",
-            "phone number is not valid",
-        )
-    };
+    let bad = || FieldError::new(field, "invalid_phone", "电话号码格式不正确", "phone number is not valid");
     if !v.chars().all(|c| c.is_ascii_digit() || "+-() ".contains(c)) {
         return Err(bad());
     }
@@ -66,7 +56,8 @@ pub fn phone(field: &str, value: &str) -> Result<String, FieldError> {
     if !(5..=20).contains(&digits.len()) {
         return Err(bad());
     }
-    if !plus && digits.len() == 11 && digits.starts_with('1') && !digits[1..2].chars().all(|c| ('3'..='9').contains(&c)) {
+    if !plus && digits.len() == 11 && digits.starts_with('1') && !digits[1..2].chars().all(|c| ('3'..='9').contains(&c))
+    {
         return Err(bad());
     }
     Ok(if plus { format!("+{digits}") } else { digits })

@@ -1,0 +1,969 @@
+//! Complaints in the database: intake (with customers, case numbers and idempotency), commands
+//! appended to the hash-chained log with the projection updated in the same transaction, and
+//! the queries behind queues and detail pages.
+
+use crate::Store;
+use crate::error::{StoreError, StoreResult};
+use crate::scope::Scope;
+use chrono::{DateTime, Utc};
+use cloop_domain::chain::{self, ChainLink, GENESIS};
+use cloop_domain::complaint::{Event, EventBody};
+use cloop_domain::lifecycle::{Context, Who, to_events};
+use cloop_domain::*;
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, LikeExpr, OnConflict, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult, Value};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A customer as given at intake; found by phone, then email, or created.
+#[derive(Debug, Clone)]
+pub struct NewCustomer {
+    /// Name.
+    pub name: String,
+    /// Normalised phone.
+    pub phone: Option<String>,
+    /// Normalised email.
+    pub email: Option<String>,
+}
+
+/// A complaint as taken in, already validated at the edge.
+#[derive(Debug, Clone)]
+pub struct NewComplaint {
+    /// Who complains.
+    pub customer: NewCustomer,
+    /// Channel.
+    pub channel: Channel,
+    /// Summary line.
+    pub summary: String,
+    /// Customer's words.
+    pub content: String,
+    /// What they ask for.
+    pub customer_request: Option<String>,
+    /// Product.
+    pub product_ref: Option<String>,
+    /// Order.
+    pub order_ref: Option<String>,
+    /// Category, if known.
+    pub category_id: Option<CategoryId>,
+    /// Severity, if known.
+    pub severity: Option<Severity>,
+    /// When the customer complained.
+    pub received_at: DateTime<Utc>,
+    /// Owning company.
+    pub company_id: OrgUnitId,
+    /// Registering unit.
+    pub intake_unit_id: OrgUnitId,
+}
+
+/// An intake waiting for the writer.
+#[derive(Debug)]
+pub(crate) struct IntakeJob {
+    pub(crate) complaint: NewComplaint,
+    pub(crate) intake_path: String,
+    pub(crate) actor: ActorRef,
+    pub(crate) idempotency_key: Option<String>,
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) case_prefix: String,
+}
+
+/// What intake answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IntakeReceipt {
+    /// The new (or, for a retried idempotent request, the earlier) complaint.
+    pub complaint_id: ComplaintId,
+    /// Its case number.
+    pub case_no: String,
+    /// Its customer.
+    pub customer_id: CustomerId,
+    /// False when an earlier request with the same idempotency key created it.
+    pub created: bool,
+}
+
+/// A decided change waiting for the writer.
+#[derive(Debug)]
+pub(crate) struct AppendJob {
+    complaint: Complaint,
+    expected_version: u32,
+    dept_path: Option<String>,
+    rows: Vec<EventRow>,
+}
+
+/// An event as stored, hash chain included.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    /// Global id (order of commit).
+    pub id: i64,
+    /// Complaint id.
+    pub complaint_id: i64,
+    /// Position in the complaint's chain.
+    pub seq: i64,
+    /// Time.
+    pub at: DateTime<Utc>,
+    /// `user`, `customer` or `system`.
+    pub actor_kind: String,
+    /// User id for staff actors.
+    pub actor_id: Option<i64>,
+    /// Event kind.
+    pub kind: String,
+    /// Payload JSON (the serialized event body).
+    pub payload: serde_json::Value,
+    /// Previous hash.
+    pub prev_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+impl EventRow {
+    fn new(complaint_id: i64, event: &Event, prev_hash: &str) -> Self {
+        let payload = serde_json::to_value(&event.body).expect("events serialize");
+        let kind = event.body.kind();
+        let hash = chain::event_hash(
+            prev_hash,
+            &ChainLink { complaint_id, seq: event.seq, at: event.at, actor: &event.actor, kind, payload: &payload },
+        );
+        Self {
+            id: 0,
+            complaint_id,
+            seq: i64::from(event.seq),
+            at: event.at,
+            actor_kind: event.actor.kind().to_owned(),
+            actor_id: event.actor.user_id().map(|u| u.0),
+            kind: kind.to_owned(),
+            payload,
+            prev_hash: prev_hash.to_owned(),
+            hash,
+        }
+    }
+
+    /// The actor as the domain knows it.
+    pub fn actor(&self) -> ActorRef {
+        match (self.actor_kind.as_str(), self.actor_id) {
+            ("user", Some(id)) => ActorRef::User { id: UserId(id) },
+            ("customer", _) => ActorRef::Customer,
+            _ => ActorRef::System,
+        }
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct EventDbRow {
+    id: i64,
+    complaint_id: i64,
+    seq: i64,
+    at: DateTime<Utc>,
+    actor_kind: String,
+    actor_id: Option<i64>,
+    kind: String,
+    payload: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl EventDbRow {
+    fn into_row(self) -> StoreResult<EventRow> {
+        Ok(EventRow {
+            id: self.id,
+            complaint_id: self.complaint_id,
+            seq: self.seq,
+            at: self.at,
+            actor_kind: self.actor_kind,
+            actor_id: self.actor_id,
+            kind: self.kind,
+            payload: serde_json::from_str(&self.payload)
+                .map_err(|e| StoreError::Config(format!("event {} payload is not JSON: {e}", self.id)))?,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        })
+    }
+}
+
+const EVENT_COLUMNS: [&str; 10] =
+    ["id", "complaint_id", "seq", "at", "actor_kind", "actor_id", "kind", "payload", "prev_hash", "hash"];
+
+/// Text the list filter searches (lower-cased so matching ignores case on both databases).
+fn search_text(c: &Complaint) -> String {
+    let mut s = format!("{} {} {}", c.case_no, c.summary, c.content);
+    for extra in [&c.product_ref, &c.order_ref, &c.customer_request].into_iter().flatten() {
+        s.push(' ');
+        s.push_str(extra);
+    }
+    s.to_lowercase()
+}
+
+/// The projection's indexed columns, in the order of [`PROJECTION_COLUMNS`].
+fn projection_values(c: &Complaint, dept_path: Option<&str>) -> Vec<Value> {
+    vec![
+        c.department_id.map(|d| d.0).into(),
+        dept_path.map(str::to_owned).into(),
+        c.handler_id.map(|h| h.0).into(),
+        c.state.code().into(),
+        c.severity.map(|s| i64::from(s.level())).into(),
+        c.category_id.map(|x| x.0).into(),
+        c.summary.clone().into(),
+        search_text(c).into(),
+        i64::from(c.escalation_level).into(),
+        i64::from(c.transfer_count).into(),
+        c.approval_role.clone().into(),
+        c.updated_at.into(),
+        c.closed_at.into(),
+        i64::from(c.version).into(),
+        serde_json::to_string(c).expect("complaints serialize").into(),
+    ]
+}
+
+const PROJECTION_COLUMNS: [&str; 15] = [
+    "department_id",
+    "dept_path",
+    "handler_id",
+    "state",
+    "severity",
+    "category_id",
+    "summary",
+    "search_text",
+    "escalation_level",
+    "transfer_count",
+    "approval_role",
+    "updated_at",
+    "closed_at",
+    "version",
+    "doc",
+];
+
+/// Writes a batch of intakes inside the writer's transaction; one receipt per job, in order.
+pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]) -> StoreResult<Vec<IntakeReceipt>> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    // 1. Idempotency: a key seen before answers with the earlier complaint.
+    let keys: Vec<String> = jobs.iter().filter_map(|j| j.idempotency_key.clone()).collect();
+    let mut by_key: HashMap<String, IntakeReceipt> = HashMap::new();
+    if !keys.is_empty() {
+        let rows = txn
+            .query_all(
+                &Query::select()
+                    .columns([("i", "key"), ("i", "complaint_id"), ("i", "case_no")])
+                    .column(("c", "customer_id"))
+                    .from_as("idempotency_keys", "i")
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "complaints",
+                        "c",
+                        Expr::col(("c", "id")).equals(("i", "complaint_id")),
+                    )
+                    .and_where(Expr::col(("i", "key")).is_in(keys.clone()))
+                    .to_owned(),
+            )
+            .await?;
+        for r in rows {
+            by_key.insert(
+                r.try_get("", "key")?,
+                IntakeReceipt {
+                    complaint_id: ComplaintId(r.try_get("", "complaint_id")?),
+                    case_no: r.try_get("", "case_no")?,
+                    customer_id: CustomerId(r.try_get("", "customer_id")?),
+                    created: false,
+                },
+            );
+        }
+    }
+    // Jobs that create a complaint; a key repeated inside the batch creates it once.
+    let mut fresh: Vec<usize> = Vec::new();
+    let mut first_with_key: HashMap<&str, usize> = HashMap::new();
+    for (i, j) in jobs.iter().enumerate() {
+        match j.idempotency_key.as_deref() {
+            Some(k) if by_key.contains_key(k) => {}
+            Some(k) => {
+                if let std::collections::hash_map::Entry::Vacant(v) = first_with_key.entry(k) {
+                    v.insert(i);
+                    fresh.push(i);
+                }
+            }
+            None => fresh.push(i),
+        }
+    }
+
+    // 2. Customers: found by phone, then email; missing ones created in one statement.
+    let customers = resolve_customers(txn, jobs, &fresh).await?;
+
+    // 3. Case numbers: one counter row per China day, bumped once per batch and day.
+    let mut per_day: HashMap<chrono::NaiveDate, Vec<usize>> = HashMap::new();
+    for &i in &fresh {
+        per_day.entry(case_no::case_day(jobs[i].now)).or_default().push(i);
+    }
+    let mut case_nos: HashMap<usize, String> = HashMap::new();
+    for (day, idx) in per_day {
+        let n = idx.len() as i64;
+        let row = txn
+            .query_one(
+                &Query::insert()
+                    .into_table("case_sequences")
+                    .columns(["day", "last"])
+                    .values_panic([day.to_string().into(), n.into()])
+                    .on_conflict(
+                        OnConflict::column("day")
+                            .value("last", Expr::cust("case_sequences.last + excluded.last"))
+                            .to_owned(),
+                    )
+                    .returning_col("last")
+                    .to_owned(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound("case sequence"))?;
+        let last: i64 = row.try_get("", "last")?;
+        if last > i64::from(case_no::MAX_DAILY) {
+            return Err(StoreError::Config(format!("more than {} complaints on {day}", case_no::MAX_DAILY)));
+        }
+        for (k, i) in idx.into_iter().enumerate() {
+            let seq = (last - n + 1 + k as i64) as u32;
+            case_nos.insert(i, case_no::format(&jobs[i].case_prefix, day, seq));
+        }
+    }
+
+    // 4. The complaints, with their projections.
+    let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
+    if !fresh.is_empty() {
+        let mut drafts: Vec<(usize, Event, Complaint)> = Vec::with_capacity(fresh.len());
+        let mut insert = Query::insert();
+        insert.into_table("complaints").columns([
+            "case_no",
+            "company_id",
+            "intake_unit_id",
+            "intake_path",
+            "customer_id",
+            "channel",
+            "tier",
+            "received_at",
+            "registered_at",
+        ]);
+        insert.columns(PROJECTION_COLUMNS);
+        for &i in &fresh {
+            let j = jobs[i];
+            let (customer_id, tier) = customers[&i];
+            let n = &j.complaint;
+            let event = Event {
+                seq: 1,
+                at: chain::truncate_micros(j.now),
+                actor: j.actor.clone(),
+                body: EventBody::Registered {
+                    case_no: case_nos[&i].clone(),
+                    customer_id,
+                    tier,
+                    company_id: n.company_id,
+                    intake_unit_id: n.intake_unit_id,
+                    channel: n.channel,
+                    summary: n.summary.clone(),
+                    content: n.content.clone(),
+                    customer_request: n.customer_request.clone(),
+                    product_ref: n.product_ref.clone(),
+                    order_ref: n.order_ref.clone(),
+                    category_id: n.category_id,
+                    severity: n.severity,
+                    received_at: chain::truncate_micros(n.received_at),
+                },
+            };
+            let c = Complaint::from_registered(ComplaintId(0), &event).expect("registered event");
+            let mut values: Vec<Value> = vec![
+                c.case_no.clone().into(),
+                c.company_id.0.into(),
+                c.intake_unit_id.0.into(),
+                j.intake_path.clone().into(),
+                c.customer_id.0.into(),
+                c.channel.code().into(),
+                c.tier.code().into(),
+                c.received_at.into(),
+                c.registered_at.into(),
+            ];
+            values.extend(projection_values(&c, None));
+            insert.values_panic(values.into_iter().map(Expr::val));
+            drafts.push((i, event, c));
+        }
+        insert.returning(Query::returning().columns(["id", "case_no"]));
+        let ids: HashMap<String, i64> = txn
+            .query_all(&insert)
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get::<String>("", "case_no")?, r.try_get::<i64>("", "id")?)))
+            .collect::<StoreResult<_>>()?;
+
+        // 5. Their first events, hash-chained from the genesis hash.
+        let mut rows = Vec::with_capacity(drafts.len());
+        let mut keys = Query::insert();
+        keys.into_table("idempotency_keys").columns(["key", "complaint_id", "case_no", "created_at"]);
+        let mut any_key = false;
+        for (i, event, c) in &drafts {
+            let id = ids[&c.case_no];
+            rows.push(EventRow::new(id, event, GENESIS));
+            let receipt = IntakeReceipt {
+                complaint_id: ComplaintId(id),
+                case_no: c.case_no.clone(),
+                customer_id: c.customer_id,
+                created: true,
+            };
+            if let Some(k) = &jobs[*i].idempotency_key {
+                keys.values_panic([k.clone().into(), id.into(), c.case_no.clone().into(), jobs[*i].now.into()]);
+                any_key = true;
+                by_key.insert(k.clone(), IntakeReceipt { created: false, ..receipt.clone() });
+            }
+            receipts[*i] = Some(receipt);
+        }
+        insert_events(txn, &rows).await?;
+        // 6. Idempotency keys, so a retried request finds its complaint.
+        if any_key {
+            txn.execute(&keys).await?;
+        }
+    }
+    Ok(jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| match receipts[i].take() {
+            Some(r) => r,
+            None => by_key[j.idempotency_key.as_deref().expect("only keyed jobs are skipped")].clone(),
+        })
+        .collect())
+}
+
+async fn resolve_customers(
+    txn: &DatabaseTransaction,
+    jobs: &[&IntakeJob],
+    fresh: &[usize],
+) -> StoreResult<HashMap<usize, (CustomerId, Tier)>> {
+    let phones: Vec<String> = fresh.iter().filter_map(|&i| jobs[i].complaint.customer.phone.clone()).collect();
+    let emails: Vec<String> = fresh.iter().filter_map(|&i| jobs[i].complaint.customer.email.clone()).collect();
+    let mut by_phone: HashMap<String, (CustomerId, Tier)> = HashMap::new();
+    let mut by_email: HashMap<String, (CustomerId, Tier)> = HashMap::new();
+    let remember = |r: &sea_orm::QueryResult,
+                    by_phone: &mut HashMap<String, (CustomerId, Tier)>,
+                    by_email: &mut HashMap<String, (CustomerId, Tier)>|
+     -> StoreResult<()> {
+        let id = CustomerId(r.try_get("", "id")?);
+        let tier = Tier::from_code(&r.try_get::<String>("", "tier")?).unwrap_or(Tier::Normal);
+        if let Some(p) = r.try_get::<Option<String>>("", "phone")? {
+            by_phone.insert(p, (id, tier));
+        }
+        if let Some(e) = r.try_get::<Option<String>>("", "email")? {
+            by_email.insert(e, (id, tier));
+        }
+        Ok(())
+    };
+    if !phones.is_empty() || !emails.is_empty() {
+        let rows = txn
+            .query_all(
+                &Query::select()
+                    .columns(["id", "phone", "email", "tier"])
+                    .from("customers")
+                    .cond_where(
+                        sea_orm::Condition::any()
+                            .add(Expr::col("phone").is_in(phones))
+                            .add(Expr::col("email").is_in(emails)),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        for r in &rows {
+            remember(r, &mut by_phone, &mut by_email)?;
+        }
+    }
+    let find = |c: &NewCustomer,
+                by_phone: &HashMap<String, (CustomerId, Tier)>,
+                by_email: &HashMap<String, (CustomerId, Tier)>| {
+        c.phone
+            .as_ref()
+            .and_then(|p| by_phone.get(p))
+            .or_else(|| c.email.as_ref().and_then(|e| by_email.get(e)))
+            .copied()
+    };
+    // Create the missing ones (a customer new to us appearing twice in one batch is created once).
+    let mut insert = Query::insert();
+    insert
+        .into_table("customers")
+        .columns(["name", "phone", "email", "tier", "created_at", "updated_at"])
+        .returning(Query::returning().columns(["id", "phone", "email", "tier"]));
+    let mut pending_phone: HashMap<&str, ()> = HashMap::new();
+    let mut pending_email: HashMap<&str, ()> = HashMap::new();
+    let mut any = false;
+    for &i in fresh {
+        let c = &jobs[i].complaint.customer;
+        if find(c, &by_phone, &by_email).is_some() {
+            continue;
+        }
+        let seen = c.phone.as_deref().is_some_and(|p| pending_phone.contains_key(p))
+            || c.email.as_deref().is_some_and(|e| pending_email.contains_key(e));
+        if seen {
+            continue;
+        }
+        if let Some(p) = c.phone.as_deref() {
+            pending_phone.insert(p, ());
+        }
+        // An email already used by another new customer in this batch stays with that one.
+        let email = c.email.as_deref().filter(|e| !pending_email.contains_key(e));
+        if let Some(e) = email {
+            pending_email.insert(e, ());
+        }
+        let now = jobs[i].now;
+        insert.values_panic([
+            c.name.clone().into(),
+            c.phone.clone().into(),
+            email.map(str::to_owned).into(),
+            Tier::Normal.code().into(),
+            now.into(),
+            now.into(),
+        ]);
+        any = true;
+    }
+    if any {
+        for r in txn.query_all(&insert).await? {
+            remember(&r, &mut by_phone, &mut by_email)?;
+        }
+    }
+    fresh
+        .iter()
+        .map(|&i| {
+            find(&jobs[i].complaint.customer, &by_phone, &by_email)
+                .map(|c| (i, c))
+                .ok_or(StoreError::NotFound("customer"))
+        })
+        .collect()
+}
+
+async fn insert_events(txn: &DatabaseTransaction, rows: &[EventRow]) -> StoreResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert.into_table("complaint_events").columns(EVENT_COLUMNS[1..].iter().copied());
+    for r in rows {
+        insert.values_panic([
+            r.complaint_id.into(),
+            r.seq.into(),
+            r.at.into(),
+            r.actor_kind.clone().into(),
+            r.actor_id.into(),
+            r.kind.clone().into(),
+            serde_json::to_string(&r.payload).expect("JSON values serialize").into(),
+            r.prev_hash.clone().into(),
+            r.hash.clone().into(),
+        ]);
+    }
+    txn.execute(&insert).await?;
+    Ok(())
+}
+
+/// Writes decided changes; answers, per job, whether it lost a race (version moved on).
+pub(crate) async fn write_appends(txn: &DatabaseTransaction, jobs: &[&AppendJob]) -> StoreResult<Vec<bool>> {
+    let mut conflicts = Vec::with_capacity(jobs.len());
+    let mut rows = Vec::new();
+    for j in jobs {
+        let mut update = Query::update();
+        update.table("complaints");
+        for (col, v) in PROJECTION_COLUMNS.iter().zip(projection_values(&j.complaint, j.dept_path.as_deref())) {
+            update.value(*col, v);
+        }
+        update
+            .and_where(Expr::col("id").eq(j.complaint.id.0))
+            .and_where(Expr::col("version").eq(i64::from(j.expected_version)));
+        let res = txn.execute(&update).await?;
+        let lost = res.rows_affected() == 0;
+        if !lost {
+            rows.extend(j.rows.iter().cloned());
+        }
+        conflicts.push(lost);
+    }
+    insert_events(txn, &rows).await?;
+    Ok(conflicts)
+}
+
+/// A complaint loaded for a decision.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The projection.
+    pub complaint: Complaint,
+    /// Hash of its last event.
+    pub last_hash: String,
+    /// Path of the registering unit (data scope).
+    pub intake_path: String,
+    /// Path of the responsible department (data scope).
+    pub dept_path: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct LoadRow {
+    id: i64,
+    doc: String,
+    hash: String,
+    intake_path: String,
+    dept_path: Option<String>,
+}
+
+/// One row of a complaint list.
+#[derive(Debug, Clone, Serialize, FromQueryResult)]
+pub struct ComplaintListRow {
+    /// Id.
+    pub id: i64,
+    /// Case number.
+    pub case_no: String,
+    /// State code.
+    pub state: String,
+    /// Severity 1–3.
+    pub severity: Option<i64>,
+    /// Category.
+    pub category_id: Option<i64>,
+    /// Category name.
+    pub category_name: Option<String>,
+    /// Channel code.
+    pub channel: String,
+    /// Summary.
+    pub summary: String,
+    /// Customer.
+    pub customer_id: i64,
+    /// Customer name (masked by the edge).
+    pub customer_name: String,
+    /// Customer tier.
+    pub tier: String,
+    /// Company.
+    pub company_id: i64,
+    /// Department.
+    pub department_id: Option<i64>,
+    /// Department name.
+    pub department_name: Option<String>,
+    /// Handler.
+    pub handler_id: Option<i64>,
+    /// Handler name.
+    pub handler_name: Option<String>,
+    /// Escalation level.
+    pub escalation_level: i64,
+    /// Transfers.
+    pub transfer_count: i64,
+    /// Role that must approve the pending remedy.
+    pub approval_role: Option<String>,
+    /// Received.
+    pub received_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filters of a complaint list; every one optional, all combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct ComplaintFilter {
+    /// Any of these states.
+    pub states: Vec<State>,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Category (and its sub-categories).
+    pub category_ids: Vec<CategoryId>,
+    /// Department.
+    pub department_id: Option<OrgUnitId>,
+    /// Handler.
+    pub handler_id: Option<UserId>,
+    /// Only complaints without a department (triage).
+    pub unassigned: bool,
+    /// Channel.
+    pub channel: Option<Channel>,
+    /// Customer.
+    pub customer_id: Option<CustomerId>,
+    /// Pending approval by this role.
+    pub approval_role: Option<String>,
+    /// Received at or after.
+    pub received_from: Option<DateTime<Utc>>,
+    /// Received before.
+    pub received_to: Option<DateTime<Utc>>,
+    /// Text contained in case number, summary, content, product, order or request.
+    pub text: Option<String>,
+}
+
+/// Sort keys of a complaint list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// Newest received first by default.
+    #[default]
+    ReceivedAt,
+    /// Last change.
+    UpdatedAt,
+    /// Severity.
+    Severity,
+    /// Case number.
+    CaseNo,
+    /// State.
+    State,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    /// The rows.
+    pub items: Vec<T>,
+    /// Rows matching in all.
+    pub total: u64,
+    /// Page number from 1.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+impl Store {
+    /// Takes a complaint in: finds or creates the customer, numbers the case and appends the
+    /// `registered` event, all in the writer's next group commit. With an idempotency key, a
+    /// repeated request answers with the first complaint and creates nothing.
+    pub async fn intake(
+        &self,
+        complaint: NewComplaint,
+        actor: ActorRef,
+        idempotency_key: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IntakeReceipt> {
+        let intake_path = self.org_path(complaint.intake_unit_id).await?;
+        self.writer
+            .intake(IntakeJob {
+                complaint,
+                intake_path,
+                actor,
+                idempotency_key,
+                now,
+                case_prefix: self.config.case_prefix.clone(),
+            })
+            .await
+    }
+
+    /// Loads a complaint with the hash of its last event.
+    pub async fn load(&self, id: ComplaintId) -> StoreResult<Loaded> {
+        let row = LoadRow::find_by_statement(
+            self.db.get_database_backend().build(
+                Query::select()
+                    .columns([("c", "id"), ("c", "doc"), ("c", "intake_path"), ("c", "dept_path")])
+                    .column(("e", "hash"))
+                    .from_as("complaints", "c")
+                    .join_as(
+                        JoinType::InnerJoin,
+                        "complaint_events",
+                        "e",
+                        Expr::col(("e", "complaint_id"))
+                            .equals(("c", "id"))
+                            .and(Expr::col(("e", "seq")).equals(("c", "version"))),
+                    )
+                    .and_where(Expr::col(("c", "id")).eq(id.0)),
+            ),
+        )
+        .one(&self.db)
+        .await?
+        .ok_or(StoreError::NotFound("complaint"))?;
+        let mut complaint: Complaint = serde_json::from_str(&row.doc)
+            .map_err(|e| StoreError::Config(format!("complaint {} projection unreadable: {e}", row.id)))?;
+        complaint.id = ComplaintId(row.id);
+        Ok(Loaded { complaint, last_hash: row.hash, intake_path: row.intake_path, dept_path: row.dept_path })
+    }
+
+    /// Finds a complaint id by case number.
+    pub async fn id_by_case_no(&self, case_no: &str) -> StoreResult<ComplaintId> {
+        let row = self
+            .db
+            .query_one(
+                &Query::select().column("id").from("complaints").and_where(Expr::col("case_no").eq(case_no)).to_owned(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound("complaint"))?;
+        Ok(ComplaintId(row.try_get("", "id")?))
+    }
+
+    /// Decides `cmd` on the complaint and appends the outcome. Loses no update: if another
+    /// writer got there first, the command is decided again on the new state.
+    pub async fn execute(
+        &self,
+        id: ComplaintId,
+        cmd: &Command,
+        who: Who<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Complaint> {
+        let authority = if matches!(cmd, Command::ProposeRemedy { .. }) {
+            self.authority_matrix().await?
+        } else {
+            AuthorityMatrix::default()
+        };
+        for _ in 0..8 {
+            let loaded = self.load(id).await?;
+            let ctx = Context { who, now, policy: &self.config.policy, authority: &authority };
+            let bodies = cloop_domain::decide(&loaded.complaint, cmd, &ctx)?;
+            let events = to_events(&loaded.complaint, bodies, &ctx);
+            let mut next = loaded.complaint.clone();
+            let mut prev = loaded.last_hash.clone();
+            let mut rows = Vec::with_capacity(events.len());
+            for e in &events {
+                next.apply(e);
+                let row = EventRow::new(id.0, e, &prev);
+                prev.clone_from(&row.hash);
+                rows.push(row);
+            }
+            let dept_path = match next.department_id {
+                Some(d) if Some(d) != loaded.complaint.department_id => Some(self.org_path(d).await?),
+                Some(_) => loaded.dept_path.clone(),
+                None => None,
+            };
+            let job =
+                AppendJob { expected_version: loaded.complaint.version, complaint: next.clone(), dept_path, rows };
+            match self.writer.append(job).await {
+                Ok(()) => return Ok(next),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Conflict)
+    }
+
+    /// The events of one complaint, oldest first.
+    pub async fn events(&self, id: ComplaintId) -> StoreResult<Vec<EventRow>> {
+        let stmt = self.db.get_database_backend().build(
+            Query::select()
+                .columns(EVENT_COLUMNS)
+                .from("complaint_events")
+                .and_where(Expr::col("complaint_id").eq(id.0))
+                .order_by("seq", Order::Asc),
+        );
+        EventDbRow::find_by_statement(stmt).all(&self.db).await?.into_iter().map(EventDbRow::into_row).collect()
+    }
+
+    /// Events in commit order, `after` an id, at most `limit` (for verification and export).
+    pub async fn events_after(&self, after: i64, limit: u64) -> StoreResult<Vec<EventRow>> {
+        let stmt = self.db.get_database_backend().build(
+            Query::select()
+                .columns(EVENT_COLUMNS)
+                .from("complaint_events")
+                .and_where(Expr::col("id").gt(after))
+                .order_by("id", Order::Asc)
+                .limit(limit),
+        );
+        EventDbRow::find_by_statement(stmt).all(&self.db).await?.into_iter().map(EventDbRow::into_row).collect()
+    }
+
+    /// A page of complaints within `scope`, filtered and sorted.
+    pub async fn list_complaints(
+        &self,
+        scope: &Scope,
+        filter: &ComplaintFilter,
+        sort: SortKey,
+        descending: bool,
+        page: u64,
+        per_page: u64,
+    ) -> StoreResult<Page<ComplaintListRow>> {
+        let page = Ord::max(page, 1);
+        let per_page = per_page.clamp(1, 200);
+        let mut base = Query::select();
+        base.from_as("complaints", "c");
+        apply_filter(&mut base, scope, filter);
+        let total_row =
+            self.db.query_one(&base.clone().expr_as(Expr::col(("c", "id")).count(), "n").to_owned()).await?;
+        let total: i64 = total_row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
+
+        let mut q = base;
+        q.columns([
+            ("c", "id"),
+            ("c", "case_no"),
+            ("c", "state"),
+            ("c", "severity"),
+            ("c", "category_id"),
+            ("c", "channel"),
+            ("c", "summary"),
+            ("c", "customer_id"),
+            ("c", "tier"),
+            ("c", "company_id"),
+            ("c", "department_id"),
+            ("c", "handler_id"),
+            ("c", "escalation_level"),
+            ("c", "transfer_count"),
+            ("c", "approval_role"),
+            ("c", "received_at"),
+            ("c", "updated_at"),
+        ])
+        .expr_as(Expr::col(("cat", "name")), "category_name")
+        .expr_as(Expr::col(("cu", "name")), "customer_name")
+        .expr_as(Expr::col(("d", "name")), "department_name")
+        .expr_as(Expr::col(("u", "display_name")), "handler_name")
+        .join_as(JoinType::LeftJoin, "categories", "cat", Expr::col(("cat", "id")).equals(("c", "category_id")))
+        .join_as(JoinType::InnerJoin, "customers", "cu", Expr::col(("cu", "id")).equals(("c", "customer_id")))
+        .join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
+        .join_as(JoinType::LeftJoin, "users", "u", Expr::col(("u", "id")).equals(("c", "handler_id")));
+        let order = if descending { Order::Desc } else { Order::Asc };
+        let col = match sort {
+            SortKey::ReceivedAt => "received_at",
+            SortKey::UpdatedAt => "updated_at",
+            SortKey::Severity => "severity",
+            SortKey::CaseNo => "case_no",
+            SortKey::State => "state",
+        };
+        q.order_by(("c", col), order.clone())
+            .order_by(("c", "id"), order)
+            .limit(per_page)
+            .offset((page - 1) * per_page);
+        let items = ComplaintListRow::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?;
+        Ok(Page { items, total: Ord::max(total, 0) as u64, page, per_page })
+    }
+
+    /// Counts of complaints per state within `scope` (for queue badges and the dashboard).
+    pub async fn count_by_state(&self, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
+        let mut q = Query::select();
+        q.from_as("complaints", "c");
+        apply_filter(&mut q, scope, &ComplaintFilter::default());
+        q.column(("c", "state")).expr_as(Expr::col(("c", "id")).count(), "n").group_by_col(("c", "state"));
+        self.db.query_all(&q).await?.into_iter().map(|r| Ok((r.try_get("", "state")?, r.try_get("", "n")?))).collect()
+    }
+
+    /// Number of complaints in the database (all scopes).
+    pub async fn complaint_count(&self) -> StoreResult<i64> {
+        let row = self
+            .db
+            .query_one(&Query::select().expr_as(Expr::col("id").count(), "n").from("complaints").to_owned())
+            .await?;
+        Ok(row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0))
+    }
+}
+
+fn apply_filter(q: &mut SelectStatement, scope: &Scope, f: &ComplaintFilter) {
+    if let Scope::Under(path) = scope {
+        let like = format!("{}%", escape_like(path));
+        q.cond_where(
+            sea_orm::Condition::any()
+                .add(Expr::col(("c", "intake_path")).like(LikeExpr::new(like.clone()).escape('\\')))
+                .add(Expr::col(("c", "dept_path")).like(LikeExpr::new(like).escape('\\'))),
+        );
+    }
+    if !f.states.is_empty() {
+        q.and_where(Expr::col(("c", "state")).is_in(f.states.iter().map(|s| s.code())));
+    }
+    if let Some(s) = f.severity {
+        q.and_where(Expr::col(("c", "severity")).eq(i64::from(s.level())));
+    }
+    if !f.category_ids.is_empty() {
+        q.and_where(Expr::col(("c", "category_id")).is_in(f.category_ids.iter().map(|c| c.0)));
+    }
+    if let Some(d) = f.department_id {
+        q.and_where(Expr::col(("c", "department_id")).eq(d.0));
+    }
+    if let Some(h) = f.handler_id {
+        q.and_where(Expr::col(("c", "handler_id")).eq(h.0));
+    }
+    if f.unassigned {
+        q.and_where(Expr::col(("c", "department_id")).is_null());
+    }
+    if let Some(ch) = f.channel {
+        q.and_where(Expr::col(("c", "channel")).eq(ch.code()));
+    }
+    if let Some(cu) = f.customer_id {
+        q.and_where(Expr::col(("c", "customer_id")).eq(cu.0));
+    }
+    if let Some(role) = &f.approval_role {
+        q.and_where(Expr::col(("c", "approval_role")).eq(role.clone()));
+    }
+    if let Some(from) = f.received_from {
+        q.and_where(Expr::col(("c", "received_at")).gte(from));
+    }
+    if let Some(to) = f.received_to {
+        q.and_where(Expr::col(("c", "received_at")).lt(to));
+    }
+    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        for word in text.to_lowercase().split_whitespace().take(8) {
+            let like = format!("%{}%", escape_like(word));
+            q.and_where(Expr::col(("c", "search_text")).like(LikeExpr::new(like).escape('\\')));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Connecting to the database and keeping its schema current. This is the one place where
+//! SQLite and PostgreSQL differ in setup (connection settings, migration folder, backup);
+//! queries elsewhere are built with sea-query and rendered for whichever backend is in use.
+
+use crate::error::{StoreError, StoreResult};
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait};
+use std::path::Path;
+use std::time::Duration;
+
+/// One migration, the same version number in both dialect folders.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// Every migration, in order. Never edit one that has shipped; add a new one.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "init",
+    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+    postgres: include_str!("../migrations/postgres/0001_init.sql"),
+}];
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (the default).
+    Sqlite,
+    /// PostgreSQL (scale-out).
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a URL.
+    pub fn from_url(url: &str) -> StoreResult<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL (expected sqlite:… or postgres://…): {}",
+                redact(url)
+            )))
+        }
+    }
+}
+
+/// Hides a password in a URL for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***@{}", &url[..s], &url[at + 1..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The SQLite URL for a data directory.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("cloop.db").display())
+}
+
+/// Opens a pool. SQLite gets WAL, `synchronous=FULL` (an acknowledged complaint must survive a
+/// power cut, and group commit makes the fsync affordable), foreign keys and a busy timeout.
+pub async fn connect(url: &str) -> StoreResult<(DatabaseConnection, Backend)> {
+    let backend = Backend::from_url(url)?;
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30)).connect_timeout(Duration::from_secs(10));
+    match backend {
+        Backend::Sqlite => {
+            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        }
+        Backend::Postgres => {
+            opts.max_connections(32).min_connections(2);
+        }
+    }
+    let db = Database::connect(opts).await?;
+    Ok((db, backend))
+}
+
+/// Applies every migration not yet applied, each in its own transaction. Safe to run from
+/// several nodes at once on PostgreSQL (an advisory lock serialises them).
+pub async fn migrate(db: &DatabaseConnection) -> StoreResult<Vec<i64>> {
+    let backend = db.get_database_backend();
+    db.execute_unprepared(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .await?;
+    let txn = db.begin().await?;
+    if backend == DbBackend::Postgres {
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7331001)").await?;
+    }
+    let rows = txn.query_all(&Query::select().column("version").from("schema_migrations").to_owned()).await?;
+    let applied: Vec<i64> = rows.iter().map(|r| r.try_get::<i64>("", "version")).collect::<Result<_, _>>()?;
+    let mut done = Vec::new();
+    for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        let sql = match backend {
+            DbBackend::Postgres => m.postgres,
+            _ => m.sqlite,
+        };
+        for stmt in split_statements(sql) {
+            txn.execute_unprepared(&stmt)
+                .await
+                .map_err(|e| StoreError::Config(format!("migration {} ({}) failed: {e}", m.version, m.name)))?;
+        }
+        txn.execute(
+            &Query::insert()
+                .into_table("schema_migrations")
+                .columns(["version", "name", "applied_at"])
+                .values_panic([m.version.into(), m.name.into(), Utc::now().to_rfc3339().into()])
+                .on_conflict(OnConflict::column("version").do_nothing().to_owned())
+                .to_owned(),
+        )
+        .await?;
+        done.push(m.version);
+    }
+    txn.commit().await?;
+    Ok(done)
+}
+
+/// The latest schema version this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Splits a migration file into statements (no semicolons inside our DDL's literals).
+fn split_statements(sql: &str) -> Vec<String> {
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The highest applied version (for readiness checks).
+pub async fn current_version(db: &DatabaseConnection) -> StoreResult<i64> {
+    let row = db
+        .query_one(&Query::select().expr_as(Expr::col("version").max(), "v").from("schema_migrations").to_owned())
+        .await?;
+    Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_dialects_have_the_same_tables_columns_and_indexes() {
+        for m in MIGRATIONS {
+            let names = |sql: &str| -> Vec<String> {
+                sql.lines()
+                    .filter(|l| !l.trim_start().starts_with("--"))
+                    .filter_map(|l| l.split_whitespace().next().map(|w| w.to_owned()))
+                    .collect()
+            };
+            assert_eq!(names(m.sqlite), names(m.postgres), "migration {} differs", m.version);
+        }
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(redact("postgres://app:secret@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
+    }
+}

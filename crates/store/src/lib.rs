@@ -1,0 +1,103 @@
+//! Storage for Complaint Loop: SQLite (embedded default) and PostgreSQL (scale-out) through one
+//! code path of sea-query statements. Dialect differences live in [`db`] only.
+//!
+//! Writes to complaints go through one group-commit writer ([`writer`]); reads use the pool.
+//! Every change to a complaint appends hash-chained events and updates the projection in the
+//! same transaction, so the log and the current state never disagree.
+
+pub mod accounts;
+pub mod complaints;
+pub mod customers;
+pub mod db;
+pub mod error;
+pub mod files;
+pub mod org;
+pub mod scope;
+pub mod seed;
+pub mod verify;
+mod writer;
+
+pub use complaints::{
+    ComplaintFilter, ComplaintListRow, EventRow, IntakeReceipt, Loaded, NewComplaint, NewCustomer, Page, SortKey,
+};
+pub use db::Backend;
+pub use error::{StoreError, StoreResult};
+pub use scope::Scope;
+
+use cloop_domain::Policy;
+use sea_orm::DatabaseConnection;
+use std::path::PathBuf;
+
+/// Settings the store needs.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// Case number prefix (default `TS`).
+    pub case_prefix: String,
+    /// Loop rules (reopen window, retention).
+    pub policy: Policy,
+    /// Where attachments are kept.
+    pub files_dir: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self { case_prefix: "TS".into(), policy: Policy::default(), files_dir: PathBuf::from("cloop-data/files") }
+    }
+}
+
+/// The database, the writer and the attachment store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+    writer: writer::Writer,
+    config: StoreConfig,
+}
+
+impl Store {
+    /// Connects, migrates and starts the writer.
+    pub async fn open(url: &str, config: StoreConfig) -> StoreResult<Self> {
+        let (db, backend) = db::connect(url).await?;
+        db::migrate(&db).await?;
+        std::fs::create_dir_all(&config.files_dir)?;
+        let writer = writer::Writer::start(db.clone());
+        let store = Self { db, backend, writer, config };
+        store.ensure_builtins().await?;
+        Ok(store)
+    }
+
+    /// The connection pool (for the CLI's maintenance commands and tests).
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// Whether the database answers and the schema is current (readiness).
+    pub async fn ready(&self) -> StoreResult<bool> {
+        Ok(db::current_version(&self.db).await? >= db::latest_version())
+    }
+
+    /// A consistent copy of the database while it runs. SQLite: `VACUUM INTO`, a transactionally
+    /// consistent snapshot. PostgreSQL backups belong to `pg_dump`, which the CLI calls.
+    pub async fn backup_sqlite(&self, target: &std::path::Path) -> StoreResult<()> {
+        use sea_orm::ConnectionTrait;
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Config("backup_sqlite needs SQLite".into()));
+        }
+        if target.exists() {
+            return Err(StoreError::Config(format!("{} exists already", target.display())));
+        }
+        let path = target.to_string_lossy().replace('\'', "''");
+        self.db.execute_unprepared(&format!("VACUUM INTO '{path}'")).await?;
+        Ok(())
+    }
+}

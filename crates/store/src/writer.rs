@@ -1,0 +1,133 @@
+//! Group commit (DESIGN §13, issue #2 benchmarks): one writer task per process takes every
+//! complaint write that is waiting, runs them in a single transaction and commits once, then
+//! answers each caller. With `synchronous=FULL` a commit costs an fsync; sharing it among all
+//! waiting requests is what lets intake reach thousands per second while every acknowledged
+//! complaint is on disk.
+//!
+//! Writes are appended, never read-modify-written here: callers load and decide outside, and the
+//! writer checks the complaint's version so a concurrent change is answered with a conflict
+//! (the caller decides again). If a batch fails as a whole, each job is retried alone so one
+//! bad request cannot fail its neighbours.
+
+use crate::complaints::{self, AppendJob, IntakeJob, IntakeReceipt};
+use crate::error::{StoreError, StoreResult};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most jobs one transaction takes.
+const MAX_BATCH: usize = 256;
+
+/// A write waiting for the writer.
+pub(crate) enum Job {
+    Intake(IntakeJob, oneshot::Sender<StoreResult<IntakeReceipt>>),
+    Append(AppendJob, oneshot::Sender<StoreResult<()>>),
+}
+
+/// The handle callers use to queue writes.
+#[derive(Clone, Debug)]
+pub(crate) struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer task on `db`.
+    pub(crate) fn start(db: DatabaseConnection) -> Self {
+        let (tx, rx) = mpsc::channel(4096);
+        tokio::spawn(run(db, rx));
+        Self { tx }
+    }
+
+    pub(crate) async fn intake(&self, job: IntakeJob) -> StoreResult<IntakeReceipt> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Job::Intake(job, reply)).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    pub(crate) async fn append(&self, job: AppendJob) -> StoreResult<()> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Job::Append(job, reply)).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
+async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        metrics::histogram!("cloop_group_commit_batch_size").record(batch.len() as f64);
+        let jobs = std::mem::take(&mut batch);
+        match commit(&db, &jobs).await {
+            Ok(results) => answer(jobs, results),
+            Err(e) => {
+                tracing::warn!(error = %e, size = jobs.len(), "group commit failed; retrying jobs one by one");
+                for job in jobs {
+                    let result = commit(&db, std::slice::from_ref(&job)).await;
+                    match result {
+                        Ok(results) => answer(vec![job], results),
+                        Err(e) => answer(vec![job], vec![Err(e)]),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What one job produced inside the transaction.
+pub(crate) enum Outcome {
+    Intake(IntakeReceipt),
+    Append,
+}
+
+fn answer(jobs: Vec<Job>, results: Vec<StoreResult<Outcome>>) {
+    for (job, result) in jobs.into_iter().zip(results) {
+        match job {
+            Job::Intake(_, reply) => {
+                let _ = reply.send(result.map(|o| match o {
+                    Outcome::Intake(r) => r,
+                    Outcome::Append => unreachable!("intake jobs produce receipts"),
+                }));
+            }
+            Job::Append(_, reply) => {
+                let _ = reply.send(result.map(|_| ()));
+            }
+        }
+    }
+}
+
+/// Runs `jobs` in one transaction. A job refused on its own merits (version conflict) gets its
+/// error in the result list; a database error fails the whole batch.
+async fn commit(db: &DatabaseConnection, jobs: &[Job]) -> StoreResult<Vec<StoreResult<Outcome>>> {
+    let txn = db.begin().await?;
+    let intakes: Vec<&IntakeJob> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Job::Intake(i, _) => Some(i),
+            Job::Append(..) => None,
+        })
+        .collect();
+    let mut receipts = complaints::write_intakes(&txn, &intakes).await?.into_iter();
+    let mut results = Vec::with_capacity(jobs.len());
+    let mut appends = Vec::new();
+    for job in jobs {
+        match job {
+            Job::Intake(..) => results.push(Ok(Outcome::Intake(receipts.next().expect("one receipt per intake")))),
+            Job::Append(a, _) => {
+                appends.push(a);
+                results.push(Ok(Outcome::Append));
+            }
+        }
+    }
+    if !appends.is_empty() {
+        let conflicts = complaints::write_appends(&txn, &appends).await?;
+        let mut i = 0;
+        for (job, result) in jobs.iter().zip(results.iter_mut()) {
+            if let Job::Append(..) = job {
+                if conflicts[i] {
+                    *result = Err(StoreError::Conflict);
+                }
+                i += 1;
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(results)
+}

@@ -1,0 +1,161 @@
+//! The HTTP face of Complaint Loop: the JSON API under `/api/v1` (documented by the OpenAPI
+//! contract generated from these handlers), authentication, health and metrics, and the web
+//! pages. [`serve`] starts the same app for the CLI, the tests and production.
+
+pub mod error;
+pub mod extract;
+mod observe;
+pub mod password;
+mod routes;
+
+use axum::Router;
+use chrono::{DateTime, Utc};
+use cloop_store::Store;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use extract::Principal;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The address people reach the product at (for links and logs).
+    pub public_url: String,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Shifts the server's clock (demos and tests of deadlines only).
+    pub clock_offset: chrono::Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            clock_offset: chrono::Duration::zero(),
+        }
+    }
+}
+
+/// Shared state of every request.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Store,
+    config: ServerConfig,
+    /// API token → principal for a few seconds, so integrations that post thousands of
+    /// complaints a second do not reload the same user each time. Revocation clears it.
+    tokens: Mutex<HashMap<String, (Principal, Instant)>>,
+}
+
+const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
+
+impl AppState {
+    /// State over an opened store.
+    pub fn new(store: Store, config: ServerConfig) -> Self {
+        Self { inner: Arc::new(Inner { store, config, tokens: Mutex::new(HashMap::new()) }) }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.inner.config
+    }
+
+    /// The current time as the product sees it (the real clock plus the demo offset).
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.inner.config.clock_offset
+    }
+
+    fn cached_token(&self, hash: &str) -> Option<Principal> {
+        let cache = self.inner.tokens.lock().expect("token cache lock");
+        cache.get(hash).filter(|(_, at)| at.elapsed() < TOKEN_CACHE_TTL).map(|(p, _)| p.clone())
+    }
+
+    fn cache_token(&self, hash: String, p: Principal) {
+        let mut cache = self.inner.tokens.lock().expect("token cache lock");
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(hash, (p, Instant::now()));
+    }
+
+    fn clear_token_cache(&self) {
+        self.inner.tokens.lock().expect("token cache lock").clear();
+    }
+}
+
+/// The OpenAPI document's frame; paths come from the routers.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Complaint Loop API (投诉闭环)",
+        description = "Complaint closed-loop management: intake, routing, remedies, approval, customer agreement, execution, satisfaction, return visits, closing and archiving, with a tamper-evident event log. Errors are `{\"error\": {code, message: {zh-CN, en}, fields}}`. Browser sessions use the `cloop_session` cookie and must echo the `cloop_csrf` cookie in the `X-CSRF-Token` header on writes; integrations send `Authorization: Bearer <token>`.",
+        version = "1.0.0"
+    ),
+    modifiers(&SecurityAddon),
+    tags(
+        (name = "auth", description = "Login and sessions"),
+        (name = "complaints", description = "Intake, lists, detail and every command of the loop"),
+        (name = "customers", description = "Customer records"),
+        (name = "admin", description = "Organisation, users, roles, categories, authority matrix, API tokens"),
+        (name = "ops", description = "Health and metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components
+            .add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("cloop_session"))));
+    }
+}
+
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes::router()).split_for_parts()
+}
+
+/// The API contract as pretty JSON (what `/api/openapi.json` serves and `openapi.json` holds).
+pub fn openapi_json() -> String {
+    api().1.to_pretty_json().expect("the OpenAPI document serializes")
+}
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let (api_router, doc) = api();
+    let router = api_router.merge(routes::ops::router(doc)).merge(routes::web::router()).with_state(state);
+    observe::layers(router)
+}
+
+/// Serves the app on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    observe::install_metrics();
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

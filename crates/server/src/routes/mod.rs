@@ -1,0 +1,21 @@
+//! One module per resource, each exposing `router()`; merged here.
+
+pub mod admin;
+pub mod auth;
+pub mod complaints;
+pub mod customers;
+pub mod dto;
+pub mod ops;
+pub mod web;
+
+use crate::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Every API route.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(auth::router())
+        .merge(complaints::router())
+        .merge(customers::router())
+        .merge(admin::router())
+}

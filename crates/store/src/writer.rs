@@ -11,7 +11,7 @@
 
 use crate::complaints::{self, AppendJob, IntakeJob, IntakeReceipt};
 use crate::error::{StoreError, StoreResult};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs one transaction takes.
@@ -96,7 +96,15 @@ fn answer(jobs: Vec<Job>, results: Vec<StoreResult<Outcome>>) {
 /// Runs `jobs` in one transaction. A job refused on its own merits (version conflict) gets its
 /// error in the result list; a database error fails the whole batch.
 async fn commit(db: &DatabaseConnection, jobs: &[Job]) -> StoreResult<Vec<StoreResult<Outcome>>> {
-    let txn = db.begin().await?;
+    // IMMEDIATE on SQLite: take the write lock at BEGIN, so the read-then-write inside the batch
+    // cannot fail with SQLITE_BUSY_SNAPSHOT when a session or audit row was written meanwhile.
+    // (PostgreSQL ignores the option.)
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
     let intakes: Vec<&IntakeJob> = jobs
         .iter()
         .filter_map(|j| match j {

@@ -519,3 +519,84 @@ pub fn to_events(c: &Complaint, bodies: Vec<EventBody>, ctx: &Context<'_>) -> Ve
         .map(|(i, body)| Event { seq: c.version + 1 + i as u32, at, actor: actor.clone(), body })
         .collect()
 }
+
+/// The actions (named as the API's command paths) that `ctx.who` may take on `c` right now.
+/// Decided by asking [`decide`] itself with a representative command for each action, so the
+/// buttons a person sees can never disagree with what the server accepts. A refusal for the
+/// content of a form (an `Invalid` refusal) still counts as available: the form will say why.
+pub fn available_actions(c: &Complaint, ctx: &Context<'_>) -> Vec<&'static str> {
+    use crate::error::RefusalKind;
+    let probe_attachment =
+        Attachment { sha256: String::new(), file_name: String::new(), content_type: String::new(), size: 0 };
+    let next_level = if c.escalation_level < 3 { c.escalation_level + 1 } else { 0 };
+    let x = || "x".to_owned();
+    let probes: Vec<(&'static str, Command)> = vec![
+        ("invalidate", Command::MarkInvalid { reason: x() }),
+        (
+            "classify",
+            Command::Classify {
+                category_id: CategoryId(-1),
+                severity: Severity::Level3,
+                product_ref: None,
+                order_ref: None,
+            },
+        ),
+        ("assign", Command::Assign { department_id: OrgUnitId(-1), handler_id: None }),
+        ("handler", Command::SetHandler { handler_id: UserId(-1) }),
+        ("transfer", Command::Transfer { department_id: OrgUnitId(-1), handler_id: None, reason: x() }),
+        ("accept", Command::Accept),
+        ("notes", Command::AddNote { visibility: Visibility::Internal, text: x() }),
+        ("contacts", Command::RecordContact { channel: Channel::Phone, summary: x() }),
+        (
+            "remedy",
+            Command::ProposeRemedy {
+                remedy: Remedy {
+                    measures: vec![Measure {
+                        kind: MeasureKind::Explanation,
+                        amount: Fen(0),
+                        description: String::new(),
+                    }],
+                    explanation: x(),
+                },
+            },
+        ),
+        ("remedy/approve", Command::ApproveRemedy { comment: String::new() }),
+        ("remedy/reject", Command::RejectRemedy { reason: x() }),
+        ("customer-decision", Command::CustomerDecision { agree: true, comment: String::new() }),
+        ("execution/start", Command::StartExecution { note: String::new() }),
+        ("result", Command::ReportResult { result: x() }),
+        ("resolve", Command::ResolveAtFirstContact { summary: x() }),
+        ("satisfaction", Command::RecordSatisfaction { stars: 5, comment: String::new() }),
+        ("review", Command::ConcludeReview { decision: ReviewDecision::Uphold, reason: x() }),
+        (
+            "return-visit",
+            Command::RecordReturnVisit {
+                visit: ReturnVisit {
+                    method: VisitMethod::Phone,
+                    outcome: VisitOutcome::Satisfied,
+                    note: String::new(),
+                },
+            },
+        ),
+        ("close", Command::Close { note: String::new() }),
+        ("reopen", Command::Reopen { reason: x() }),
+        ("case-value", Command::SetCaseValue { value: !c.case_value, note: String::new() }),
+        ("archive", Command::Archive),
+        (
+            "links",
+            Command::LinkRepeat {
+                link: RepeatLink { complaint_id: crate::ids::ComplaintId(-1), case_no: String::new() },
+            },
+        ),
+        ("escalate", Command::Escalate { level: next_level, external: None, reason: x() }),
+        ("evidence", Command::AddEvidence { attachment: probe_attachment }),
+    ];
+    probes
+        .into_iter()
+        .filter(|(_, cmd)| match decide(c, cmd, ctx) {
+            Ok(_) => true,
+            Err(r) => r.kind == RefusalKind::Invalid,
+        })
+        .map(|(name, _)| name)
+        .collect()
+}

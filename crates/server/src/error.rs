@@ -122,6 +122,11 @@ impl ApiError {
     pub fn code(&self) -> &str {
         &self.body.code
     }
+
+    /// Code and message, for answers that report many outcomes.
+    pub fn parts(self) -> (String, MessageDto) {
+        (self.body.code, self.body.message)
+    }
 }
 
 fn zh_name(what: &str) -> &str {

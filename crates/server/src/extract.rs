@@ -73,7 +73,15 @@ fn field_from_serde(detail: &str) -> String {
         let name = &rest[start + 15..];
         let name = name.split('`').next().unwrap_or_default();
         let prefix = rest[..start].trim_end_matches(": ").trim();
-        return if prefix.is_empty() || prefix.contains(' ') { name.into() } else { format!("{prefix}.{name}") };
+        // serde_path_to_error's path already ends with the unknown field ("customer.age: unknown
+        // field `age`"); older texts stop at its parent.
+        return if prefix.is_empty() || prefix.contains(' ') {
+            name.into()
+        } else if prefix == name || prefix.ends_with(&format!(".{name}")) {
+            prefix.into()
+        } else {
+            format!("{prefix}.{name}")
+        };
     }
     if let Some(start) = rest.find("missing field `") {
         let name = rest[start + 15..].split('`').next().unwrap_or_default();
@@ -191,6 +199,19 @@ mod tests {
         assert_eq!(
             field_from_serde(
                 "Failed to deserialize the JSON body into the target type: customer: unknown field `age`, expected `name`"
+            ),
+            "customer.age"
+        );
+        // What axum 0.8 actually says: the path includes the unknown field.
+        assert_eq!(
+            field_from_serde(
+                "Failed to deserialize the JSON body into the target type: colour: unknown field `colour`, expected one of `a`"
+            ),
+            "colour"
+        );
+        assert_eq!(
+            field_from_serde(
+                "Failed to deserialize the JSON body into the target type: customer.age: unknown field `age`, expected `name`"
             ),
             "customer.age"
         );

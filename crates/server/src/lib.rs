@@ -55,14 +55,26 @@ struct Inner {
     /// API token → principal for a few seconds, so integrations that post thousands of
     /// complaints a second do not reload the same user each time. Revocation clears it.
     tokens: Mutex<HashMap<String, (Principal, Instant)>>,
+    /// Requests per client address in the current minute, for the public (no-login) endpoints.
+    public_hits: Mutex<HashMap<std::net::IpAddr, (Instant, u32)>>,
 }
 
 const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
 
+/// How many requests one address may send to the public pages' API per minute.
+pub const PUBLIC_REQUESTS_PER_MINUTE: u32 = 30;
+
 impl AppState {
     /// State over an opened store.
     pub fn new(store: Store, config: ServerConfig) -> Self {
-        Self { inner: Arc::new(Inner { store, config, tokens: Mutex::new(HashMap::new()) }) }
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                tokens: Mutex::new(HashMap::new()),
+                public_hits: Mutex::new(HashMap::new()),
+            }),
+        }
     }
 
     /// The store.
@@ -93,6 +105,22 @@ impl AppState {
         cache.insert(hash, (p, Instant::now()));
     }
 
+    /// Counts one public request from `ip`; false once it made more than
+    /// [`PUBLIC_REQUESTS_PER_MINUTE`] in the current minute.
+    fn allow_public(&self, ip: std::net::IpAddr) -> bool {
+        let mut hits = self.inner.public_hits.lock().expect("rate limit lock");
+        let now = Instant::now();
+        if hits.len() > 100_000 {
+            hits.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let entry = hits.entry(ip).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= PUBLIC_REQUESTS_PER_MINUTE
+    }
+
     fn clear_token_cache(&self) {
         self.inner.tokens.lock().expect("token cache lock").clear();
     }
@@ -111,6 +139,8 @@ impl AppState {
         (name = "auth", description = "Login and sessions"),
         (name = "complaints", description = "Intake, lists, detail and every command of the loop"),
         (name = "customers", description = "Customer records"),
+        (name = "public", description = "Customer portal: submit, track, agree to a remedy, rate (no login; rate-limited; links carry unguessable tokens)"),
+        (name = "stats", description = "Counts for queues and the dashboard"),
         (name = "admin", description = "Organisation, users, roles, categories, authority matrix, API tokens"),
         (name = "ops", description = "Health and metrics"),
     )

@@ -324,18 +324,22 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
     if !fresh.is_empty() {
         let mut drafts: Vec<(usize, Event, Complaint)> = Vec::with_capacity(fresh.len());
         let mut insert = Query::insert();
-        insert.into_table("complaints").columns([
-            "case_no",
-            "company_id",
-            "intake_unit_id",
-            "intake_path",
-            "customer_id",
-            "channel",
-            "tier",
-            "received_at",
-            "registered_at",
-        ]);
-        insert.columns(PROJECTION_COLUMNS);
+        // One `columns` call: sea-query's `columns` replaces the list, it does not extend it.
+        insert.into_table("complaints").columns(
+            [
+                "case_no",
+                "company_id",
+                "intake_unit_id",
+                "intake_path",
+                "customer_id",
+                "channel",
+                "tier",
+                "received_at",
+                "registered_at",
+            ]
+            .into_iter()
+            .chain(PROJECTION_COLUMNS),
+        );
         for &i in &fresh {
             let j = jobs[i];
             let (customer_id, tier) = customers[&i];
@@ -918,7 +922,7 @@ impl Store {
     }
 }
 
-fn apply_filter(q: &mut SelectStatement, scope: &Scope, f: &ComplaintFilter) {
+pub(crate) fn apply_filter(q: &mut SelectStatement, scope: &Scope, f: &ComplaintFilter) {
     if let Scope::Under(path) = scope {
         let like = format!("{}%", escape_like(path));
         q.cond_where(

@@ -19,12 +19,20 @@ struct Migration {
 }
 
 /// Every migration, in order. Never edit one that has shipped; add a new one.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
-    postgres: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sqlite: include_str!("../migrations/sqlite/0001_init.sql"),
+        postgres: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "portal",
+        sqlite: include_str!("../migrations/sqlite/0002_portal.sql"),
+        postgres: include_str!("../migrations/postgres/0002_portal.sql"),
+    },
+];
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

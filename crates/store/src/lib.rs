@@ -12,8 +12,10 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod org;
+pub mod portal;
 pub mod scope;
 pub mod seed;
+pub mod stats;
 pub mod verify;
 mod writer;
 

@@ -15,7 +15,7 @@ use cloop_domain::lifecycle::Who;
 use cloop_domain::validate::{email, optional_text, phone, required_text};
 use cloop_domain::*;
 use cloop_store::{ComplaintFilter, Loaded, NewComplaint, NewCustomer, SortKey};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -67,6 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(link_repeat))
         .routes(routes!(escalate))
         .routes(routes!(counts))
+        .routes(routes!(bulk_assign))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(add_evidence))
@@ -279,7 +280,7 @@ async fn intake(
     let loaded = state.store().load(receipt.complaint_id).await?;
     let status = if receipt.created { StatusCode::CREATED } else { StatusCode::OK };
     let location = format!("/api/v1/complaints/{}", receipt.complaint_id);
-    Ok((status, [(header::LOCATION, location)], Json(ComplaintDto::from(&loaded.complaint))).into_response())
+    Ok((status, [(header::LOCATION, location)], Json(dto_for(&state, &p, &loaded.complaint))).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,22 +349,10 @@ async fn list(
             }
         }
     }
-    match q.queue.as_deref() {
-        None | Some("all") => {}
-        Some("mine") => f.handler_id = Some(p.actor.user_id),
-        Some("department") => f.department_id = Some(p.actor.org_unit_id),
-        Some("triage") => {
-            f.unassigned = true;
-            f.states = vec![State_::Received];
-        }
-        Some("approval") => {
-            f.states = vec![State_::PendingApproval];
-            f.approval_role = Some(p.actor.role.clone());
-        }
-        Some("awaiting_customer") => f.states = vec![State_::AwaitingCustomer],
-        Some("return_visits") => f.states = vec![State_::Resolved],
-        Some("open") => f.states = State_::ALL.iter().copied().filter(|s| s.is_open()).collect(),
-        Some(_) => errors.push(FieldError::new("queue", "invalid_queue", "队列无效", "unknown queue")),
+    if let Some(queue) = q.queue.as_deref()
+        && let Err(e) = queue_filter(queue, &p, &mut f)
+    {
+        errors.push(e);
     }
     if let Some(s) = q.severity {
         match Severity::from_level(s) {
@@ -442,6 +431,37 @@ async fn list(
 
 use cloop_domain::State as State_;
 
+/// Narrows `f` to one of the workbench queues (see [`crate::routes::stats::QUEUES`]).
+pub fn queue_filter(queue: &str, p: &Principal, f: &mut ComplaintFilter) -> Result<(), FieldError> {
+    match queue {
+        "all" => {}
+        // A person's own queues show the work still to do, unless states are asked for.
+        "mine" | "department" => {
+            if queue == "mine" {
+                f.handler_id = Some(p.actor.user_id);
+            } else {
+                f.department_id = Some(p.actor.org_unit_id);
+            }
+            if f.states.is_empty() {
+                f.states = State_::ALL.iter().copied().filter(|s| s.is_open()).collect();
+            }
+        }
+        "triage" => {
+            f.unassigned = true;
+            f.states = vec![State_::Received];
+        }
+        "approval" => {
+            f.states = vec![State_::PendingApproval];
+            f.approval_role = Some(p.actor.role.clone());
+        }
+        "awaiting_customer" => f.states = vec![State_::AwaitingCustomer],
+        "return_visits" => f.states = vec![State_::Resolved],
+        "open" => f.states = State_::ALL.iter().copied().filter(|s| s.is_open()).collect(),
+        _ => return Err(FieldError::new("queue", "invalid_queue", "队列无效", "unknown queue")),
+    }
+    Ok(())
+}
+
 /// Counts per state within the caller's scope.
 #[utoipa::path(get, path = "/api/v1/complaints/counts", tag = "complaints", responses((status = 200, body = Object)))]
 async fn counts(State(state): State<AppState>, p: Principal) -> ApiResult<Json<serde_json::Value>> {
@@ -509,7 +529,7 @@ async fn detail(
     };
     let company_name = state.store().org_unit(c.company_id.0).await.ok().map(|u| u.name);
     Ok(Json(ComplaintDetailDto {
-        complaint: c.into(),
+        complaint: dto_for(&state, &p, c),
         customer: CustomerDto::masked(customer),
         category_name,
         department_name,
@@ -548,12 +568,26 @@ async fn events(State(state): State<AppState>, p: Principal, Path(id): Path<Stri
 // ---------------------------------------------------------------------------------------------
 // Commands
 
+/// The complaint as the API answers it to `p`, with the actions `p` may take now.
+pub fn dto_for(state: &AppState, p: &Principal, c: &Complaint) -> ComplaintDto {
+    let authority = AuthorityMatrix::default();
+    let ctx = cloop_domain::Context {
+        who: Who::Staff(&p.actor),
+        now: state.now(),
+        policy: &state.store().config().policy,
+        authority: &authority,
+    };
+    let mut dto = ComplaintDto::from(c);
+    dto.allowed_actions = cloop_domain::lifecycle::available_actions(c, &ctx).into_iter().map(str::to_owned).collect();
+    dto
+}
+
 /// Runs a command for a staff user and answers the new state.
 async fn run(state: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResult<Json<ComplaintDto>> {
     let loaded = load_visible(state, p, id).await?;
     let c = state.store().execute(loaded.complaint.id, &cmd, Who::Staff(&p.actor), state.now()).await?;
     metrics::counter!("cloop_commands_total", "command" => command_name(&cmd)).increment(1);
-    Ok(Json(ComplaintDto::from(&c)))
+    Ok(Json(dto_for(state, p, &c)))
 }
 
 fn command_name(cmd: &Command) -> &'static str {
@@ -1185,6 +1219,81 @@ command_endpoint!(
     }
 );
 
+/// Bulk assignment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkAssignRequest {
+    /// Complaint ids (1–200).
+    pub ids: Vec<i64>,
+    /// Department.
+    pub department_id: i64,
+    /// Handler (a user of that department).
+    pub handler_id: Option<i64>,
+}
+
+/// The outcome for one complaint of a bulk action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkResult {
+    /// Complaint id.
+    pub id: i64,
+    /// Whether it was done.
+    pub ok: bool,
+    /// Why not (error code).
+    pub code: Option<String>,
+    /// Why not (message in zh-CN and en).
+    pub message: Option<crate::error::MessageDto>,
+}
+
+/// Outcomes per complaint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BulkAnswer {
+    /// One per id, in the order given.
+    pub results: Vec<BulkResult>,
+}
+
+/// Assigns many received complaints to one department; each is decided on its own, so the
+/// answer says, per complaint, whether it was assigned or why it was skipped.
+#[utoipa::path(post, path = "/api/v1/complaints/bulk-assign", tag = "complaints", request_body = BulkAssignRequest,
+    responses((status = 200, body = BulkAnswer), (status = 422, body = crate::error::ErrorResponse)))]
+async fn bulk_assign(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<BulkAssignRequest>,
+) -> ApiResult<Json<BulkAnswer>> {
+    p.require(Permission::Assign)?;
+    if req.ids.is_empty() || req.ids.len() > 200 {
+        return Err(FieldError::new(
+            "ids",
+            "invalid_count",
+            "一次可分派 1–200 条投诉",
+            "assign 1 to 200 complaints at a time",
+        )
+        .into());
+    }
+    let d = department(&state, req.department_id).await?;
+    let handler_id = handler_in(&state, req.handler_id, d).await?;
+    let cmd = Command::Assign { department_id: d, handler_id };
+    let mut results = Vec::with_capacity(req.ids.len());
+    for id in req.ids {
+        let outcome = match load_visible(&state, &p, &id.to_string()).await {
+            Ok(loaded) => state
+                .store()
+                .execute(loaded.complaint.id, &cmd, Who::Staff(&p.actor), state.now())
+                .await
+                .map_err(ApiError::from),
+            Err(e) => Err(e),
+        };
+        results.push(match outcome {
+            Ok(_) => BulkResult { id, ok: true, code: None, message: None },
+            Err(e) => {
+                let (code, message) = e.parts();
+                BulkResult { id, ok: false, code: Some(code), message: Some(message) }
+            }
+        });
+    }
+    Ok(Json(BulkAnswer { results }))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Evidence
 
@@ -1268,7 +1377,7 @@ async fn add_evidence(
     let sha256 = state.store().save_file(bytes, &content_type).await?;
     let cmd = Command::AddEvidence { attachment: Attachment { sha256, file_name, content_type, size } };
     let c = state.store().execute(loaded.complaint.id, &cmd, Who::Staff(&p.actor), state.now()).await?;
-    Ok(Json(ComplaintDto::from(&c)))
+    Ok(Json(dto_for(&state, &p, &c)))
 }
 
 /// Downloads an attachment of a complaint the caller can see.

@@ -206,6 +206,8 @@ pub struct ComplaintDto {
     pub attachments: Vec<serde_json::Value>,
     /// Number of events.
     pub version: u32,
+    /// What the caller may do now: the command paths under `/api/v1/complaints/{id}/`.
+    pub allowed_actions: Vec<String>,
 }
 
 fn json<T: Serialize>(v: &T) -> serde_json::Value {
@@ -256,6 +258,7 @@ impl From<&Complaint> for ComplaintDto {
             repeat_of: c.repeat_of.iter().map(json).collect(),
             attachments: c.attachments.iter().map(json).collect(),
             version: c.version,
+            allowed_actions: Vec::new(),
         }
     }
 }

@@ -6,6 +6,8 @@ pub mod complaints;
 pub mod customers;
 pub mod dto;
 pub mod ops;
+pub mod public;
+pub mod stats;
 pub mod web;
 
 use crate::AppState;
@@ -18,4 +20,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(complaints::router())
         .merge(customers::router())
         .merge(admin::router())
+        .merge(public::router())
+        .merge(stats::router())
 }

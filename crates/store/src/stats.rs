@@ -1,0 +1,78 @@
+//! Counts behind the workbench badges and the home dashboard, always within the caller's data
+//! scope. Richer KPIs (DESIGN §9) build on these later.
+
+use crate::Store;
+use crate::complaints::{ComplaintFilter, apply_filter};
+use crate::error::StoreResult;
+use crate::scope::Scope;
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
+
+/// A name with a count.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NamedCount {
+    /// Id of the thing counted (category, department), if any.
+    pub id: Option<i64>,
+    /// Its name (empty for "none").
+    pub name: String,
+    /// How many.
+    pub count: i64,
+}
+
+impl Store {
+    /// How many complaints match `filter` within `scope`.
+    pub async fn count_complaints(&self, scope: &Scope, filter: &ComplaintFilter) -> StoreResult<i64> {
+        let mut q = Query::select();
+        q.from_as("complaints", "c").expr_as(Expr::col(("c", "id")).count(), "n");
+        apply_filter(&mut q, scope, filter);
+        let row = self.db.query_one(&q).await?;
+        Ok(row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0))
+    }
+
+    /// Complaint counts grouped by category or department (`by` is `category` or `department`),
+    /// largest first.
+    pub async fn count_by(
+        &self,
+        scope: &Scope,
+        filter: &ComplaintFilter,
+        by: &str,
+        limit: u64,
+    ) -> StoreResult<Vec<NamedCount>> {
+        let (table, key, name) = match by {
+            "category" => ("categories", "category_id", "name"),
+            _ => ("org_units", "department_id", "name"),
+        };
+        let mut q = Query::select();
+        q.from_as("complaints", "c")
+            .expr_as(Expr::col(("c", key)), "id")
+            .expr_as(Expr::col(("x", name)).max(), "name")
+            .expr_as(Expr::col(("c", "id")).count(), "n")
+            .join_as(JoinType::LeftJoin, table, "x", Expr::col(("x", "id")).equals(("c", key)))
+            .group_by_col(("c", key))
+            .order_by_expr(Expr::col(("c", "id")).count(), Order::Desc)
+            .limit(limit);
+        apply_filter(&mut q, scope, filter);
+        self.db
+            .query_all(&q)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(NamedCount {
+                    id: r.try_get("", "id")?,
+                    name: r.try_get::<Option<String>>("", "name")?.unwrap_or_default(),
+                    count: r.try_get("", "n")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Reception times of complaints received since `from` within `scope` (bucketed into days
+    /// by the caller, in China time, so no dialect-specific date functions are needed).
+    pub async fn received_times(&self, scope: &Scope, from: DateTime<Utc>) -> StoreResult<Vec<DateTime<Utc>>> {
+        let mut q = Query::select();
+        q.from_as("complaints", "c").column(("c", "received_at"));
+        apply_filter(&mut q, scope, &ComplaintFilter { received_from: Some(from), ..Default::default() });
+        self.db.query_all(&q).await?.into_iter().map(|r| Ok(r.try_get("", "received_at")?)).collect()
+    }
+}

@@ -75,7 +75,8 @@ async fn acknowledged_complaints_survive_sigkill() {
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut tasks = Vec::new();
     for worker in 0..16 {
-        let (client, base, token, acked, stop) = (client.clone(), base.clone(), token.clone(), acked.clone(), stop.clone());
+        let (client, base, token, acked, stop) =
+            (client.clone(), base.clone(), token.clone(), acked.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
             let mut i = 0u32;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -134,11 +135,21 @@ async fn acknowledged_complaints_survive_sigkill() {
         .expect("json");
     server.kill().expect("stop");
     server.wait().expect("reap");
-    assert!(missing.is_empty(), "{} acknowledged complaints lost after SIGKILL, e.g. {:?}", missing.len(), &missing[..missing.len().min(5)]);
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged complaints lost after SIGKILL, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
     let total = listed["total"].as_u64().expect("total");
     assert!(total >= acked.len() as u64, "database holds {total} complaints but {} were acknowledged", acked.len());
 
     let out = cloop(&dir, &["verify"]);
-    assert!(out.status.success(), "verify after the crash: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "verify after the crash: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

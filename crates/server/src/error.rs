@@ -139,6 +139,7 @@ fn zh_name(what: &str) -> &str {
         "org unit" => "组织",
         "attachment" => "附件",
         "token" => "令牌",
+        "route" => "接口",
         _ => what,
     }
 }

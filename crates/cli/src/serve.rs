@@ -1,0 +1,103 @@
+//! `cloop serve`: opens the store, binds the listener and runs the HTTP app until Ctrl-C or
+//! SIGTERM, then lets requests in flight finish (graceful shutdown).
+
+use crate::config::Config;
+use crate::demo;
+use anyhow::{Context, Result};
+use clap::Args;
+use cloop_server::{AppState, ServerConfig};
+
+/// Options of `cloop serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port) / 监听地址
+    #[arg(long, env = "CLOOP_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: String,
+
+    /// The URL people reach the product at (links, secure cookies when https) / 对外访问地址
+    #[arg(long, env = "CLOOP_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+
+    /// Print the demo logins at start (if the demo users exist) / 启动时打印演示账号
+    #[arg(long)]
+    pub print_logins: bool,
+
+    /// Shift the server clock by N hours, for deadline demos and tests / 时钟偏移（小时）
+    #[arg(
+        long,
+        env = "CLOOP_CLOCK_OFFSET_HOURS",
+        default_value_t = 0,
+        allow_negative_numbers = true,
+        value_name = "N"
+    )]
+    pub clock_offset_hours: i64,
+}
+
+/// Runs the server until a shutdown signal.
+pub async fn run(config: &Config, args: ServeArgs) -> Result<()> {
+    let store = config.open_store().await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("binding the listener to {}", args.listen))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let server_config = ServerConfig {
+        secure_cookies: public_url.starts_with("https://"),
+        public_url,
+        clock_offset: chrono::Duration::hours(args.clock_offset_hours),
+    };
+    if args.print_logins {
+        print_logins(&store).await?;
+    }
+    println!("Complaint Loop 投诉闭环 listening on http://{addr}");
+    tracing::info!(%addr, public_url = %server_config.public_url, "listening");
+    let state = AppState::new(store, server_config);
+    cloop_server::serve(listener, state, shutdown_signal()).await.context("running the HTTP server")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The demo logins that exist in this database, as a table on standard output.
+async fn print_logins(store: &cloop_store::Store) -> Result<()> {
+    let mut rows = Vec::new();
+    for login in demo::org::logins() {
+        if store.user_by_username(&login.username).await.context("looking up demo users")?.is_some() {
+            rows.push(login);
+        }
+    }
+    if rows.is_empty() {
+        println!("(no demo users in this database; run `cloop demo` to create them)");
+        return Ok(());
+    }
+    print!("{}", demo::org::logins_table(&rows));
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}

@@ -37,7 +37,12 @@ async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = req.method().to_string();
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    if res.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        // The rest of the body stays unread and the connection is dropped after this answer;
+        // say so, or the client reuses it and its next request fails.
+        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     let labels = [("method", method), ("route", route), ("status", res.status().as_u16().to_string())];
     metrics::counter!("cloop_http_requests_total", &labels).increment(1);
     metrics::histogram!("cloop_http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());

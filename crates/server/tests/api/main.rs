@@ -12,4 +12,6 @@ mod bad_input;
 mod intake;
 mod lifecycle;
 mod ops;
+mod portal;
 mod scope;
+mod workbench;

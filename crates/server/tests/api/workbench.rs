@@ -1,0 +1,86 @@
+//! What the workbench stands on: queue counts that match the queues, the dashboard overview,
+//! bulk assignment with an answer per complaint, and the actions offered per complaint.
+
+use crate::helpers::{TestApp, sqlite_and_postgres};
+use serde_json::json;
+
+sqlite_and_postgres!(
+    queue_counts_match_the_queues,
+    bulk_assign_answers_per_complaint,
+    detail_offers_only_allowed_actions,
+);
+
+async fn queue_counts_match_the_queues(app: TestApp) {
+    let agent = app.login("agent").await;
+    for i in 0..3 {
+        agent.intake(&format!("1380000100{i}")).await;
+    }
+    let counts = agent.get("/api/v1/complaints/queues").await.expect(200).clone();
+    for queue in ["triage", "open", "all", "mine", "approval"] {
+        let list = agent.get(&format!("/api/v1/complaints?queue={queue}")).await.expect(200).clone();
+        assert_eq!(counts[queue], list["total"], "queue {queue}");
+    }
+    assert_eq!(counts["triage"], 3);
+    let overview = agent.get("/api/v1/stats/overview").await.expect(200).clone();
+    assert_eq!(overview["open_by_state"]["received"], 3);
+    assert_eq!(overview["daily"].as_array().map(Vec::len), Some(30));
+    let days_total: i64 = overview["daily"].as_array().unwrap().iter().map(|d| d["count"].as_i64().unwrap()).sum();
+    assert_eq!(days_total, 3, "complaints received an hour ago count in the last 30 days");
+    assert_eq!(overview["by_category"][0]["count"], 3);
+    agent.get("/api/v1/complaints?queue=bogus").await.expect_field("queue", "invalid_queue");
+}
+
+async fn bulk_assign_answers_per_complaint(app: TestApp) {
+    let agent = app.login("agent").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let c = agent.intake(&format!("1380000200{i}")).await;
+        ids.push(c["id"].as_i64().unwrap());
+    }
+    // One is not classified and one is already assigned elsewhere: both are skipped with reasons.
+    agent.command(ids[0], "classify", json!({"category": "product_fault", "severity": 2})).await;
+    let mut body = crate::helpers::intake_body("13800002009");
+    body.as_object_mut().unwrap().remove("category");
+    body.as_object_mut().unwrap().remove("severity");
+    let unclassified = agent.intake_with(&body).await["id"].as_i64().unwrap();
+    let r = agent
+        .post(
+            "/api/v1/complaints/bulk-assign",
+            &json!({"ids": [ids[0], ids[1], unclassified, 999_999], "department_id": app.seed.acme_quality, "handler_id": app.seed.user("handler")}),
+        )
+        .await;
+    let results = r.expect(200)["results"].as_array().expect("results").clone();
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0]["ok"], true);
+    assert_eq!(results[1]["ok"], true, "classified at intake");
+    assert_eq!(results[2]["ok"], false);
+    assert_eq!(results[2]["code"], "not_classified");
+    assert_eq!(results[3]["code"], "not_found");
+    assert_eq!(agent.detail(ids[0]).await["complaint"]["state"], "assigned");
+    assert_eq!(agent.detail(unclassified).await["complaint"]["state"], "received");
+    // A handler may not bulk-assign at all.
+    let handler = app.login("handler").await;
+    handler
+        .post("/api/v1/complaints/bulk-assign", &json!({"ids": [ids[2]], "department_id": app.seed.acme_quality}))
+        .await
+        .expect_error(403, "missing_permission");
+}
+
+async fn detail_offers_only_allowed_actions(app: TestApp) {
+    let agent = app.login("agent").await;
+    let id = crate::helpers::assigned_complaint(&app, &agent, "13800003001").await;
+    let actions = |v: &serde_json::Value| -> Vec<String> {
+        v["complaint"]["allowed_actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect()
+    };
+    let for_agent = actions(&agent.detail(id).await);
+    assert!(for_agent.contains(&"transfer".to_owned()), "{for_agent:?}");
+    assert!(!for_agent.contains(&"accept".to_owned()), "agents do not accept for departments: {for_agent:?}");
+    let handler = app.login("handler").await;
+    let for_handler = actions(&handler.detail(id).await);
+    assert!(for_handler.contains(&"accept".to_owned()), "{for_handler:?}");
+    assert!(!for_handler.contains(&"close".to_owned()));
+    // Every offered action really is accepted: take the first one the handler is offered.
+    let c = handler.command(id, "accept", json!({})).await;
+    assert_eq!(c["state"], "investigating");
+    assert!(c["allowed_actions"].as_array().unwrap().iter().any(|a| a == "remedy"), "{c}");
+}

@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod authority;
+pub mod calendar;
 pub mod case_no;
 pub mod chain;
 pub mod complaint;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;
+pub mod sla;
 pub mod text;
 pub mod validate;
 

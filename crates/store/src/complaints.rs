@@ -703,6 +703,9 @@ pub struct Page<T> {
     pub per_page: u64,
 }
 
+/// Number of locks that serialise commands per complaint within one process.
+pub(crate) const COMMAND_LOCK_STRIPES: usize = 256;
+
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
@@ -785,7 +788,15 @@ impl Store {
         } else {
             AuthorityMatrix::default()
         };
-        for _ in 0..8 {
+        // Commands on one complaint from this process take turns (striped locks), so they never
+        // race each other for the version; a race with another node is retried with backoff.
+        let _turn = self.command_locks[(id.0.rem_euclid(COMMAND_LOCK_STRIPES as i64)) as usize].lock().await;
+        for attempt in 0..16u32 {
+            if attempt > 0 {
+                let jitter = u64::from(rand::random::<u8>() % 8);
+                tokio::time::sleep(std::time::Duration::from_millis(u64::from(Ord::min(attempt, 6)) * 5 + jitter))
+                    .await;
+            }
             let loaded = self.load(id).await?;
             let ctx = Context { who, now, policy: &self.config.policy, authority: &authority };
             let bodies = cloop_domain::decide(&loaded.complaint, cmd, &ctx)?;

@@ -54,6 +54,8 @@ pub struct Store {
     backend: Backend,
     writer: writer::Writer,
     config: StoreConfig,
+    /// Striped locks so commands on one complaint from this process take turns.
+    command_locks: std::sync::Arc<Vec<tokio::sync::Mutex<()>>>,
 }
 
 impl Store {
@@ -63,7 +65,9 @@ impl Store {
         db::migrate(&db).await?;
         std::fs::create_dir_all(&config.files_dir)?;
         let writer = writer::Writer::start(db.clone());
-        let store = Self { db, backend, writer, config };
+        let command_locks =
+            std::sync::Arc::new((0..complaints::COMMAND_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect());
+        let store = Self { db, backend, writer, config, command_locks };
         store.ensure_builtins().await?;
         Ok(store)
     }

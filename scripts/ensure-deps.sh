@@ -4,6 +4,7 @@
 #   scripts/ensure-deps.sh           # build/run deps
 #   scripts/ensure-deps.sh --pg      # + PostgreSQL server (for `make test`)
 #   scripts/ensure-deps.sh --bench   # + wrk (for the benchmarks)
+#   scripts/ensure-deps.sh --browser # + chromium and CJK fonts (for the web end-to-end tests)
 #
 # Only installs what is missing; runs `apt-get update` once, and only when
 # something has to be installed. Needs root only in that case.
@@ -11,14 +12,16 @@ set -euo pipefail
 
 want_pg=0
 want_bench=0
+want_browser=0
 for arg in "$@"; do
   case "$arg" in
     --pg) want_pg=1 ;;
     --bench) want_bench=1 ;;
+    --browser) want_browser=1 ;;
     -h|--help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
       exit 0 ;;
-    *) echo "ensure-deps: unknown argument: $arg (expected --pg, --bench)" >&2; exit 2 ;;
+    *) echo "ensure-deps: unknown argument: $arg (expected --pg, --bench, --browser)" >&2; exit 2 ;;
   esac
 done
 
@@ -44,6 +47,12 @@ if (( want_pg )); then
 fi
 if (( want_bench )); then
   have_cmd wrk || missing+=(wrk)
+fi
+if (( want_browser )); then
+  # Debian's chromium, driven by playwright-core (never `npx playwright install`); without the
+  # CJK fonts Chinese renders as boxes in the screenshots.
+  { [[ -x /usr/bin/chromium ]] || have_pkg chromium; } || missing+=(chromium)
+  { have_pkg fonts-noto-cjk || have_glob '/usr/share/fonts/opentype/noto/NotoSansCJK*'; } || missing+=(fonts-noto-cjk)
 fi
 
 if (( ${#missing[@]} == 0 )); then

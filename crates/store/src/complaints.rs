@@ -67,7 +67,7 @@ pub(crate) struct IntakeJob {
 }
 
 /// What intake answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntakeReceipt {
     /// The new (or, for a retried idempotent request, the earlier) complaint.
     pub complaint_id: ComplaintId,
@@ -77,6 +77,9 @@ pub struct IntakeReceipt {
     pub customer_id: CustomerId,
     /// False when an earlier request with the same idempotency key created it.
     pub created: bool,
+    /// The new complaint's projection (only when `created`; saves the caller a read).
+    #[serde(skip)]
+    pub complaint: Option<Complaint>,
 }
 
 /// A decided change waiting for the writer.
@@ -262,6 +265,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                     case_no: r.try_get("", "case_no")?,
                     customer_id: CustomerId(r.try_get("", "customer_id")?),
                     created: false,
+                    complaint: None,
                 },
             );
         }
@@ -397,16 +401,19 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
         for (i, event, c) in &drafts {
             let id = ids[&c.case_no];
             rows.push(EventRow::new(id, event, GENESIS));
+            let mut complaint = c.clone();
+            complaint.id = ComplaintId(id);
             let receipt = IntakeReceipt {
                 complaint_id: ComplaintId(id),
                 case_no: c.case_no.clone(),
                 customer_id: c.customer_id,
                 created: true,
+                complaint: Some(complaint),
             };
             if let Some(k) = &jobs[*i].idempotency_key {
                 keys.values_panic([k.clone().into(), id.into(), c.case_no.clone().into(), jobs[*i].now.into()]);
                 any_key = true;
-                by_key.insert(k.clone(), IntakeReceipt { created: false, ..receipt.clone() });
+                by_key.insert(k.clone(), IntakeReceipt { created: false, complaint: None, ..receipt.clone() });
             }
             receipts[*i] = Some(receipt);
         }

@@ -56,6 +56,8 @@ pub struct Store {
     config: StoreConfig,
     /// Striped locks so commands on one complaint from this process take turns.
     command_locks: std::sync::Arc<Vec<tokio::sync::Mutex<()>>>,
+    /// Organisation nodes by id (read on every intake and command for data scope).
+    org_cache: std::sync::Arc<std::sync::RwLock<std::collections::HashMap<i64, org::OrgUnit>>>,
 }
 
 impl Store {
@@ -67,7 +69,7 @@ impl Store {
         let writer = writer::Writer::start(db.clone());
         let command_locks =
             std::sync::Arc::new((0..complaints::COMMAND_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect());
-        let store = Self { db, backend, writer, config, command_locks };
+        let store = Self { db, backend, writer, config, command_locks, org_cache: Default::default() };
         store.ensure_builtins().await?;
         Ok(store)
     }

@@ -143,7 +143,12 @@ impl Store {
 
     /// One node.
     pub async fn org_unit(&self, id: i64) -> StoreResult<OrgUnit> {
-        OrgUnit::find_by_statement(
+        // Nodes are never moved or renamed in place, so a cached node stays true; a miss (a node
+        // created on another server) reads the database.
+        if let Some(u) = self.org_cache.read().expect("org cache lock").get(&id) {
+            return Ok(u.clone());
+        }
+        let unit = OrgUnit::find_by_statement(
             self.db.get_database_backend().build(
                 Query::select()
                     .columns(["id", "parent_id", "kind", "code", "name", "name_en", "path"])
@@ -153,7 +158,9 @@ impl Store {
         )
         .one(&self.db)
         .await?
-        .ok_or(StoreError::NotFound("org unit"))
+        .ok_or(StoreError::NotFound("org unit"))?;
+        self.org_cache.write().expect("org cache lock").insert(id, unit.clone());
+        Ok(unit)
     }
 
     /// One node by code.

@@ -238,11 +238,12 @@ pub async fn build(store: &Store) -> Result<World> {
         }
         company_units.push(company);
     }
-    // Complaints from the public web form land in the first company's call centre, where its
-    // agents pick them up.
+    // Complaints from the public web form land in the first company's first call-centre team,
+    // whose agents pick them up (staff see their own node and below, so a team-level agent
+    // would not see complaints filed at the call-centre node itself).
     let (first_company, ..) = COMPANIES[0];
     store
-        .set_setting(cloop_store::portal::PUBLIC_INTAKE_UNIT, &format!("{first_company}.call_centre"))
+        .set_setting(cloop_store::portal::PUBLIC_INTAKE_UNIT, &format!("{first_company}.call_centre.{}", TEAMS[0][0].0))
         .await
         .context("routing public complaints to the call centre")?;
 

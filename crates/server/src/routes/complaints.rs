@@ -277,10 +277,14 @@ async fn intake(
     };
     let receipt = state.store().intake(new, ActorRef::User { id: p.actor.user_id }, key, now).await?;
     metrics::counter!("cloop_complaints_registered_total").increment(u64::from(receipt.created));
-    let loaded = state.store().load(receipt.complaint_id).await?;
+    // A new complaint comes back from the writer; a retried one is read.
+    let complaint = match receipt.complaint {
+        Some(c) => c,
+        None => state.store().load(receipt.complaint_id).await?.complaint,
+    };
     let status = if receipt.created { StatusCode::CREATED } else { StatusCode::OK };
     let location = format!("/api/v1/complaints/{}", receipt.complaint_id);
-    Ok((status, [(header::LOCATION, location)], Json(dto_for(&state, &p, &loaded.complaint))).into_response())
+    Ok((status, [(header::LOCATION, location)], Json(dto_for(&state, &p, &complaint))).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,119 @@
+// (c) Data scope: a user of one subsidiary cannot open another subsidiary's complaint — the
+// console shows its not-found page and the API answers 404. (d) Language: switching the console
+// from 简体中文 to English changes the menu and page texts, and back.
+
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ApiSession, launchBrowser, newPage, publicCall, startServer } from '../lib/harness.mjs'
+import { assertNoPageErrors, sequence } from '../lib/steps.mjs'
+import { consoleShot, expectDetailState, login, logout, openComplaint } from '../lib/console.mjs'
+
+let server
+let browser
+let caseNo
+
+before(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+  // An appliance complaint: the portal's complaints are taken in by 华腾电器's hotline team.
+  const r = await publicCall(server.url, 'POST', '/public/complaints', {
+    name: '赵女士',
+    phone: '13600001111',
+    content: '空调安装后外机噪音很大，晚上无法入睡。',
+    product_ref: '华腾 KFR-35GW 空调',
+  })
+  assert.equal(r.status, 201, JSON.stringify(r.body))
+  caseNo = r.body.case_no
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+test('data scope: the e-commerce agent cannot open an appliance complaint', async (t) => {
+  const page = await newPage(browser, { width: 1280, height: 800, baseURL: server.url })
+  const step = sequence(t, () => [page])
+
+  await step('the appliance agent can open it', async () => {
+    await login(page, 'a.agent1')
+    await openComplaint(page, caseNo)
+    await expectDetailState(page, 'received')
+    await logout(page)
+  })
+
+  await step('the e-commerce agent gets the not-found page', async () => {
+    assert.match(server.logins['e.agent1']?.org ?? '', /^ecommerce\./, 'e.agent1 works for the e-commerce company')
+    await login(page, 'e.agent1')
+    await page.goto(`/complaints/${caseNo}`)
+    // The console's own not-found text, or the server's "未找到：投诉" in its error panel.
+    await page.getByText('投诉不存在或不在您的数据范围内').or(page.getByText('未找到：投诉')).first().waitFor()
+    assert.equal(await page.locator('header.head').count(), 0, 'no complaint header')
+    assert.equal(await page.getByText('空调安装后外机噪音很大').count(), 0, 'nothing of the complaint is shown')
+    await consoleShot(page, 'console-01-scope-not-found')
+  })
+
+  await step('…and does not find it in the workbench', async () => {
+    await page.goto(`/workbench?queue=all&q=${caseNo}`)
+    await page.getByRole('tab', { name: /^全部/ }).waitFor()
+    await page.getByText('没有符合筛选条件的投诉').or(page.getByText('共 0 条')).first().waitFor()
+    assert.equal(await page.getByRole('link', { name: caseNo }).count(), 0)
+  })
+
+  await step('the API answers 404 to the e-commerce agent, 200 to the appliance agent', async () => {
+    const e = await ApiSession.login(server.url, 'e.agent1')
+    const a = await ApiSession.login(server.url, 'a.agent1')
+    const mine = await a.call('GET', `/complaints/${caseNo}`)
+    assert.equal(mine.status, 200)
+    const id = mine.body.complaint.id
+    for (const key of [caseNo, String(id)]) {
+      const r = await e.call('GET', `/complaints/${key}`)
+      assert.equal(r.status, 404, `GET /complaints/${key} as e.agent1 → ${r.status}`)
+    }
+    const cmd = await e.call('POST', `/complaints/${id}/notes`, { visibility: 'internal', text: '越权尝试' })
+    assert.equal(cmd.status, 404, `a command as e.agent1 → ${cmd.status}`)
+    assertNoPageErrors(page, [/status of (401|404)/])
+  })
+})
+
+test('language: the console switches from 简体中文 to English and back', async (t) => {
+  const page = await newPage(browser, { width: 1280, height: 800, baseURL: server.url })
+  const step = sequence(t, () => [page])
+
+  await step('Chinese by default', async () => {
+    await login(page, 'a.agent1')
+    await page.goto('/workbench')
+    await page.getByRole('tab', { name: /^待分派/ }).waitFor()
+    // Below 1360 px the menu starts collapsed (icons only); open it to read its texts.
+    const expand = page.getByRole('button', { name: '展开菜单' })
+    if (await expand.count()) await expand.click()
+    const menu = page.locator('.el-menu').first()
+    await menu.getByText('工作台', { exact: true }).waitFor()
+    await menu.getByText('登记投诉', { exact: true }).waitFor()
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN')
+    await consoleShot(page, 'console-02-zh')
+  })
+
+  await step('English after the switch', async () => {
+    await page.getByRole('button', { name: '语言' }).click()
+    await page.getByRole('menuitem', { name: 'English' }).click()
+    const menu = page.locator('.el-menu').first()
+    await menu.getByText('Workbench', { exact: true }).waitFor()
+    await menu.getByText('Register complaint', { exact: true }).waitFor()
+    assert.equal(await menu.getByText('工作台', { exact: true }).count(), 0)
+    await page.getByRole('heading', { name: 'Workbench' }).waitFor()
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-US')
+    await consoleShot(page, 'console-03-en')
+    // Remembered across a reload.
+    await page.reload()
+    await page.locator('.el-menu').first().getByText('Workbench', { exact: true }).waitFor()
+  })
+
+  await step('back to Chinese', async () => {
+    await page.getByRole('button', { name: 'Language' }).click()
+    await page.getByRole('menuitem', { name: '简体中文' }).click()
+    await page.locator('.el-menu').first().getByText('工作台', { exact: true }).waitFor()
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+})

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { defaultQueue, hasFilters, parseQuery, queueCountsFromStates, toApiQuery, toRouteQuery } from '../query'
+import { summariseBulk } from '../bulk'
+import { DEFAULT_COLUMNS, visibleColumns } from '../columns'
+
+const defaults = { queue: 'triage' as const, per_page: 20 }
+
+describe('workbench URL state', () => {
+  it('parses and cleans the route query', () => {
+    const q = parseQuery(
+      { queue: 'mine', state: 'received,assigned', severity: '2', category_id: '7', from: '2026-11-01', to: 'bad', q: '退款', sort: 'severity', order: 'asc', page: '3', per_page: '50' },
+      defaults,
+    )
+    expect(q).toMatchObject({
+      queue: 'mine',
+      state: ['received', 'assigned'],
+      severity: 2,
+      category_id: 7,
+      from: '2026-11-01',
+      to: null,
+      q: '退款',
+      sort: 'severity',
+      order: 'asc',
+      page: 3,
+      per_page: 50,
+    })
+  })
+
+  it('falls back to defaults on nonsense', () => {
+    const q = parseQuery({ queue: 'nope', severity: '9', sort: 'x', page: '-1', per_page: '9999' }, defaults)
+    expect(q).toMatchObject({ queue: 'triage', severity: null, sort: 'received_at', order: 'desc', page: 1, per_page: 20 })
+  })
+
+  it('round-trips and keeps only what differs from defaults', () => {
+    const q = parseQuery({ queue: 'all', q: ' 漏水 ', page: '2' }, defaults)
+    expect(toRouteQuery(q, defaults)).toEqual({ queue: 'all', q: '漏水', page: '2' })
+    expect(toRouteQuery(parseQuery({}, defaults), defaults)).toEqual({})
+    const again = parseQuery(toRouteQuery(q, defaults), defaults)
+    expect(again).toEqual({ ...q, q: '漏水' })
+  })
+
+  it('turns local dates into an instant range for the API', () => {
+    const api = toApiQuery(parseQuery({ from: '2026-11-01', to: '2026-11-02', state: 'resolved' }, defaults))
+    expect(api.queue).toBe('triage')
+    expect(api.state).toBe('resolved')
+    expect(new Date(api.from as string).getDate()).toBe(1)
+    // `to` is exclusive: the start of the next local day.
+    expect(new Date(api.to as string).getDate()).toBe(3)
+    expect(api.page).toBe(1)
+    expect(api.per_page).toBe(20)
+  })
+
+  it('tells whether filters are set', () => {
+    expect(hasFilters(parseQuery({ queue: 'mine', page: '2' }, defaults))).toBe(false)
+    expect(hasFilters(parseQuery({ channel: 'phone' }, defaults))).toBe(true)
+  })
+
+  it('starts handlers in their own queue and routers in triage', () => {
+    const can = (perms: string[]) => (p: string) => perms.includes(p)
+    expect(defaultQueue(can(['complaint.accept']))).toBe('mine')
+    expect(defaultQueue(can(['complaint.accept', 'complaint.assign']))).toBe('triage')
+    expect(defaultQueue(can(['complaint.view']))).toBe('all')
+  })
+
+  it('derives some queue counts from per-state counts', () => {
+    expect(queueCountsFromStates({ received: 3, resolved: 2, awaiting_customer: 1, closed: 4 })).toEqual({
+      triage: 3,
+      awaiting_customer: 1,
+      return_visits: 2,
+      all: 10,
+    })
+  })
+})
+
+describe('bulk results', () => {
+  it('counts successes and groups skips by reason', () => {
+    const s = summariseBulk(
+      {
+        results: [
+          { id: 1, ok: true },
+          { id: 2, ok: false, code: 'wrong_state', message: { 'zh-CN': '状态不对', en: 'wrong state' } },
+          { id: 3, ok: false, code: 'wrong_state', message: { 'zh-CN': '状态不对', en: 'wrong state' } },
+          { id: 4, ok: false, code: 'not_classified' },
+          { id: 5, ok: true },
+        ],
+      },
+      (m) => (typeof m === 'string' ? m : (m['zh-CN'] ?? '')),
+    )
+    expect(s.ok).toBe(2)
+    expect(s.skipped).toBe(3)
+    expect(s.reasons).toEqual([
+      { reason: '状态不对', ids: [2, 3] },
+      { reason: 'not_classified', ids: [4] },
+    ])
+  })
+})
+
+describe('columns', () => {
+  it('shows the default columns, always with case number and summary', () => {
+    expect(visibleColumns(null).map((c) => c.key)).toEqual([...DEFAULT_COLUMNS])
+    expect(visibleColumns(['state', 'bogus']).map((c) => c.key)).toEqual(['case_no', 'summary', 'state'])
+  })
+})

@@ -1,0 +1,29 @@
+// Per-complaint results of a bulk action → "成功 X / 跳过 Y（原因）".
+
+import type { BulkAssignResult } from '@shared/api/types'
+
+export interface BulkSummary {
+  ok: number
+  skipped: number
+  reasons: { reason: string; ids: number[] }[]
+}
+
+type Msg = BulkAssignResult['results'][number]['message']
+
+export function summariseBulk(r: BulkAssignResult, text: (m: NonNullable<Msg>) => string): BulkSummary {
+  const reasons = new Map<string, number[]>()
+  let ok = 0
+  for (const x of r.results) {
+    if (x.ok) {
+      ok++
+      continue
+    }
+    const reason = (x.message ? text(x.message) : '') || x.code || '?'
+    reasons.set(reason, [...(reasons.get(reason) ?? []), x.id])
+  }
+  return {
+    ok,
+    skipped: r.results.length - ok,
+    reasons: [...reasons.entries()].map(([reason, ids]) => ({ reason, ids })),
+  }
+}

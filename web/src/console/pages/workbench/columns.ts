@@ -1,0 +1,48 @@
+// Workbench columns: which exist, which show by default, which sort on the server.
+
+import type { SortKey } from './query'
+
+export interface ColumnDef {
+  key: string
+  label: string
+  width?: number
+  minWidth?: number
+  sortKey?: SortKey
+  /** Can't be hidden. */
+  fixed?: boolean
+}
+
+export const COLUMNS: readonly ColumnDef[] = [
+  { key: 'case_no', label: 'workbench.col.case_no', width: 170, sortKey: 'case_no', fixed: true },
+  { key: 'summary', label: 'workbench.col.summary', minWidth: 140, fixed: true },
+  { key: 'customer', label: 'workbench.col.customer', width: 80 },
+  { key: 'channel', label: 'workbench.col.channel', width: 76 },
+  { key: 'state', label: 'workbench.col.state', width: 136, sortKey: 'state' },
+  { key: 'severity', label: 'workbench.col.severity', width: 90, sortKey: 'severity' },
+  { key: 'category', label: 'workbench.col.category', width: 110 },
+  { key: 'handler', label: 'workbench.col.handler', width: 96 },
+  { key: 'department', label: 'workbench.col.department', width: 100 },
+  { key: 'escalation', label: 'workbench.col.escalation', width: 70 },
+  { key: 'transfers', label: 'workbench.col.transfers', width: 64 },
+  { key: 'received_at', label: 'workbench.col.received_at', width: 104, sortKey: 'received_at' },
+  { key: 'updated_at', label: 'workbench.col.updated_at', width: 100, sortKey: 'updated_at' },
+]
+
+export const DEFAULT_COLUMNS: readonly string[] = [
+  'case_no',
+  'summary',
+  'customer',
+  'channel',
+  'state',
+  'severity',
+  'handler',
+  'department',
+  'received_at',
+  'updated_at',
+]
+
+/** The visible columns in table order; unknown keys in saved preferences are ignored. */
+export function visibleColumns(saved: readonly string[] | null | undefined): ColumnDef[] {
+  const want = new Set(saved && saved.length ? saved : DEFAULT_COLUMNS)
+  return COLUMNS.filter((c) => c.fixed || want.has(c.key))
+}

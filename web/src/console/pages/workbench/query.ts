@@ -1,0 +1,121 @@
+// The workbench's state lives in the URL: queue, filters, sort and page. Pure conversions
+// between the route query, the filter model and the API query (unit-tested).
+
+import { dayStartIso, nextDayStartIso } from '@shared/utils/format'
+
+export const QUEUES = ['mine', 'department', 'triage', 'approval', 'awaiting_customer', 'return_visits', 'all'] as const
+export type Queue = (typeof QUEUES)[number]
+
+export const SORT_KEYS = ['received_at', 'updated_at', 'severity', 'case_no', 'state'] as const
+export type SortKey = (typeof SORT_KEYS)[number]
+
+export interface WorkbenchQuery {
+  queue: Queue
+  state: string[]
+  severity: number | null
+  category_id: number | null
+  department_id: number | null
+  channel: string | null
+  /** Local dates YYYY-MM-DD, inclusive. */
+  from: string | null
+  to: string | null
+  q: string
+  sort: SortKey
+  order: 'asc' | 'desc'
+  page: number
+  per_page: number
+}
+
+export const PER_PAGE_CHOICES = [20, 50, 100] as const
+
+type RouteQuery = Record<string, string | null | (string | null)[] | undefined>
+
+const one = (v: RouteQuery[string]): string | null => (Array.isArray(v) ? (v[0] ?? null) : (v ?? null))
+const int = (v: RouteQuery[string]): number | null => {
+  const s = one(v)
+  if (s === null || s === '' || !/^\d+$/.test(s)) return null
+  return Number(s)
+}
+const date = (v: RouteQuery[string]): string | null => {
+  const s = one(v)
+  return s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null
+}
+
+export function parseQuery(rq: RouteQuery, defaults: { queue: Queue; per_page: number }): WorkbenchQuery {
+  const queue = one(rq.queue)
+  const sort = one(rq.sort)
+  const severity = int(rq.severity)
+  const perPage = int(rq.per_page)
+  return {
+    queue: (QUEUES as readonly string[]).includes(queue ?? '') ? (queue as Queue) : defaults.queue,
+    state: (one(rq.state) ?? '').split(',').filter(Boolean),
+    severity: severity !== null && severity >= 1 && severity <= 3 ? severity : null,
+    category_id: int(rq.category_id),
+    department_id: int(rq.department_id),
+    channel: one(rq.channel) || null,
+    from: date(rq.from),
+    to: date(rq.to),
+    q: (one(rq.q) ?? '').slice(0, 200),
+    sort: (SORT_KEYS as readonly string[]).includes(sort ?? '') ? (sort as SortKey) : 'received_at',
+    order: one(rq.order) === 'asc' ? 'asc' : 'desc',
+    page: Math.max(1, int(rq.page) ?? 1),
+    per_page: perPage !== null && perPage >= 1 && perPage <= 200 ? perPage : defaults.per_page,
+  }
+}
+
+/** Only what differs from the defaults goes into the URL, so links stay short. */
+export function toRouteQuery(q: WorkbenchQuery, defaults: { queue: Queue; per_page: number }): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (q.queue !== defaults.queue) out.queue = q.queue
+  if (q.state.length) out.state = q.state.join(',')
+  if (q.severity) out.severity = String(q.severity)
+  if (q.category_id) out.category_id = String(q.category_id)
+  if (q.department_id) out.department_id = String(q.department_id)
+  if (q.channel) out.channel = q.channel
+  if (q.from) out.from = q.from
+  if (q.to) out.to = q.to
+  if (q.q.trim()) out.q = q.q.trim()
+  if (q.sort !== 'received_at') out.sort = q.sort
+  if (q.order !== 'desc') out.order = q.order
+  if (q.page > 1) out.page = String(q.page)
+  if (q.per_page !== defaults.per_page) out.per_page = String(q.per_page)
+  return out
+}
+
+/** The API query for GET /complaints. */
+export function toApiQuery(q: WorkbenchQuery): Record<string, string | number> {
+  const out: Record<string, string | number> = { queue: q.queue, sort: q.sort, order: q.order, page: q.page, per_page: q.per_page }
+  if (q.state.length) out.state = q.state.join(',')
+  if (q.severity) out.severity = q.severity
+  if (q.category_id) out.category_id = q.category_id
+  if (q.department_id) out.department_id = q.department_id
+  if (q.channel) out.channel = q.channel
+  if (q.from) out.from = dayStartIso(q.from)
+  if (q.to) out.to = nextDayStartIso(q.to)
+  if (q.q.trim()) out.q = q.q.trim()
+  return out
+}
+
+/** Whether any filter (not queue, sort or page) is set. */
+export function hasFilters(q: WorkbenchQuery): boolean {
+  return !!(q.state.length || q.severity || q.category_id || q.department_id || q.channel || q.from || q.to || q.q.trim())
+}
+
+/** The queue a user starts in: their own work if they handle complaints, triage if they route them. */
+export function defaultQueue(can: (p: string) => boolean): Queue {
+  if (can('complaint.accept') && !can('complaint.assign')) return 'mine'
+  if (can('complaint.assign') || can('complaint.classify')) return 'triage'
+  return 'all'
+}
+
+/** Queue counts from per-state counts, for servers without /complaints/queues (mine and department unknown). */
+export function queueCountsFromStates(byState: Record<string, number>): Partial<Record<Queue, number>> {
+  const n = (s: string) => Number(byState[s] ?? 0)
+  const all = Object.values(byState).reduce((a, b) => a + Number(b || 0), 0)
+  return {
+    triage: n('received'),
+    awaiting_customer: n('awaiting_customer'),
+    return_visits: n('resolved'),
+    all,
+  }
+}

@@ -1,0 +1,187 @@
+import { computed, nextTick, reactive, ref, shallowRef, watch } from 'vue'
+import { useRoute, useRouter } from 'vue-router'
+import { complaintsApi } from '@shared/api/endpoints'
+import type { ComplaintListItem, ComplaintPage } from '@shared/api/types'
+import { toApiError } from '@shared/composables/useAsync'
+import type { ApiError } from '@shared/api/http'
+import { useSessionStore } from '../../stores/session'
+import { usePrefsStore } from '../../stores/prefs'
+import { useSelectionStore } from '../../stores/selection'
+import {
+  defaultQueue,
+  hasFilters,
+  parseQuery,
+  queueCountsFromStates,
+  toApiQuery,
+  toRouteQuery,
+  type Queue,
+  type SortKey,
+  type WorkbenchQuery,
+} from './query'
+import { visibleColumns } from './columns'
+
+export function useWorkbench() {
+  const route = useRoute()
+  const router = useRouter()
+  const session = useSessionStore()
+  const prefs = usePrefsStore()
+  const selection = useSelectionStore()
+
+  const defaults = computed(() => ({ queue: defaultQueue(session.can), per_page: prefs.perPage }))
+  const query = computed<WorkbenchQuery>(() => parseQuery(route.query as never, defaults.value))
+
+  // --- list ---------------------------------------------------------------------------------
+  const page = shallowRef<ComplaintPage | null>(null)
+  const loading = ref(false)
+  const error = shallowRef<ApiError | null>(null)
+  let ctrl: AbortController | null = null
+
+  async function refresh() {
+    ctrl?.abort()
+    const my = (ctrl = new AbortController())
+    loading.value = true
+    error.value = null
+    try {
+      page.value = await complaintsApi.list(toApiQuery(query.value), my.signal)
+      if (currentIndex.value >= (page.value?.items.length ?? 0)) currentIndex.value = -1
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError') return
+      error.value = toApiError(e)
+    } finally {
+      if (ctrl === my) loading.value = false
+    }
+  }
+
+  // --- queue counts ----------------------------------------------------------------------------
+  const counts = shallowRef<Partial<Record<Queue, number>>>({})
+  async function refreshCounts() {
+    try {
+      counts.value = { ...(await complaintsApi.queues()) }
+    } catch {
+      // Older servers: derive what we can from the per-state counts.
+      try {
+        counts.value = queueCountsFromStates(await complaintsApi.counts())
+      } catch {
+        counts.value = {}
+      }
+    }
+  }
+
+  watch(
+    () => route.fullPath,
+    () => {
+      if (route.name === 'workbench') void refresh()
+    },
+    { immediate: true },
+  )
+  void refreshCounts()
+
+  // --- changing the URL ------------------------------------------------------------------------
+  function update(patch: Partial<WorkbenchQuery>, resetPage = true) {
+    const next = { ...query.value, ...patch }
+    if (resetPage && !('page' in patch)) next.page = 1
+    if ('per_page' in patch && patch.per_page) prefs.perPage = patch.per_page
+    selection.clear()
+    void router.replace({ query: toRouteQuery(next, defaults.value) })
+  }
+
+  const setQueue = (queue: Queue) => update({ queue })
+  const setPage = (p: number) => update({ page: p }, false)
+  const setPerPage = (n: number) => update({ per_page: n })
+  function setSort(sortKey: SortKey | null, order: 'ascending' | 'descending' | null) {
+    if (!sortKey || !order) update({ sort: 'received_at', order: 'desc' })
+    else update({ sort: sortKey, order: order === 'ascending' ? 'asc' : 'desc' })
+  }
+  function clearFilters() {
+    update({ state: [], severity: null, category_id: null, department_id: null, channel: null, from: null, to: null, q: '' })
+  }
+
+  // Filter form: edited locally, applied to the URL (text on Enter / after a pause).
+  const filters = reactive({
+    state: [] as string[],
+    severity: null as number | null,
+    category_id: null as number | null,
+    department_id: null as number | null,
+    channel: null as string | null,
+    dates: null as [string, string] | null,
+    q: '',
+  })
+  watch(
+    query,
+    (q) => {
+      filters.state = [...q.state]
+      filters.severity = q.severity
+      filters.category_id = q.category_id
+      filters.department_id = q.department_id
+      filters.channel = q.channel
+      filters.dates = q.from && q.to ? [q.from, q.to] : null
+      filters.q = q.q
+    },
+    { immediate: true },
+  )
+  function applyFilters() {
+    update({
+      state: filters.state,
+      severity: filters.severity || null,
+      category_id: filters.category_id || null,
+      department_id: filters.department_id || null,
+      channel: filters.channel || null,
+      from: filters.dates?.[0] ?? null,
+      to: filters.dates?.[1] ?? null,
+      q: filters.q,
+    })
+  }
+
+  // --- rows, keyboard focus, opening ------------------------------------------------------------
+  const rows = computed<ComplaintListItem[]>(() => page.value?.items ?? [])
+  const currentIndex = ref(-1)
+  const columns = computed(() => visibleColumns(prefs.columns))
+
+  function move(delta: number) {
+    if (!rows.value.length) return
+    const i = currentIndex.value < 0 ? (delta > 0 ? 0 : rows.value.length - 1) : currentIndex.value + delta
+    currentIndex.value = Math.min(rows.value.length - 1, Math.max(0, i))
+    void nextTick(() => document.querySelector('.wb-table .current-row')?.scrollIntoView({ block: 'nearest' }))
+  }
+
+  function open(row: ComplaintListItem, newTab = false) {
+    const loc = router.resolve({ name: 'complaint', params: { key: row.case_no } })
+    if (newTab) window.open(loc.href, '_blank', 'noopener')
+    else {
+      // Remember the queue so the detail page can offer "next in queue".
+      sessionStorage.setItem('cloop.queue', JSON.stringify({ ids: rows.value.map((r) => r.case_no), query: route.fullPath }))
+      void router.push(loc)
+    }
+  }
+
+  function openCurrent() {
+    const row = rows.value[currentIndex.value]
+    if (row) open(row)
+  }
+
+  return {
+    query,
+    page,
+    rows,
+    loading,
+    error,
+    counts,
+    columns,
+    filters,
+    currentIndex,
+    hasFilters: computed(() => hasFilters(query.value)),
+    refresh: async () => {
+      await Promise.all([refresh(), refreshCounts()])
+    },
+    refreshCounts,
+    setQueue,
+    setPage,
+    setPerPage,
+    setSort,
+    applyFilters,
+    clearFilters,
+    move,
+    open,
+    openCurrent,
+  }
+}

@@ -1,0 +1,96 @@
+// Typed calls for the endpoints the console and the portal share. Page composables call these,
+// never fetch.
+
+import { http, apiUrl, type Query } from './http'
+import type {
+  AuditDto,
+  AuthorityCell,
+  AuthorityDto,
+  BulkAssignRequest,
+  BulkAssignResult,
+  CategoryDto,
+  CategoryRequest,
+  ComplaintDetailDto,
+  ComplaintDto,
+  ComplaintPage,
+  CreateUserRequest,
+  CustomerCard,
+  CustomerDto,
+  IntakeRequest,
+  MetaDto,
+  NewTokenDto,
+  OrgUnitDto,
+  OrgUnitRequest,
+  QueueCounts,
+  RoleDto,
+  RoleRequest,
+  SessionDto,
+  StatsOverview,
+  TokenDto,
+  UpdateUserRequest,
+  UserDto,
+} from './types'
+
+const enc = encodeURIComponent
+
+export const authApi = {
+  login: (username: string, password: string) =>
+    http.post<SessionDto>('/auth/login', { username, password }, { silent401: true }),
+  logout: () => http.post<void>('/auth/logout', undefined, { silent401: true }),
+  me: () => http.get<SessionDto>('/auth/me', undefined, { silent401: true }),
+  changePassword: (current_password: string, new_password: string) =>
+    http.post<void>('/auth/password', { current_password, new_password }),
+}
+
+export const metaApi = {
+  meta: () => http.get<MetaDto>('/meta'),
+}
+
+export const complaintsApi = {
+  list: (q: Query, signal?: AbortSignal) => http.get<ComplaintPage>('/complaints', q, { signal }),
+  counts: () => http.get<Record<string, number>>('/complaints/counts'),
+  queues: () => http.get<QueueCounts>('/complaints/queues'),
+  detail: (key: string | number) => http.get<ComplaintDetailDto>(`/complaints/${enc(String(key))}`),
+  intake: (req: IntakeRequest, idempotencyKey?: string) =>
+    http.post<ComplaintDto>('/complaints', req, idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {}),
+  /** Any command endpoint: `action` is the suffix, e.g. `classify` or `remedy/approve`. */
+  command: (id: number | string, action: string, body: unknown) =>
+    http.post<ComplaintDto>(`/complaints/${enc(String(id))}/${action}`, body ?? {}),
+  uploadEvidence: (id: number | string, file: File) =>
+    http.upload<ComplaintDto>(`/complaints/${enc(String(id))}/evidence`, file, file.name),
+  attachmentUrl: (id: number | string, sha256: string) =>
+    apiUrl(`/complaints/${enc(String(id))}/attachments/${enc(sha256)}`),
+  bulkAssign: (req: BulkAssignRequest) => http.post<BulkAssignResult>('/complaints/bulk-assign', req),
+}
+
+export const customersApi = {
+  lookup: (phone: string) => http.get<CustomerCard | null>('/customers', { phone }),
+  card: (id: number) => http.get<CustomerCard>(`/customers/${id}`),
+  reveal: (id: number, complaint_id?: number, reason?: string) =>
+    http.post<CustomerDto>(`/customers/${id}/reveal`, { complaint_id: complaint_id ?? null, reason: reason ?? null }),
+}
+
+export const statsApi = {
+  overview: () => http.get<StatsOverview>('/stats/overview'),
+}
+
+export const adminApi = {
+  orgUnits: () => http.get<OrgUnitDto[]>('/org-units'),
+  createOrgUnit: (req: OrgUnitRequest) => http.post<OrgUnitDto>('/org-units', req),
+  users: () => http.get<UserDto[]>('/users'),
+  createUser: (req: CreateUserRequest) => http.post<UserDto>('/users', req),
+  updateUser: (id: number, req: UpdateUserRequest) => http.put<UserDto>(`/users/${id}`, req),
+  roles: () => http.get<RoleDto[]>('/roles'),
+  createRole: (req: RoleRequest) => http.post<RoleDto>('/roles', req),
+  updateRole: (id: number, req: RoleRequest) => http.put<RoleDto>(`/roles/${id}`, req),
+  categories: () => http.get<CategoryDto[]>('/categories'),
+  createCategory: (req: CategoryRequest) => http.post<CategoryDto>('/categories', req),
+  updateCategory: (id: number, req: CategoryRequest) => http.put<CategoryDto>(`/categories/${id}`, req),
+  authority: () => http.get<AuthorityDto>('/authority'),
+  setAuthority: (cell: AuthorityCell) => http.put<AuthorityCell>('/authority', cell),
+  tokens: () => http.get<TokenDto[]>('/tokens'),
+  createToken: (name: string, user_id?: number | null) =>
+    http.post<NewTokenDto>('/tokens', { name, user_id: user_id ?? null }),
+  revokeToken: (id: number) => http.del<void>(`/tokens/${id}`),
+  audit: () => http.get<AuditDto[]>('/audit'),
+}

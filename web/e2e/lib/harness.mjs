@@ -128,16 +128,15 @@ export function readLogins(dataDir) {
 }
 
 /**
- * A fresh server: temp data dir, `cloop demo --complaints N`, web complaints taken in by
- * `publicIntakeUnit` (so that unit's staff see them), `cloop serve` on a free port.
+ * A fresh server: temp data dir, `cloop demo --complaints N` (which routes web complaints to
+ * 华腾电器's first hotline team, so its agents see them), `cloop serve` on a free port.
  */
-export async function startServer({ complaints = 60, publicIntakeUnit = 'appliances.call_centre.hotline1' } = {}) {
+export async function startServer({ complaints = 60 } = {}) {
   requireWebBuild()
   requireBinary()
   const dataDir = mkdtempSync(join(tmpdir(), 'cloop-e2e-'))
   log(`data dir ${dataDir}`)
   run(['demo', '--data-dir', dataDir, '--complaints', String(complaints)])
-  if (publicIntakeUnit) setPublicIntakeUnit(dataDir, publicIntakeUnit)
   const logins = readLogins(dataDir)
 
   let server = await launch(dataDir)
@@ -162,17 +161,6 @@ export async function startServer({ complaints = 60, publicIntakeUnit = 'applian
       if (process.env.CLOOP_E2E_KEEP) log(`kept ${dataDir}`)
       else rmSync(dataDir, { recursive: true, force: true })
     },
-  }
-}
-
-/** There is no command or API for this setting yet; the portal's intake unit is a row in
- * `settings` (see crates/store/src/portal.rs PUBLIC_INTAKE_UNIT). */
-function setPublicIntakeUnit(dataDir, code) {
-  const db = join(dataDir, 'cloop.db')
-  const sql = `INSERT INTO settings(key, value) VALUES ('public_intake_unit', '${code.replace(/'/g, "''")}') ON CONFLICT(key) DO UPDATE SET value = excluded.value;`
-  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' })
-  if (r.error || r.status !== 0) {
-    throw new Error(`e2e: could not set public_intake_unit with sqlite3 (${r.error?.message ?? r.stderr}); install sqlite3 (scripts/ensure-deps.sh)`)
   }
 }
 

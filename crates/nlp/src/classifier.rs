@@ -1,0 +1,785 @@
+//! A text classifier trained on an organisation's own labelled complaints (DESIGN §4): category,
+//! responsible department, or any other label set, Chinese or English.
+//!
+//! Features are jieba words, word bigrams and character 1–3-grams ([`FeatureSet`]); the model is
+//! linear over them, one weight per feature and label:
+//!
+//! - [`Algorithm::LogisticRegression`]: multinomial (softmax) logistic regression over sublinear
+//!   TF-IDF vectors scaled to unit length, trained by stochastic gradient descent with L2
+//!   regularisation. Its softmax output is a usable confidence.
+//! - [`Algorithm::NaiveBayes`]: multinomial naive Bayes over raw counts with additive smoothing, the
+//!   classic baseline. Its posteriors are over-confident.
+//! - [`Algorithm::Ensemble`] (the default): both over the same features, their log-probabilities
+//!   mixed with weights `1 − nb_weight` and `nb_weight` and renormalised (a weighted product of
+//!   experts). On real complaints it is the most accurate of the three (BENCHMARKS.md, "Routing");
+//!   the small naive-Bayes weight sharpens the logistic model's probabilities without letting naive
+//!   Bayes' over-confidence dominate. The confidence is the mixed probability: below a threshold, a
+//!   person triages.
+//!
+//! Training is deterministic: the same examples, configuration and seed give the same model, byte
+//! for byte. A model serializes to bytes ([`Model::to_bytes`]) with a magic number and a
+//! [`FORMAT_VERSION`], so the server can keep it in the database and every node can reload it.
+//!
+//! Training data comes as [`Example`]s, usually from [`parse_jsonl`], which names the 1-based line
+//! of anything malformed; [`train`] refuses input it cannot learn from (no examples, empty text, a
+//! single label) with an error rather than producing a useless model.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io::{BufRead, Read};
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::features::FeatureSet;
+use crate::features::{self, Vocabulary, Weighting};
+
+/// Version of the byte format written by [`Model::to_bytes`]. Bump it whenever the layout, the
+/// feature hashing or the feature extraction changes; [`Model::from_bytes`] refuses other versions
+/// (the caller retrains).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Magic bytes that open a serialized model.
+const MAGIC: &[u8; 8] = b"CLOOPNLP";
+
+/// Longest JSONL line [`parse_jsonl`] accepts, in bytes (1 MiB). Longer lines are refused rather
+/// than read into memory; a complaint is a few kilobytes at most.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// How many labels a [`Prediction`] lists in [`Prediction::top`].
+pub const TOP_LABELS: usize = 5;
+
+/// One labelled text to learn from or evaluate on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Example {
+    /// The complaint text (summary and content, as the caller chooses).
+    pub text: String,
+    /// The label to predict: a category, a department, anything.
+    pub label: String,
+}
+
+impl Example {
+    /// An example from anything string-like.
+    pub fn new(text: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { text: text.into(), label: label.into() }
+    }
+}
+
+/// Which linear model [`train`] fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Algorithm {
+    /// Multinomial naive Bayes over counts: fast, a baseline, over-confident.
+    NaiveBayes,
+    /// Softmax logistic regression over TF-IDF: more accurate, calibrated confidence.
+    LogisticRegression,
+    /// Logistic regression and naive Bayes, log-probabilities mixed by
+    /// [`TrainConfig::nb_weight`]: the most accurate.
+    Ensemble,
+}
+
+/// Everything [`train`] needs besides the examples. `TrainConfig::default()` is the configuration
+/// that was tuned (on the training split only) for real complaint text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    /// The model to fit.
+    pub algorithm: Algorithm,
+    /// The features to extract.
+    pub features: FeatureSet,
+    /// A feature is kept only if it occurs in at least this many training texts (≥ 1).
+    pub min_df: u32,
+    /// At most this many features are kept (those in the most texts), which bounds the model's
+    /// size: 12 bytes per feature plus 4 per feature, label and part (the ensemble has two parts).
+    pub max_features: usize,
+    /// Every label needs at least this many examples (≥ 1), or training fails naming the label.
+    pub min_examples_per_label: usize,
+    /// Passes over the data (logistic regression).
+    pub epochs: usize,
+    /// Initial learning rate (logistic regression).
+    pub learning_rate: f32,
+    /// L2 regularisation strength λ (logistic regression).
+    pub l2: f32,
+    /// Additive smoothing α (naive Bayes).
+    pub nb_alpha: f32,
+    /// Weight of naive Bayes' log-probabilities in the ensemble, in `(0, 1)`; logistic regression
+    /// gets the rest.
+    pub nb_weight: f32,
+    /// Seed for the order in which examples are visited (logistic regression).
+    pub seed: u64,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        Self {
+            algorithm: Algorithm::Ensemble,
+            features: FeatureSet::ALL,
+            min_df: 2,
+            max_features: 300_000,
+            min_examples_per_label: 1,
+            epochs: 30,
+            learning_rate: 0.1,
+            l2: 1e-6,
+            nb_alpha: 0.1,
+            nb_weight: 0.1,
+            seed: 20_261_122,
+        }
+    }
+}
+
+impl TrainConfig {
+    /// The naive-Bayes baseline over character 1–3-grams, every n-gram kept (the "plain character
+    /// n-gram naive Bayes" that routing accuracy is compared with).
+    pub fn naive_bayes_baseline() -> Self {
+        Self {
+            algorithm: Algorithm::NaiveBayes,
+            features: FeatureSet::CHARS,
+            min_df: 1,
+            max_features: usize::MAX,
+            ..Self::default()
+        }
+    }
+
+    fn uses_logistic(&self) -> bool {
+        matches!(self.algorithm, Algorithm::LogisticRegression | Algorithm::Ensemble)
+    }
+
+    fn uses_naive_bayes(&self) -> bool {
+        matches!(self.algorithm, Algorithm::NaiveBayes | Algorithm::Ensemble)
+    }
+
+    fn validate(&self) -> Result<(), TrainError> {
+        let bad = |what: &str| Err(TrainError::InvalidConfig(what.to_owned()));
+        if !self.features.is_valid() {
+            return bad("the feature set extracts nothing or has character n-gram bounds outside 1..=5");
+        }
+        if self.min_df == 0 || self.min_examples_per_label == 0 || self.max_features == 0 {
+            return bad("min_df, max_features and min_examples_per_label must be at least 1");
+        }
+        if self.uses_logistic() {
+            if self.epochs == 0 || self.epochs > 1000 {
+                return bad("epochs must be between 1 and 1000");
+            }
+            if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+                return bad("learning_rate must be a positive number");
+            }
+            if !(self.l2 >= 0.0 && self.l2 < 1.0) {
+                return bad("l2 must be in [0, 1)");
+            }
+        }
+        if self.uses_naive_bayes() && !(self.nb_alpha > 0.0 && self.nb_alpha.is_finite()) {
+            return bad("nb_alpha must be a positive number");
+        }
+        if self.algorithm == Algorithm::Ensemble && !(self.nb_weight > 0.0 && self.nb_weight < 1.0) {
+            return bad("nb_weight must be between 0 and 1");
+        }
+        Ok(())
+    }
+}
+
+/// Why training data was refused. Line numbers are 1-based lines of the JSONL input; example
+/// numbers are 1-based positions in the slice given to [`train`].
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// Reading the input failed.
+    #[error("line {line}: could not read: {source}")]
+    Io {
+        /// The line being read.
+        line: usize,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A line is not valid UTF-8 (e.g. GBK-encoded).
+    #[error("line {line}: not valid UTF-8 (convert the file to UTF-8 first)")]
+    InvalidUtf8 {
+        /// The offending line.
+        line: usize,
+    },
+    /// A line is longer than [`MAX_LINE_BYTES`].
+    #[error("line {line}: longer than {max} bytes")]
+    LineTooLong {
+        /// The offending line.
+        line: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A line is not a JSON object with string fields `text` and `label`.
+    #[error("line {line}: {message}")]
+    Malformed {
+        /// The offending line.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A line's `text` is missing, empty or only whitespace.
+    #[error("line {line}: empty text")]
+    EmptyText {
+        /// The offending line.
+        line: usize,
+    },
+    /// A line's `label` is missing, empty or only whitespace.
+    #[error("line {line}: missing label")]
+    MissingLabel {
+        /// The offending line.
+        line: usize,
+    },
+    /// An example given to [`train`] has an empty text.
+    #[error("example {example}: empty text")]
+    EmptyExampleText {
+        /// 1-based position of the example.
+        example: usize,
+    },
+    /// An example given to [`train`] has an empty label.
+    #[error("example {example}: empty label")]
+    EmptyExampleLabel {
+        /// 1-based position of the example.
+        example: usize,
+    },
+    /// There was nothing to train on.
+    #[error("no training examples")]
+    NoExamples,
+    /// All examples carry the same label: there is nothing to decide.
+    #[error("every example has the label {label:?}; at least two labels are needed")]
+    SingleLabel {
+        /// The only label.
+        label: String,
+    },
+    /// A label has fewer examples than [`TrainConfig::min_examples_per_label`].
+    #[error("label {label:?} has {count} examples; at least {min} are needed")]
+    TooFewExamples {
+        /// The label.
+        label: String,
+        /// How many examples it has.
+        count: usize,
+        /// The configured minimum.
+        min: usize,
+    },
+    /// The configuration cannot work.
+    #[error("invalid training configuration: {0}")]
+    InvalidConfig(String),
+    /// No feature occurs often enough to be kept (raise the data or lower `min_df`).
+    #[error("no feature occurs in at least {min_df} texts")]
+    NoFeatures {
+        /// The configured `min_df`.
+        min_df: u32,
+    },
+}
+
+/// Why bytes could not be loaded as a [`Model`].
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The bytes do not start with the model magic number.
+    #[error("not a Complaint Loop model")]
+    BadMagic,
+    /// The model was written in another format version; retrain.
+    #[error("model format version {found} is not supported (this build reads version {supported}); retrain")]
+    UnsupportedVersion {
+        /// The version in the bytes.
+        found: u32,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// The bytes end early or their parts disagree in size.
+    #[error("model bytes are truncated or inconsistent: {0}")]
+    Corrupt(&'static str),
+    /// The header is not valid JSON of the expected shape.
+    #[error("model header: {0}")]
+    Header(#[from] serde_json::Error),
+}
+
+/// Reads training or test examples from JSONL: one `{"text": "…", "label": "…"}` object a line,
+/// UTF-8 (a byte-order mark on the first line is accepted). Blank lines are skipped; other fields
+/// are ignored. The first malformed line stops the reading with an error naming it (1-based).
+///
+/// ```
+/// use cloop_nlp::classifier::{parse_jsonl, TrainError};
+/// let ok = parse_jsonl("{\"text\":\"快递太慢\",\"label\":\"物流\"}\n".as_bytes()).unwrap();
+/// assert_eq!(ok[0].label, "物流");
+/// let bad = parse_jsonl("{\"text\":\"a\",\"label\":\"x\"}\n{\"text\":\"\",\"label\":\"x\"}\n".as_bytes());
+/// assert!(matches!(bad, Err(TrainError::EmptyText { line: 2 })));
+/// ```
+pub fn parse_jsonl<R: BufRead>(mut reader: R) -> Result<Vec<Example>, TrainError> {
+    #[derive(Deserialize)]
+    struct Line {
+        text: Option<serde_json::Value>,
+        label: Option<serde_json::Value>,
+    }
+
+    let mut examples = Vec::new();
+    let mut buf = Vec::new();
+    let mut line = 0usize;
+    loop {
+        line += 1;
+        buf.clear();
+        // Read at most one byte past the limit so a huge line cannot exhaust memory.
+        let read = Read::take(&mut reader, MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| TrainError::Io { line, source })?;
+        if read == 0 {
+            break;
+        }
+        if buf.len() > MAX_LINE_BYTES {
+            return Err(TrainError::LineTooLong { line, max: MAX_LINE_BYTES });
+        }
+        let mut bytes = buf.as_slice();
+        if line == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| TrainError::InvalidUtf8 { line })?;
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(trimmed).map_err(|e| TrainError::Malformed {
+            line,
+            message: format!("not a JSON object with \"text\" and \"label\": {e}"),
+        })?;
+        let text = match parsed.text {
+            None | Some(serde_json::Value::Null) => return Err(TrainError::EmptyText { line }),
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => return Err(TrainError::EmptyText { line }),
+            Some(serde_json::Value::String(s)) => s,
+            Some(_) => return Err(TrainError::Malformed { line, message: "\"text\" must be a string".to_owned() }),
+        };
+        let label = match parsed.label {
+            None | Some(serde_json::Value::Null) => return Err(TrainError::MissingLabel { line }),
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => {
+                return Err(TrainError::MissingLabel { line });
+            }
+            Some(serde_json::Value::String(s)) => s.trim().to_owned(),
+            Some(_) => return Err(TrainError::Malformed { line, message: "\"label\" must be a string".to_owned() }),
+        };
+        examples.push(Example { text, label });
+    }
+    Ok(examples)
+}
+
+/// What the model says about one text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prediction {
+    /// The most likely label.
+    pub label: String,
+    /// Its probability, in `[0, 1]`.
+    pub confidence: f32,
+    /// The [`TOP_LABELS`] most likely labels with their probabilities, best first (the first is
+    /// `label`). Ties are broken by label order, so the list is deterministic.
+    pub top: Vec<(String, f32)>,
+}
+
+/// Facts about a trained model, for display and for the database row that stores it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// The byte format version it was written in.
+    pub format_version: u32,
+    /// The configuration it was trained with.
+    pub config: TrainConfig,
+    /// Its labels, sorted.
+    pub labels: Vec<String>,
+    /// How many examples it was trained on.
+    pub examples: usize,
+    /// How many examples each label had.
+    pub examples_per_label: BTreeMap<String, usize>,
+    /// How many feature columns it kept.
+    pub features: usize,
+}
+
+/// A trained linear text classifier. Share it behind an `Arc`; prediction takes `&self`.
+#[derive(Clone)]
+pub struct Model {
+    info: ModelInfo,
+    vocab: Vocabulary,
+    /// One linear model per algorithm in use; their log-probabilities are mixed.
+    parts: Vec<Part>,
+}
+
+/// One linear model over the shared vocabulary.
+#[derive(Clone)]
+struct Part {
+    /// How feature counts become the values this part's weights multiply.
+    weighting: Weighting,
+    /// Weight of this part's log-probabilities in the mix.
+    mix: f32,
+    /// Row-major `features × labels`: the weights of one feature are contiguous.
+    weights: Vec<f32>,
+    /// One intercept per label.
+    bias: Vec<f32>,
+}
+
+impl Part {
+    /// This part's scores (logits) for a row of counts.
+    fn scores(&self, vocab: &Vocabulary, counts: &[(u32, f32)]) -> Vec<f32> {
+        let mut row = counts.to_vec();
+        vocab.weigh(&mut row, self.weighting);
+        let k = self.bias.len();
+        let mut scores = self.bias.clone();
+        for (col, x) in row {
+            let w = &self.weights[col as usize * k..col as usize * k + k];
+            for (score, &wk) in scores.iter_mut().zip(w) {
+                *score += wk * x;
+            }
+        }
+        scores
+    }
+}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Model")
+            .field("algorithm", &self.info.config.algorithm)
+            .field("labels", &self.info.labels)
+            .field("examples", &self.info.examples)
+            .field("features", &self.vocab.len())
+            .field("parts", &self.parts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Trains a model on `examples` with `config`. Deterministic for a given input and seed.
+///
+/// Fails, without a model, on no examples, an empty text or label (naming the example), a single
+/// label overall, a label below [`TrainConfig::min_examples_per_label`], or an unusable
+/// configuration.
+pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, TrainError> {
+    config.validate()?;
+    if examples.is_empty() {
+        return Err(TrainError::NoExamples);
+    }
+    let mut per_label: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, ex) in examples.iter().enumerate() {
+        if ex.text.trim().is_empty() {
+            return Err(TrainError::EmptyExampleText { example: i + 1 });
+        }
+        if ex.label.trim().is_empty() {
+            return Err(TrainError::EmptyExampleLabel { example: i + 1 });
+        }
+        *per_label.entry(ex.label.clone()).or_insert(0) += 1;
+    }
+    if per_label.len() == 1 {
+        let label = per_label.into_keys().next().unwrap_or_default();
+        return Err(TrainError::SingleLabel { label });
+    }
+    if let Some((label, &count)) = per_label.iter().find(|&(_, &n)| n < config.min_examples_per_label) {
+        return Err(TrainError::TooFewExamples { label: label.clone(), count, min: config.min_examples_per_label });
+    }
+    let labels: Vec<String> = per_label.keys().cloned().collect();
+    let label_index: BTreeMap<&str, usize> = labels.iter().enumerate().map(|(i, l)| (l.as_str(), i)).collect();
+    let targets: Vec<usize> = examples.iter().map(|ex| label_index[ex.label.as_str()]).collect();
+
+    let ids: Vec<Vec<u64>> = examples
+        .iter()
+        .map(|ex| {
+            let mut out = Vec::new();
+            features::extract(&ex.text, &config.features, &mut out);
+            out
+        })
+        .collect();
+    let vocab = Vocabulary::build(&ids, config.min_df, config.max_features);
+    if vocab.len() == 0 {
+        return Err(TrainError::NoFeatures { min_df: config.min_df });
+    }
+    // Consuming the ids frees each document's list as soon as it has become a sparse row.
+    let mut rows: Vec<Vec<(u32, f32)>> = ids.into_iter().map(|doc| vocab.counts(&doc)).collect();
+    let (k, d) = (labels.len(), vocab.len());
+
+    let mut parts = Vec::new();
+    if config.uses_naive_bayes() {
+        let (weights, bias) = fit_naive_bayes(&rows, &targets, k, d, config.nb_alpha);
+        let mix = if config.algorithm == Algorithm::Ensemble { config.nb_weight } else { 1.0 };
+        parts.push(Part { weighting: Weighting::Counts, mix, weights, bias });
+    }
+    if config.uses_logistic() {
+        for row in &mut rows {
+            vocab.weigh(row, Weighting::SublinearTfIdfL2);
+        }
+        let (weights, bias) = fit_logistic(&rows, &targets, k, d, config);
+        let mix = if config.algorithm == Algorithm::Ensemble { 1.0 - config.nb_weight } else { 1.0 };
+        parts.insert(0, Part { weighting: Weighting::SublinearTfIdfL2, mix, weights, bias });
+    }
+    let info = ModelInfo {
+        format_version: FORMAT_VERSION,
+        config: config.clone(),
+        labels,
+        examples: examples.len(),
+        examples_per_label: per_label,
+        features: vocab.len(),
+    };
+    Ok(Model { info, vocab, parts })
+}
+
+/// Multinomial naive Bayes: weight = ln P(feature | label), bias = ln P(label).
+fn fit_naive_bayes(
+    rows: &[Vec<(u32, f32)>],
+    targets: &[usize],
+    k: usize,
+    d: usize,
+    alpha: f32,
+) -> (Vec<f32>, Vec<f32>) {
+    let mut counts = vec![0f64; d * k];
+    let mut totals = vec![0f64; k];
+    let mut docs = vec![0usize; k];
+    for (row, &y) in rows.iter().zip(targets) {
+        docs[y] += 1;
+        for &(col, v) in row {
+            counts[col as usize * k + y] += f64::from(v);
+            totals[y] += f64::from(v);
+        }
+    }
+    let alpha = f64::from(alpha);
+    let denom: Vec<f64> = totals.iter().map(|t| (t + alpha * d as f64).ln()).collect();
+    let weights = counts.iter().enumerate().map(|(i, c)| ((c + alpha).ln() - denom[i % k]) as f32).collect();
+    let n = rows.len() as f64;
+    let bias = docs.iter().map(|&m| (m as f64 / n).ln() as f32).collect();
+    (weights, bias)
+}
+
+/// Softmax regression by SGD with L2, the learning rate decaying as `η₀ / (1 + η₀ λ t)`. The L2
+/// shrinkage of all weights at every step is applied lazily through a common scale factor, so a
+/// step costs only the example's non-zeros times the number of labels.
+fn fit_logistic(
+    rows: &[Vec<(u32, f32)>],
+    targets: &[usize],
+    k: usize,
+    d: usize,
+    config: &TrainConfig,
+) -> (Vec<f32>, Vec<f32>) {
+    let mut v = vec![0f32; d * k];
+    let mut bias = vec![0f32; k];
+    let mut scale = 1f64;
+    let lambda = f64::from(config.l2);
+    let eta0 = f64::from(config.learning_rate);
+    let mut rng = SplitMix64(config.seed);
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    let mut scores = vec![0f32; k];
+    let mut t = 0f64;
+    for _ in 0..config.epochs {
+        // Fisher–Yates with our own generator: the order, and so the model, depends on the seed only.
+        for i in (1..order.len()).rev() {
+            let j = (rng.next() % (i as u64 + 1)) as usize;
+            order.swap(i, j);
+        }
+        for &i in &order {
+            let eta = eta0 / (1.0 + eta0 * lambda * t);
+            t += 1.0;
+            let row = &rows[i];
+            scores.copy_from_slice(&bias);
+            let s = scale as f32;
+            for &(col, x) in row {
+                let w = &v[col as usize * k..col as usize * k + k];
+                let xs = x * s;
+                for (score, &wk) in scores.iter_mut().zip(w) {
+                    *score += wk * xs;
+                }
+            }
+            softmax_in_place(&mut scores);
+            // scores now hold probabilities; the gradient of the loss w.r.t. score k is p_k − y_k.
+            scores[targets[i]] -= 1.0;
+            scale *= 1.0 - eta * lambda;
+            let step = (eta / scale) as f32;
+            for &(col, x) in row {
+                let w = &mut v[col as usize * k..col as usize * k + k];
+                let xs = x * step;
+                for (wk, &g) in w.iter_mut().zip(scores.iter()) {
+                    *wk -= g * xs;
+                }
+            }
+            let eta = eta as f32;
+            for (b, &g) in bias.iter_mut().zip(scores.iter()) {
+                *b -= eta * g;
+            }
+            if scale < 1e-6 {
+                let s = scale as f32;
+                v.iter_mut().for_each(|w| *w *= s);
+                scale = 1.0;
+            }
+        }
+    }
+    let s = scale as f32;
+    v.iter_mut().for_each(|w| *w *= s);
+    (v, bias)
+}
+
+/// Replaces scores by their softmax, stably.
+fn softmax_in_place(scores: &mut [f32]) {
+    let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut sum = 0f32;
+    for s in scores.iter_mut() {
+        *s = (*s - max).exp();
+        sum += *s;
+    }
+    for s in scores.iter_mut() {
+        *s /= sum;
+    }
+}
+
+/// SplitMix64: a tiny, well-mixed generator; enough to shuffle, and stable across platforms.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// The JSON header of the byte format; the arrays follow it in binary.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    info: ModelInfo,
+    parts: Vec<PartHeader>,
+}
+
+/// What the header says about one part; its weights follow in the binary section.
+#[derive(Serialize, Deserialize)]
+struct PartHeader {
+    weighting: Weighting,
+    mix: f32,
+}
+
+impl Model {
+    /// Classifies `text`: the most likely label, its probability and the runners-up. Never fails;
+    /// a text with no known features gets the label the intercepts favour, with low confidence.
+    pub fn predict(&self, text: &str) -> Prediction {
+        let probs = self.probabilities(text);
+        let mut ranked: Vec<(usize, f32)> = probs.into_iter().enumerate().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(TOP_LABELS);
+        let top: Vec<(String, f32)> = ranked.iter().map(|&(i, p)| (self.info.labels[i].clone(), p)).collect();
+        Prediction { label: top[0].0.clone(), confidence: top[0].1, top }
+    }
+
+    /// The probability of every label for `text`, in the order of [`Model::labels`].
+    pub fn probabilities(&self, text: &str) -> Vec<f32> {
+        let mut ids = Vec::new();
+        features::extract(text, &self.info.config.features, &mut ids);
+        let counts = self.vocab.counts(&ids);
+        if let [part] = self.parts.as_slice() {
+            let mut scores = part.scores(&self.vocab, &counts);
+            softmax_in_place(&mut scores);
+            return scores;
+        }
+        // A weighted product of experts: mix log-probabilities, then renormalise.
+        let mut mixed = vec![0f32; self.info.labels.len()];
+        for part in &self.parts {
+            let scores = part.scores(&self.vocab, &counts);
+            let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let log_sum = max + scores.iter().map(|s| (s - max).exp()).sum::<f32>().ln();
+            for (m, s) in mixed.iter_mut().zip(scores) {
+                *m += part.mix * (s - log_sum);
+            }
+        }
+        softmax_in_place(&mut mixed);
+        mixed
+    }
+
+    /// The labels the model chooses among, sorted.
+    pub fn labels(&self) -> &[String] {
+        &self.info.labels
+    }
+
+    /// What the model is and what it was trained on.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Serializes the model: the magic `CLOOPNLP`, the format version (`u32` little-endian), the
+    /// length of a JSON header (`u32` LE), the header ([`ModelInfo`] and how each linear part weighs
+    /// features and is mixed), then the feature ids (`u64` LE), their idf (`f32` LE), and for each
+    /// part its `features × labels` weights and its intercepts (`f32` LE).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let parts = self.parts.iter().map(|p| PartHeader { weighting: p.weighting, mix: p.mix }).collect();
+        let header =
+            serde_json::to_vec(&Header { info: self.info.clone(), parts }).expect("the model header serializes");
+        let floats = self.vocab.idf.len() + self.parts.iter().map(|p| p.weights.len() + p.bias.len()).sum::<usize>();
+        let mut out = Vec::with_capacity(16 + header.len() + self.vocab.keys.len() * 8 + floats * 4);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        out.extend_from_slice(&header);
+        for key in &self.vocab.keys {
+            out.extend_from_slice(&key.to_le_bytes());
+        }
+        let part_floats = self.parts.iter().flat_map(|p| p.weights.iter().chain(&p.bias));
+        for x in self.vocab.idf.iter().chain(part_floats) {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        out
+    }
+
+    /// Loads a model written by [`Model::to_bytes`], checking the magic, the version and that
+    /// every part has the size the header announces.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        let mut r = Reader(bytes);
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(ModelError::BadMagic);
+        }
+        let version = r.u32()?;
+        if version != FORMAT_VERSION {
+            return Err(ModelError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
+        }
+        let header_len = r.u32()? as usize;
+        let header: Header = serde_json::from_slice(r.take(header_len)?)?;
+        let d = header.info.features;
+        let k = header.info.labels.len();
+        if k < 2 || d == 0 || header.parts.is_empty() || header.info.format_version != FORMAT_VERSION {
+            return Err(ModelError::Corrupt("header describes an empty model"));
+        }
+        let floats_per_part = d.checked_mul(k).and_then(|w| w.checked_add(k));
+        let expected = floats_per_part
+            .and_then(|f| f.checked_mul(header.parts.len()))
+            .and_then(|f| f.checked_add(d))
+            .and_then(|f| f.checked_mul(4))
+            .and_then(|f| f.checked_add(d.checked_mul(8)?));
+        if expected != Some(r.0.len()) {
+            return Err(ModelError::Corrupt("array sizes do not match the header"));
+        }
+        let keys: Vec<u64> = (0..d).map(|_| r.u64()).collect::<Result<_, _>>()?;
+        if keys.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(ModelError::Corrupt("feature ids are not sorted"));
+        }
+        let idf: Vec<f32> = (0..d).map(|_| r.f32()).collect::<Result<_, _>>()?;
+        let mut parts = Vec::with_capacity(header.parts.len());
+        for p in header.parts {
+            let weights: Vec<f32> = (0..d * k).map(|_| r.f32()).collect::<Result<_, _>>()?;
+            let bias: Vec<f32> = (0..k).map(|_| r.f32()).collect::<Result<_, _>>()?;
+            parts.push(Part { weighting: p.weighting, mix: p.mix, weights, bias });
+        }
+        Ok(Self { info: header.info, vocab: Vocabulary::from_parts(keys, idf), parts })
+    }
+}
+
+/// A cursor over model bytes that fails instead of panicking when they run out.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        if self.0.len() < n {
+            return Err(ModelError::Corrupt("unexpected end of bytes"));
+        }
+        let (head, tail) = self.0.split_at(n);
+        self.0 = tail;
+        Ok(head)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, ModelError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        Ok(f32::from_le_bytes(self.array()?))
+    }
+}
+
+/// Every distinct label of `examples`, sorted.
+pub fn labels_of(examples: &[Example]) -> Vec<String> {
+    examples.iter().map(|e| e.label.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+}

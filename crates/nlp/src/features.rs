@@ -1,0 +1,274 @@
+//! Turning a text into the sparse feature vector the classifier reads.
+//!
+//! Features are jieba word unigrams, word bigrams and character n-grams of the normalised text,
+//! each hashed with 64-bit FNV-1a into a `u64` id (collisions among the few hundred thousand
+//! features of a training set are vanishingly rare at 64 bits). The model keeps the ids it saw
+//! often enough during training, sorted, and maps them to dense columns; ids it never kept are
+//! ignored at prediction time. The hash is part of the model format: changing it, or the way
+//! n-grams are formed, needs a new [`crate::classifier::FORMAT_VERSION`].
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::segment;
+
+/// Which features a model extracts from a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeatureSet {
+    /// jieba words (see [`segment::tokens`]).
+    pub words: bool,
+    /// Pairs of adjacent jieba words.
+    pub word_bigrams: bool,
+    /// Shortest character n-gram, 0 for none.
+    pub char_min: u8,
+    /// Longest character n-gram (at most 5), 0 for none.
+    pub char_max: u8,
+}
+
+impl FeatureSet {
+    /// Words, word bigrams and character 1–3-grams: the default, and the best on real complaints.
+    pub const ALL: Self = Self { words: true, word_bigrams: true, char_min: 1, char_max: 3 };
+
+    /// Character 1–3-grams only: the classic baseline for Chinese text classification.
+    pub const CHARS: Self = Self { words: false, word_bigrams: false, char_min: 1, char_max: 3 };
+
+    /// Whether this set extracts anything at all, with sane n-gram bounds.
+    pub fn is_valid(&self) -> bool {
+        let chars_ok = (self.char_min == 0 && self.char_max == 0)
+            || (self.char_min >= 1 && self.char_min <= self.char_max && self.char_max <= 5);
+        let any = self.words || self.word_bigrams || self.char_max > 0;
+        chars_ok && any
+    }
+}
+
+impl Default for FeatureSet {
+    fn default() -> Self {
+        Self::ALL
+    }
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Namespaces keep a word and a character n-gram with the same characters apart.
+const NS_WORD: u8 = b'w';
+const NS_BIGRAM: u8 = b'b';
+const NS_CHARS: u8 = b'c';
+/// Separates the two words of a bigram inside its hash.
+const UNIT_SEPARATOR: u8 = 0x1f;
+
+#[inline]
+fn fnv_bytes(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+#[inline]
+fn fnv_char(hash: u64, c: char) -> u64 {
+    let mut buf = [0u8; 4];
+    fnv_bytes(hash, c.encode_utf8(&mut buf).as_bytes())
+}
+
+/// Appends the hashed features of `text` to `out`, one id per occurrence (so repeats count).
+pub(crate) fn extract(text: &str, set: &FeatureSet, out: &mut Vec<u64>) {
+    let normalized = segment::normalize(text);
+    if set.words || set.word_bigrams {
+        let words = segment::tokens_of_normalized(&normalized);
+        if set.words {
+            out.extend(words.iter().map(|w| fnv_bytes(fnv_bytes(FNV_OFFSET, &[NS_WORD]), w.as_bytes())));
+        }
+        if set.word_bigrams {
+            for pair in words.windows(2) {
+                let h = fnv_bytes(fnv_bytes(FNV_OFFSET, &[NS_BIGRAM]), pair[0].as_bytes());
+                out.push(fnv_bytes(fnv_bytes(h, &[UNIT_SEPARATOR]), pair[1].as_bytes()));
+            }
+        }
+    }
+    if set.char_max > 0 {
+        // Letters and digits as they are; every run of anything else becomes one space, so n-grams
+        // see word boundaries without depending on how much punctuation there was.
+        let mut chars: Vec<char> = Vec::with_capacity(normalized.len());
+        for c in normalized.chars() {
+            if c.is_alphanumeric() {
+                chars.push(c);
+            } else if chars.last().is_some_and(|&last| last != ' ') {
+                chars.push(' ');
+            }
+        }
+        if chars.last() == Some(&' ') {
+            chars.pop();
+        }
+        for n in usize::from(set.char_min)..=usize::from(set.char_max) {
+            for gram in chars.windows(n) {
+                if n == 1 && gram[0] == ' ' {
+                    continue;
+                }
+                let mut h = fnv_bytes(FNV_OFFSET, &[NS_CHARS, n as u8]);
+                for &c in gram {
+                    h = fnv_char(h, c);
+                }
+                out.push(h);
+            }
+        }
+    }
+}
+
+/// How feature counts become feature values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    /// Raw counts (what multinomial naive Bayes expects).
+    Counts,
+    /// `(1 + ln tf) · idf`, the vector scaled to unit length (what the logistic model expects).
+    SublinearTfIdfL2,
+}
+
+/// The feature columns a model knows: sorted feature ids and, for TF-IDF, their idf.
+#[derive(Debug, Clone)]
+pub(crate) struct Vocabulary {
+    /// Sorted, distinct feature ids; position = column.
+    pub keys: Vec<u64>,
+    /// Inverse document frequency per column.
+    pub idf: Vec<f32>,
+    index: HashMap<u64, u32>,
+}
+
+impl Vocabulary {
+    /// Builds the vocabulary from the training documents' feature ids: keeps ids seen in at least
+    /// `min_df` documents, at most `max_features` of them (those in the most documents; ties by
+    /// id), with their inverse document frequency `ln((n + 1) / (df + 1)) + 1`.
+    pub fn build(docs: &[Vec<u64>], min_df: u32, max_features: usize) -> Self {
+        let mut df: HashMap<u64, u32> = HashMap::new();
+        let mut seen = Vec::new();
+        for doc in docs {
+            seen.clear();
+            seen.extend_from_slice(doc);
+            seen.sort_unstable();
+            seen.dedup();
+            for &id in &seen {
+                *df.entry(id).or_insert(0) += 1;
+            }
+        }
+        let mut kept: Vec<(u64, u32)> = df.into_iter().filter(|&(_, n)| n >= min_df).collect();
+        if kept.len() > max_features {
+            kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            kept.truncate(max_features);
+        }
+        kept.sort_unstable_by_key(|&(id, _)| id);
+        let n_docs = docs.len() as f64;
+        let idf = kept.iter().map(|&(_, n)| (((n_docs + 1.0) / (f64::from(n) + 1.0)).ln() + 1.0) as f32).collect();
+        Self::from_parts(kept.into_iter().map(|(id, _)| id).collect(), idf)
+    }
+
+    /// Rebuilds the lookup index for stored keys (`idf` has one entry per key).
+    pub fn from_parts(keys: Vec<u64>, idf: Vec<f32>) -> Self {
+        let index = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+        Self { keys, idf, index }
+    }
+
+    /// Number of columns.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// One document's known features with their counts: `(column, count)` sorted by column.
+    pub fn counts(&self, ids: &[u64]) -> Vec<(u32, f32)> {
+        let mut cols: Vec<u32> = ids.iter().filter_map(|id| self.index.get(id).copied()).collect();
+        cols.sort_unstable();
+        let mut out: Vec<(u32, f32)> = Vec::with_capacity(cols.len());
+        for col in cols {
+            match out.last_mut() {
+                Some((last, n)) if *last == col => *n += 1.0,
+                _ => out.push((col, 1.0)),
+            }
+        }
+        out
+    }
+
+    /// Turns counts from [`Vocabulary::counts`] into the values `weighting` asks for.
+    pub fn weigh(&self, row: &mut [(u32, f32)], weighting: Weighting) {
+        if weighting == Weighting::Counts {
+            return;
+        }
+        let mut norm = 0.0f32;
+        for (col, v) in row.iter_mut() {
+            *v = (1.0 + v.ln()) * self.idf[*col as usize];
+            norm += *v * *v;
+        }
+        if norm > 0.0 {
+            let inv = norm.sqrt().recip();
+            for (_, v) in row.iter_mut() {
+                *v *= inv;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str, set: FeatureSet) -> Vec<u64> {
+        let mut out = Vec::new();
+        extract(text, &set, &mut out);
+        out
+    }
+
+    #[test]
+    fn the_same_text_always_gives_the_same_ids() {
+        assert_eq!(ids("快递太慢了 refund", FeatureSet::ALL), ids("快递太慢了 refund", FeatureSet::ALL));
+    }
+
+    #[test]
+    fn punctuation_and_case_do_not_change_features() {
+        assert_eq!(ids("快递太慢了！！！Refund", FeatureSet::ALL), ids("快递太慢了 refund", FeatureSet::ALL));
+    }
+
+    #[test]
+    fn character_ngrams_count_every_window() {
+        // 4 characters: 4 unigrams, 3 bigrams, 2 trigrams.
+        assert_eq!(ids("屏幕发黄", FeatureSet::CHARS).len(), 9);
+        assert!(ids("！？。", FeatureSet::CHARS).is_empty());
+    }
+
+    #[test]
+    fn words_and_character_ngrams_do_not_collide() {
+        let words = ids("退", FeatureSet { words: true, word_bigrams: false, char_min: 0, char_max: 0 });
+        let chars = ids("退", FeatureSet { words: false, word_bigrams: false, char_min: 1, char_max: 1 });
+        assert_eq!(words.len(), 1);
+        assert_ne!(words, chars);
+    }
+
+    #[test]
+    fn tf_idf_vectors_have_unit_length_and_skip_unknown_features() {
+        let docs = vec![ids("退货 退款", FeatureSet::ALL), ids("物流 太慢", FeatureSet::ALL)];
+        let vocab = Vocabulary::build(&docs, 1, usize::MAX);
+        let mut v = vocab.counts(&ids("退货退货 完全陌生的词", FeatureSet::ALL));
+        assert!(v.iter().any(|&(_, n)| n == 2.0), "退货 counted twice: {v:?}");
+        vocab.weigh(&mut v, Weighting::SublinearTfIdfL2);
+        let norm: f32 = v.iter().map(|(_, x)| x * x).sum();
+        assert!((norm - 1.0).abs() < 1e-5, "{norm}");
+        assert!(v.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn the_vocabulary_keeps_the_most_frequent_features_up_to_the_cap() {
+        let docs = vec![ids("退货", FeatureSet::CHARS), ids("退款", FeatureSet::CHARS), ids("退", FeatureSet::CHARS)];
+        assert_eq!(Vocabulary::build(&docs, 1, usize::MAX).len(), 5);
+        assert_eq!(Vocabulary::build(&docs, 2, usize::MAX).len(), 1);
+        let capped = Vocabulary::build(&docs, 1, 1);
+        assert_eq!(capped.keys, ids("退", FeatureSet::CHARS), "退 is in all three texts");
+    }
+
+    #[test]
+    fn feature_sets_are_validated() {
+        assert!(FeatureSet::ALL.is_valid() && FeatureSet::CHARS.is_valid());
+        assert!(!FeatureSet { words: false, word_bigrams: false, char_min: 0, char_max: 0 }.is_valid());
+        assert!(!FeatureSet { words: true, word_bigrams: false, char_min: 3, char_max: 1 }.is_valid());
+        assert!(!FeatureSet { words: true, word_bigrams: false, char_min: 1, char_max: 9 }.is_valid());
+    }
+}

@@ -66,7 +66,7 @@ pub struct Overview {
     pub new_today: i64,
     /// Open complaints per category (top 10).
     pub by_category: Vec<NamedCountDto>,
-    /// Open complaints per responsible department (top 10).
+    /// Open complaints per responsible department (top 10), named "company · department".
     pub by_department: Vec<NamedCountDto>,
     /// Complaints received per day over the last 30 days.
     pub daily: Vec<DayCount>,
@@ -89,7 +89,21 @@ async fn overview(State(state): State<AppState>, p: Principal) -> ApiResult<Json
         v.into_iter().map(|n| NamedCountDto { id: n.id, name: n.name, count: n.count }).collect::<Vec<_>>()
     };
     let by_category = named(store.count_by(&p.scope, &open, "category", 10).await?);
-    let by_department = named(store.count_by(&p.scope, &open, "department", 10).await?);
+    // Departments repeat across companies (each has a 质量管理部), so name them with their
+    // company; complaints not yet assigned belong to no department and are left out here.
+    let mut by_department = Vec::new();
+    for n in store.count_by(&p.scope, &open, "department", 11).await? {
+        let Some(id) = n.id else { continue };
+        let name = match store.org_unit(id).await {
+            Ok(unit) => match store.company_of(&unit).await? {
+                Some(company) if company.id != unit.id => format!("{} · {}", company.name, unit.name),
+                _ => unit.name,
+            },
+            Err(_) => n.name,
+        };
+        by_department.push(NamedCountDto { id: Some(id), name, count: n.count });
+    }
+    by_department.truncate(10);
     let now = state.now().with_timezone(&china_offset());
     let today = now.date_naive();
     let first = today - Duration::days(29);

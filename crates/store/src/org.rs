@@ -199,19 +199,15 @@ impl Store {
 
     /// The company a node belongs to (the nearest ancestor of kind `company`, or the node).
     pub async fn company_of(&self, unit: &OrgUnit) -> StoreResult<Option<OrgUnit>> {
+        // Walk the path from the node up; each ancestor comes from the node cache.
         let ids: Vec<i64> = unit.path.split('/').filter_map(|s| s.parse().ok()).collect();
-        let all = OrgUnit::find_by_statement(
-            self.db.get_database_backend().build(
-                Query::select()
-                    .columns(["id", "parent_id", "kind", "code", "name", "name_en", "path"])
-                    .from("org_units")
-                    .and_where(Expr::col("id").is_in(ids))
-                    .and_where(Expr::col("kind").eq("company")),
-            ),
-        )
-        .all(&self.db)
-        .await?;
-        Ok(all.into_iter().max_by_key(|u| u.path.len()))
+        for id in ids.into_iter().rev() {
+            let u = self.org_unit(id).await?;
+            if u.kind == "company" {
+                return Ok(Some(u));
+            }
+        }
+        Ok(None)
     }
 
     /// Adds a role.

@@ -1781,7 +1781,7 @@ export interface components {
         Overview: {
             /** @description Open complaints per category (top 10). */
             by_category: components["schemas"]["NamedCountDto"][];
-            /** @description Open complaints per responsible department (top 10). */
+            /** @description Open complaints per responsible department (top 10), named "company · department". */
             by_department: components["schemas"]["NamedCountDto"][];
             /** @description Complaints received per day over the last 30 days. */
             daily: components["schemas"]["DayCount"][];

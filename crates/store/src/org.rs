@@ -148,48 +148,30 @@ impl Store {
         if let Some(u) = self.org_cache.read().expect("org cache lock").get(&id) {
             return Ok(u.clone());
         }
-        let unit = OrgUnit::find_by_statement(
-            self.db.get_database_backend().build(
-                Query::select()
-                    .columns(["id", "parent_id", "kind", "code", "name", "name_en", "path"])
-                    .from("org_units")
-                    .and_where(Expr::col("id").eq(id)),
-            ),
-        )
-        .one(&self.db)
-        .await?
-        .ok_or(StoreError::NotFound("org unit"))?;
+        let unit = self.find_units(Expr::col("id").eq(id)).await?.pop().ok_or(StoreError::NotFound("org unit"))?;
         self.org_cache.write().expect("org cache lock").insert(id, unit.clone());
         Ok(unit)
     }
 
     /// One node by code.
     pub async fn org_unit_by_code(&self, code: &str) -> StoreResult<OrgUnit> {
-        OrgUnit::find_by_statement(
-            self.db.get_database_backend().build(
-                Query::select()
-                    .columns(["id", "parent_id", "kind", "code", "name", "name_en", "path"])
-                    .from("org_units")
-                    .and_where(Expr::col("code").eq(code)),
-            ),
-        )
-        .one(&self.db)
-        .await?
-        .ok_or(StoreError::NotFound("org unit"))
+        self.find_units(Expr::col("code").eq(code)).await?.pop().ok_or(StoreError::NotFound("org unit"))
     }
 
     /// The whole tree, parents before children.
     pub async fn org_units(&self) -> StoreResult<Vec<OrgUnit>> {
-        Ok(OrgUnit::find_by_statement(
-            self.db.get_database_backend().build(
-                Query::select()
-                    .columns(["id", "parent_id", "kind", "code", "name", "name_en", "path"])
-                    .from("org_units")
-                    .order_by("path", Order::Asc),
-            ),
-        )
-        .all(&self.db)
-        .await?)
+        self.find_units(Expr::value(true)).await
+    }
+
+    /// Nodes matching `cond`, parents before children (one place for the column list).
+    async fn find_units(&self, cond: Expr) -> StoreResult<Vec<OrgUnit>> {
+        let q = Query::select()
+            .columns(["id", "parent_id", "kind", "code", "name", "name_en", "path"])
+            .from("org_units")
+            .and_where(cond)
+            .order_by("path", Order::Asc)
+            .to_owned();
+        Ok(OrgUnit::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
     }
 
     /// A node's path.
@@ -273,51 +255,33 @@ impl Store {
 
     /// All roles, lowest rank first.
     pub async fn roles(&self) -> StoreResult<Vec<Role>> {
-        Ok(RoleRow::find_by_statement(
-            self.db.get_database_backend().build(
-                Query::select()
-                    .columns(["id", "code", "name", "name_en", "rank", "permissions"])
-                    .from("roles")
-                    .order_by("rank", Order::Asc),
-            ),
-        )
-        .all(&self.db)
-        .await?
-        .into_iter()
-        .map(RoleRow::into_role)
-        .collect())
+        self.find_roles(Expr::value(true)).await
     }
 
     /// One role.
     pub async fn role(&self, id: i64) -> StoreResult<Role> {
-        RoleRow::find_by_statement(
-            self.db.get_database_backend().build(
-                Query::select()
-                    .columns(["id", "code", "name", "name_en", "rank", "permissions"])
-                    .from("roles")
-                    .and_where(Expr::col("id").eq(id)),
-            ),
-        )
-        .one(&self.db)
-        .await?
-        .map(RoleRow::into_role)
-        .ok_or(StoreError::NotFound("role"))
+        self.find_roles(Expr::col("id").eq(id)).await?.pop().ok_or(StoreError::NotFound("role"))
     }
 
     /// One role by code.
     pub async fn role_by_code(&self, code: &str) -> StoreResult<Role> {
-        RoleRow::find_by_statement(
-            self.db.get_database_backend().build(
-                Query::select()
-                    .columns(["id", "code", "name", "name_en", "rank", "permissions"])
-                    .from("roles")
-                    .and_where(Expr::col("code").eq(code)),
-            ),
-        )
-        .one(&self.db)
-        .await?
-        .map(RoleRow::into_role)
-        .ok_or(StoreError::NotFound("role"))
+        self.find_roles(Expr::col("code").eq(code)).await?.pop().ok_or(StoreError::NotFound("role"))
+    }
+
+    /// Roles matching `cond`, lowest rank first (one place for the column list).
+    async fn find_roles(&self, cond: Expr) -> StoreResult<Vec<Role>> {
+        let q = Query::select()
+            .columns(["id", "code", "name", "name_en", "rank", "permissions"])
+            .from("roles")
+            .and_where(cond)
+            .order_by("rank", Order::Asc)
+            .to_owned();
+        Ok(RoleRow::find_by_statement(self.db.get_database_backend().build(&q))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(RoleRow::into_role)
+            .collect())
     }
 
     /// One role's remedy limits.

@@ -1,5 +1,5 @@
 // Small helpers for specs written as a sequence of steps that depend on each other: once a step
-// fails, the later ones are skipped (and say why) instead of failing for the same reason, and
+// fails, the later ones fail at once naming it (instead of failing for a confusing reason), and
 // the open pages are captured as test-output/screens/FAILED-*.png.
 
 import assert from 'node:assert/strict'
@@ -10,10 +10,9 @@ export function sequence(t, pages = () => []) {
   let broken = null
   return async function step(name, fn) {
     await t.test(name, async (st) => {
-      if (broken) {
-        st.skip(`skipped: "${broken}" failed`)
-        return
-      }
+      // A step that depends on a failed one fails too, naming the cause, rather than failing for
+      // a confusing reason of its own.
+      if (broken) assert.fail(`not run: the earlier step "${broken}" failed`)
       try {
         await fn(st)
       } catch (e) {

@@ -5,6 +5,7 @@
 use crate::actor::ActorRef;
 use crate::ids::{CategoryId, ComplaintId, CustomerId, OrgUnitId, UserId};
 use crate::model::*;
+use crate::sla::Pause;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -229,6 +230,15 @@ pub enum EventBody {
         /// Why.
         reason: String,
     },
+    /// An SLA clock passed a warning threshold (below 100 %) or its due time (100 % and over).
+    SlaAlert {
+        /// Which clock.
+        clock: SlaClock,
+        /// The share of the target used, in percent (75, 90, 100, 150 …).
+        percent: u16,
+        /// The clock's due time when the alert was raised.
+        due_at: DateTime<Utc>,
+    },
 }
 
 impl EventBody {
@@ -262,6 +272,7 @@ impl EventBody {
             EventBody::Archived => "archived",
             EventBody::RepeatLinked { .. } => "repeat_linked",
             EventBody::Escalated { .. } => "escalated",
+            EventBody::SlaAlert { .. } => "sla_alert",
         }
     }
 }
@@ -351,8 +362,42 @@ pub struct Complaint {
     pub repeat_of: Vec<RepeatLink>,
     /// Attachments.
     pub attachments: Vec<Attachment>,
+    /// Stretches during which the SLA clocks stood still (waiting on the customer); the last
+    /// one is open while the complaint is in `awaiting_customer`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
+    /// The highest SLA alert raised on each clock, so no threshold is alerted twice.
+    #[serde(default)]
+    pub sla_alerted: SlaAlerted,
     /// Number of events applied (the complaint's chain length).
     pub version: u32,
+}
+
+/// The highest share (percent) of each SLA target already alerted; 0 before any alert.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaAlerted {
+    /// First-response clock.
+    pub response: u16,
+    /// Resolution clock.
+    pub resolution: u16,
+}
+
+impl SlaAlerted {
+    /// The value for one clock.
+    pub fn get(&self, clock: SlaClock) -> u16 {
+        match clock {
+            SlaClock::Response => self.response,
+            SlaClock::Resolution => self.resolution,
+        }
+    }
+
+    fn raise(&mut self, clock: SlaClock, percent: u16) {
+        let slot = match clock {
+            SlaClock::Response => &mut self.response,
+            SlaClock::Resolution => &mut self.resolution,
+        };
+        *slot = (*slot).max(percent);
+    }
 }
 
 impl Complaint {
@@ -419,6 +464,8 @@ impl Complaint {
             case_value: false,
             repeat_of: Vec::new(),
             attachments: Vec::new(),
+            pauses: Vec::new(),
+            sla_alerted: SlaAlerted::default(),
             version: 1,
         })
     }
@@ -437,6 +484,7 @@ impl Complaint {
     /// Folds one (already decided) event into the state.
     pub fn apply(&mut self, event: &Event) {
         let at = event.at;
+        let before = self.state;
         let staff = matches!(event.actor, ActorRef::User { .. });
         match &event.body {
             EventBody::Registered { .. } => {}
@@ -568,9 +616,27 @@ impl Complaint {
                     self.external_escalation = *external;
                 }
             }
+            EventBody::SlaAlert { clock, percent, .. } => self.sla_alerted.raise(*clock, *percent),
+        }
+        // The SLA clocks stand still while the complaint waits on the customer (DESIGN §3).
+        let waiting = |s: State| s == State::AwaitingCustomer;
+        if !waiting(before) && waiting(self.state) {
+            self.pauses.push((at, None));
+        } else if waiting(before) && !waiting(self.state) {
+            if let Some(open) = self.pauses.last_mut().filter(|p| p.1.is_none()) {
+                open.1 = Some(at);
+            }
         }
         self.updated_at = at;
         self.version += 1;
+    }
+
+    /// Whether an SLA clock is still counting: the complaint is open and the clock's goal (first
+    /// response; resolution) is not reached. A paused clock is still running in this sense.
+    pub fn clock_running(&self, clock: SlaClock) -> bool {
+        self.state.is_open()
+            && self.resolved_at.is_none()
+            && (clock == SlaClock::Resolution || self.first_response_at.is_none())
     }
 
     /// Where reopened work starts: with the responsible department (`investigating`), or back in
@@ -623,6 +689,10 @@ impl Complaint {
         }
         if self.escalation_level > 3 {
             return Some("escalation above 3");
+        }
+        let open_pause = self.pauses.last().is_some_and(|p| p.1.is_none());
+        if open_pause != (self.state == AwaitingCustomer) {
+            return Some("SLA clock paused outside awaiting customer");
         }
         None
     }

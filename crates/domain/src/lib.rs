@@ -8,6 +8,7 @@
 
 pub mod actor;
 pub mod authority;
+pub mod batch;
 pub mod calendar;
 pub mod case_no;
 pub mod chain;
@@ -16,7 +17,9 @@ pub mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;
+pub mod risk;
 pub mod sla;
+pub mod sla_watch;
 pub mod text;
 pub mod validate;
 

@@ -67,6 +67,8 @@ pub enum Command {
     LinkRepeat { link: RepeatLink },
     /// Change the escalation level / external flag.
     Escalate { level: u8, external: Option<ExternalBody>, reason: String },
+    /// Record that an SLA clock passed a threshold (the scheduler's command; system only).
+    SlaAlert { clock: SlaClock, percent: u16, due_at: DateTime<Utc> },
 }
 
 /// Who gives a command.
@@ -504,6 +506,27 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
                 return Err(Refusal::invalid("level", "unchanged", "升级级别未改变", "escalation is unchanged"));
             }
             EventBody::Escalated { level: *level, external: *external, reason: reason.clone() }
+        }
+        Command::SlaAlert { clock, percent, due_at } => {
+            if !matches!(ctx.who, Who::System) {
+                return Err(Refusal::forbidden(
+                    "system_only",
+                    "SLA 预警只能由系统记录",
+                    "SLA alerts are recorded by the system only",
+                ));
+            }
+            if !c.clock_running(*clock) {
+                return Err(state_refusal(c, "记录 SLA 预警", "record an SLA alert"));
+            }
+            if *percent == 0 || *percent <= c.sla_alerted.get(*clock) {
+                return Err(Refusal::invalid(
+                    "percent",
+                    "already_alerted",
+                    "该时限阈值已预警过",
+                    "this SLA threshold was already alerted",
+                ));
+            }
+            EventBody::SlaAlert { clock: *clock, percent: *percent, due_at: *due_at }
         }
     };
     Ok(vec![event])

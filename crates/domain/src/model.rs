@@ -139,6 +139,28 @@ labelled_enum!(
 );
 
 labelled_enum!(
+    /// The two SLA clocks every complaint carries (DESIGN §3).
+    SlaClock {
+        /// Time to the first response to the customer.
+        Response = "response", "首次响应", "First response";
+        /// Time to resolution.
+        Resolution = "resolution", "处理完成", "Resolution";
+    }
+);
+
+labelled_enum!(
+    /// Risk colour of an open complaint (DESIGN §5), from least to most serious.
+    RiskLevel {
+        /// 黄色: watch it.
+        Yellow = "yellow", "黄色", "Yellow";
+        /// 橙色: act soon.
+        Orange = "orange", "橙色", "Orange";
+        /// 红色: act now.
+        Red = "red", "红色", "Red";
+    }
+);
+
+labelled_enum!(
     /// The kinds of measure a remedy can contain (DESIGN §6).
     MeasureKind {
         /// Money back.

@@ -172,9 +172,32 @@ pub struct Deadline {
 /// at a window's end (a target that ends with the day is due at 18:00, not the next morning).
 /// A pause that starts after the due time changes nothing: a breach is not undone by waiting.
 pub fn deadline(start: DateTime<Utc>, target: SlaTarget, cal: &BusinessCalendar, pauses: &[Pause]) -> Deadline {
-    let clock = target.clock;
+    deadline_nanos(start, target.clock, target.nanos(), cal, pauses)
+}
+
+/// When `percent` of `target` is used, counted like [`deadline`]: the instants of the 75 % and
+/// 90 % warnings and of the escalation steps after the due time (150 %, 200 %).
+pub fn deadline_at_percent(
+    start: DateTime<Utc>,
+    target: SlaTarget,
+    percent: u16,
+    cal: &BusinessCalendar,
+    pauses: &[Pause],
+) -> Deadline {
+    // At most 366 days × 655.35 in nanoseconds: far inside i64.
+    let nanos = target.nanos() / 100 * i64::from(percent);
+    deadline_nanos(start, target.clock, nanos.max(1), cal, pauses)
+}
+
+fn deadline_nanos(
+    start: DateTime<Utc>,
+    clock: ClockKind,
+    nanos: i64,
+    cal: &BusinessCalendar,
+    pauses: &[Pause],
+) -> Deadline {
     let confirmed = |end| clock == ClockKind::Calendar || cal.covers(start, end);
-    let mut remaining = target.nanos();
+    let mut remaining = nanos;
     let mut cursor = start;
     for (paused, resumed) in normalise(start, pauses) {
         let available = measure(clock, cursor, paused, cal);

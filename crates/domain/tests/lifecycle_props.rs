@@ -232,6 +232,7 @@ enum Kind {
     Archive,
     LinkRepeat,
     Escalate,
+    SlaAlert,
 }
 
 const ALL_KINDS: &[Kind] = &[
@@ -260,6 +261,7 @@ const ALL_KINDS: &[Kind] = &[
     Kind::Archive,
     Kind::LinkRepeat,
     Kind::Escalate,
+    Kind::SlaAlert,
 ];
 
 fn build(kind: Kind, a: &Args) -> Command {
@@ -297,6 +299,11 @@ fn build(kind: Kind, a: &Args) -> Command {
             link: RepeatLink { complaint_id: a.link, case_no: format!("TS20260201{:06}", a.link.0) },
         },
         Kind::Escalate => Command::Escalate { level: a.level, external: a.external, reason: text },
+        Kind::SlaAlert => Command::SlaAlert {
+            clock: if a.agree { SlaClock::Response } else { SlaClock::Resolution },
+            percent: 50 * u16::from(a.level),
+            due_at: t0(),
+        },
     }
 }
 
@@ -306,9 +313,11 @@ fn guided_kinds(state: State) -> &'static [Kind] {
     match state {
         State::Received => &[Classify, Classify, Assign, Assign, Assign, MarkInvalid, ResolveAtFirstContact, Escalate],
         State::Assigned => &[Accept, Accept, Accept, Transfer, SetHandler, AddNote],
-        State::Investigating => &[ProposeRemedy, ProposeRemedy, ProposeRemedy, Transfer, RecordContact, AddEvidence],
+        State::Investigating => {
+            &[ProposeRemedy, ProposeRemedy, ProposeRemedy, Transfer, RecordContact, AddEvidence, SlaAlert]
+        }
         State::PendingApproval => &[ApproveRemedy, ApproveRemedy, RejectRemedy],
-        State::AwaitingCustomer => &[CustomerDecision],
+        State::AwaitingCustomer => &[CustomerDecision, CustomerDecision, SlaAlert],
         State::Executing => &[StartExecution, ReportResult, ReportResult],
         State::Resolved => &[RecordSatisfaction, RecordReturnVisit, RecordReturnVisit, Close, Close],
         State::SecondaryReview => &[ConcludeReview],
@@ -363,6 +372,7 @@ impl World {
             StartExecution | ReportResult => vec![f.handler(), f.dept_manager()],
             ConcludeReview | Reopen => vec![f.supervisor(), f.dept_manager(), f.executive()],
             Archive => vec![f.supervisor(), Who::System],
+            SlaAlert => vec![Who::System, Who::System, Who::System, f.supervisor()],
             _ => self.everyone().to_vec(),
         }
     }
@@ -390,7 +400,8 @@ fn transition_allowed(before: &Complaint, body: &EventBody, to: State) -> bool {
             | EventBody::ContactRecorded { .. }
             | EventBody::CaseValueSet { .. }
             | EventBody::RepeatLinked { .. }
-            | EventBody::Escalated { .. },
+            | EventBody::Escalated { .. }
+            | EventBody::SlaAlert { .. },
         ) => to == from,
         (Executing, EventBody::ExecutionStarted { .. }) => to == Executing,
         (Received, EventBody::MarkedInvalid { .. }) => to == Invalid,
@@ -566,6 +577,7 @@ fn generated_sequences_cover_the_whole_loop() {
         "archived",
         "repeat_linked",
         "escalated",
+        "sla_alert",
     ];
     for kind in kinds {
         assert!(seen.events.contains(kind), "never produced {kind}");
@@ -593,6 +605,8 @@ fn generated_sequences_cover_the_whole_loop() {
         "same_handler",
         "staff_only",
         "unchanged",
+        "already_alerted",
+        "system_only",
     ] {
         assert!(seen.refusals.contains(code), "never refused with {code}; saw {:?}", seen.refusals);
     }

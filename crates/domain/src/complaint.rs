@@ -622,10 +622,11 @@ impl Complaint {
         let waiting = |s: State| s == State::AwaitingCustomer;
         if !waiting(before) && waiting(self.state) {
             self.pauses.push((at, None));
-        } else if waiting(before) && !waiting(self.state) {
-            if let Some(open) = self.pauses.last_mut().filter(|p| p.1.is_none()) {
-                open.1 = Some(at);
-            }
+        } else if waiting(before)
+            && !waiting(self.state)
+            && let Some(open) = self.pauses.last_mut().filter(|p| p.1.is_none())
+        {
+            open.1 = Some(at);
         }
         self.updated_at = at;
         self.version += 1;

@@ -67,7 +67,7 @@ impl RiskSettings {
             let n = w.trim().chars().count();
             if n == 0 || n > 20 {
                 errors.push(FieldError::new(
-                    &format!("words[{i}]"),
+                    format!("words[{i}]"),
                     "invalid_word",
                     "风险词须为 1 到 20 个字符",
                     "a risk word must be 1 to 20 characters",

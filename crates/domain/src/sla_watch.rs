@@ -52,7 +52,7 @@ impl AlertThresholds {
         for (i, p) in self.warn_percents.iter().enumerate() {
             if !(1..=99).contains(p) {
                 errors.push(FieldError::new(
-                    &format!("warn_percents[{i}]"),
+                    format!("warn_percents[{i}]"),
                     "out_of_range",
                     "预警阈值须在 1% 到 99% 之间",
                     "a warning threshold must be between 1 % and 99 %",
@@ -70,7 +70,7 @@ impl AlertThresholds {
         for (i, p) in self.escalate_percents.iter().enumerate() {
             if !(100..=1000).contains(p) {
                 errors.push(FieldError::new(
-                    &format!("escalate_percents[{i}]"),
+                    format!("escalate_percents[{i}]"),
                     "out_of_range",
                     "升级阈值须在 100% 到 1000% 之间",
                     "an escalation threshold must be between 100 % and 1000 %",

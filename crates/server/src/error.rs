@@ -171,6 +171,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => Self::not_found(what),
             StoreError::Refused(r) => r.into(),
             StoreError::Invalid(f) => f.into(),
+            StoreError::InvalidFields(f) => Self::fields(f),
             StoreError::Conflict => Self::new(
                 StatusCode::CONFLICT,
                 "conflict",

@@ -5,12 +5,15 @@
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::scope::Scope;
+use crate::sla::{DERIVED_COLUMNS, Derived, SlaConfig, customer_counts};
 use chrono::{DateTime, Utc};
 use cloop_domain::chain::{self, ChainLink, GENESIS};
 use cloop_domain::complaint::{Event, EventBody};
 use cloop_domain::lifecycle::{Context, Who, to_events};
 use cloop_domain::*;
-use sea_orm::sea_query::{Expr, ExprTrait, JoinType, LikeExpr, OnConflict, Order, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Expr, ExprTrait, JoinType, LikeExpr, NullOrdering, OnConflict, Order, Query, SelectStatement,
+};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult, Value};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -64,6 +67,7 @@ pub(crate) struct IntakeJob {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) now: DateTime<Utc>,
     pub(crate) case_prefix: String,
+    pub(crate) sla: std::sync::Arc<SlaConfig>,
 }
 
 /// What intake answers.
@@ -88,6 +92,7 @@ pub(crate) struct AppendJob {
     complaint: Complaint,
     expected_version: u32,
     dept_path: Option<String>,
+    derived: Derived,
     rows: Vec<EventRow>,
 }
 
@@ -194,8 +199,8 @@ fn search_text(c: &Complaint) -> String {
 }
 
 /// The projection's indexed columns, in the order of [`PROJECTION_COLUMNS`].
-fn projection_values(c: &Complaint, dept_path: Option<&str>) -> Vec<Value> {
-    vec![
+fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) -> Vec<Value> {
+    let mut values: Vec<Value> = vec![
         c.department_id.map(|d| d.0).into(),
         dept_path.map(str::to_owned).into(),
         c.handler_id.map(|h| h.0).into(),
@@ -211,7 +216,14 @@ fn projection_values(c: &Complaint, dept_path: Option<&str>) -> Vec<Value> {
         c.closed_at.into(),
         i64::from(c.version).into(),
         serde_json::to_string(c).expect("complaints serialize").into(),
-    ]
+    ];
+    values.extend(derived.values());
+    values
+}
+
+/// The projection's columns: the complaint's own, then the derived ones ([`DERIVED_COLUMNS`]).
+fn projection_columns() -> impl Iterator<Item = &'static str> {
+    PROJECTION_COLUMNS.into_iter().chain(DERIVED_COLUMNS)
 }
 
 const PROJECTION_COLUMNS: [&str; 15] = [
@@ -323,7 +335,13 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
         }
     }
 
-    // 4. The complaints, with their projections.
+    // 4. The complaints, with their projections; the risk score counts the customer's earlier
+    // complaints (in the database, and earlier in this batch).
+    let mut prior = if fresh.is_empty() {
+        HashMap::new()
+    } else {
+        customer_counts(txn, fresh.iter().map(|i| customers[i].0.0)).await?
+    };
     let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
     if !fresh.is_empty() {
         let mut drafts: Vec<(usize, Event, Complaint)> = Vec::with_capacity(fresh.len());
@@ -342,7 +360,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 "registered_at",
             ]
             .into_iter()
-            .chain(PROJECTION_COLUMNS),
+            .chain(projection_columns()),
         );
         for &i in &fresh {
             let j = jobs[i];
@@ -370,6 +388,9 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 },
             };
             let c = Complaint::from_registered(ComplaintId(0), &event).expect("registered event");
+            let earlier = prior.entry(customer_id.0).or_insert(0);
+            let derived = Derived::compute(&c, &j.sla, *earlier, c.registered_at);
+            *earlier += 1;
             let mut values: Vec<Value> = vec![
                 c.case_no.clone().into(),
                 c.company_id.0.into(),
@@ -381,7 +402,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 c.received_at.into(),
                 c.registered_at.into(),
             ];
-            values.extend(projection_values(&c, None));
+            values.extend(projection_values(&c, None, &derived));
             insert.values_panic(values.into_iter().map(Expr::val));
             drafts.push((i, event, c));
         }
@@ -566,8 +587,8 @@ pub(crate) async fn write_appends(txn: &DatabaseTransaction, jobs: &[&AppendJob]
     for j in jobs {
         let mut update = Query::update();
         update.table("complaints");
-        for (col, v) in PROJECTION_COLUMNS.iter().zip(projection_values(&j.complaint, j.dept_path.as_deref())) {
-            update.value(*col, v);
+        for (col, v) in projection_columns().zip(projection_values(&j.complaint, j.dept_path.as_deref(), &j.derived)) {
+            update.value(col, v);
         }
         update
             .and_where(Expr::col("id").eq(j.complaint.id.0))
@@ -650,6 +671,20 @@ pub struct ComplaintListRow {
     pub received_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// First-response due time.
+    pub response_due_at: Option<DateTime<Utc>>,
+    /// Resolution due time.
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    /// The earliest due time of a running clock (none once both clocks stopped).
+    pub due_at: Option<DateTime<Utc>>,
+    /// Whether the due times were counted on a loaded calendar year.
+    pub sla_confirmed: bool,
+    /// Risk score 0–100.
+    pub risk_score: i64,
+    /// Risk colour.
+    pub risk_level: Option<String>,
+    /// Open level-1 complaint (top of every queue).
+    pub pinned: bool,
 }
 
 /// Filters of a complaint list; every one optional, all combined with AND.
@@ -679,6 +714,10 @@ pub struct ComplaintFilter {
     pub received_to: Option<DateTime<Utc>>,
     /// Text contained in case number, summary, content, product, order or request.
     pub text: Option<String>,
+    /// A running clock due at or before this instant (the overdue queue, with now).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Any of these risk colours.
+    pub risk_levels: Vec<RiskLevel>,
 }
 
 /// Sort keys of a complaint list.
@@ -695,6 +734,10 @@ pub enum SortKey {
     CaseNo,
     /// State.
     State,
+    /// Earliest due time of a running clock.
+    DueAt,
+    /// Risk score.
+    Risk,
 }
 
 /// One page of a list.
@@ -737,6 +780,7 @@ impl Store {
                 idempotency_key,
                 now,
                 case_prefix: self.config.case_prefix.clone(),
+                sla: self.sla_config(),
             })
             .await
     }
@@ -822,8 +866,16 @@ impl Store {
                 Some(_) => loaded.dept_path.clone(),
                 None => None,
             };
-            let job =
-                AppendJob { expected_version: loaded.complaint.version, complaint: next.clone(), dept_path, rows };
+            let others = customer_counts(&self.db, std::iter::once(next.customer_id.0)).await?;
+            let others = others.get(&next.customer_id.0).copied().unwrap_or(1).saturating_sub(1);
+            let derived = Derived::compute(&next, &self.sla_config(), others, next.updated_at);
+            let job = AppendJob {
+                expected_version: loaded.complaint.version,
+                complaint: next.clone(),
+                dept_path,
+                derived,
+                rows,
+            };
             match self.writer.append(job).await {
                 Ok(()) => return Ok(next),
                 Err(StoreError::Conflict) => continue,
@@ -896,6 +948,13 @@ impl Store {
             ("c", "approval_role"),
             ("c", "received_at"),
             ("c", "updated_at"),
+            ("c", "response_due_at"),
+            ("c", "resolution_due_at"),
+            ("c", "due_at"),
+            ("c", "sla_confirmed"),
+            ("c", "risk_score"),
+            ("c", "risk_level"),
+            ("c", "pinned"),
         ])
         .expr_as(Expr::col(("cat", "name")), "category_name")
         .expr_as(Expr::col(("cu", "name")), "customer_name")
@@ -912,8 +971,12 @@ impl Store {
             SortKey::Severity => "severity",
             SortKey::CaseNo => "case_no",
             SortKey::State => "state",
+            SortKey::DueAt => "due_at",
+            SortKey::Risk => "risk_score",
         };
-        q.order_by(("c", col), order.clone())
+        // Open level-1 complaints head every queue, whatever the sort (DESIGN §3).
+        q.order_by(("c", "pinned"), Order::Desc)
+            .order_by_with_nulls(("c", col), order.clone(), NullOrdering::Last)
             .order_by(("c", "id"), order)
             .limit(per_page)
             .offset((page - 1) * per_page);
@@ -981,6 +1044,12 @@ pub(crate) fn apply_filter(q: &mut SelectStatement, scope: &Scope, f: &Complaint
     }
     if let Some(to) = f.received_to {
         q.and_where(Expr::col(("c", "received_at")).lt(to));
+    }
+    if let Some(before) = f.due_before {
+        q.and_where(Expr::col(("c", "due_at")).lte(before));
+    }
+    if !f.risk_levels.is_empty() {
+        q.and_where(Expr::col(("c", "risk_level")).is_in(f.risk_levels.iter().map(|l| l.code())));
     }
     if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         for word in text.to_lowercase().split_whitespace().take(8) {

@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_portal.sql"),
         postgres: include_str!("../migrations/postgres/0002_portal.sql"),
     },
+    Migration {
+        version: 3,
+        name: "sla",
+        sqlite: include_str!("../migrations/sqlite/0003_sla.sql"),
+        postgres: include_str!("../migrations/postgres/0003_sla.sql"),
+    },
 ];
 
 /// Which database a URL names.

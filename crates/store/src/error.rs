@@ -15,6 +15,9 @@ pub enum StoreError {
     /// Input failed validation against stored facts.
     #[error("invalid: {0}")]
     Invalid(#[from] FieldError),
+    /// Input failed validation in several places (every mistake named).
+    #[error("invalid: {0:?}")]
+    InvalidFields(Vec<FieldError>),
     /// Someone else changed the complaint first, repeatedly.
     #[error("concurrent update, try again")]
     Conflict,

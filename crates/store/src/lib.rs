@@ -6,6 +6,7 @@
 //! same transaction, so the log and the current state never disagree.
 
 pub mod accounts;
+pub mod alerts;
 pub mod complaints;
 pub mod customers;
 pub mod db;
@@ -15,6 +16,7 @@ pub mod org;
 pub mod portal;
 pub mod scope;
 pub mod seed;
+pub mod sla;
 pub mod stats;
 pub mod verify;
 mod writer;
@@ -58,6 +60,8 @@ pub struct Store {
     command_locks: std::sync::Arc<Vec<tokio::sync::Mutex<()>>>,
     /// Organisation nodes by id (read on every intake and command for data scope).
     org_cache: std::sync::Arc<std::sync::RwLock<std::collections::HashMap<i64, org::OrgUnit>>>,
+    /// SLA, risk and early-warning configuration in use on this node.
+    sla: std::sync::Arc<std::sync::RwLock<std::sync::Arc<sla::SlaConfig>>>,
 }
 
 impl Store {
@@ -69,8 +73,10 @@ impl Store {
         let writer = writer::Writer::start(db.clone());
         let command_locks =
             std::sync::Arc::new((0..complaints::COMMAND_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect());
-        let store = Self { db, backend, writer, config, command_locks, org_cache: Default::default() };
+        let store =
+            Self { db, backend, writer, config, command_locks, org_cache: Default::default(), sla: Default::default() };
         store.ensure_builtins().await?;
+        store.reload_sla_config().await?;
         Ok(store)
     }
 

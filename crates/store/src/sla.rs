@@ -1,0 +1,517 @@
+//! SLA, risk and early-warning configuration as the store keeps it, and the derived columns of
+//! the complaint projection (due times, next scheduler check, risk) computed from it.
+//!
+//! The configuration lives in the database — the calendar's years in `calendar_years`, the rest
+//! as JSON settings — so every node reads the same; each node caches it and reloads it after a
+//! change ([`Store::reload_sla_config`]) and on every scheduler pass.
+
+use crate::Store;
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use cloop_domain::batch::BatchSettings;
+use cloop_domain::calendar::{BusinessCalendar, CHINA_SCHEDULES_JSON, CalendarDocument, WorkingHours, YearSchedule};
+use cloop_domain::risk::{self, Risk, RiskFacts, RiskSettings};
+use cloop_domain::sla::SlaPolicy;
+use cloop_domain::sla_watch::{AlertThresholds, ComplaintSla};
+use cloop_domain::{Complaint, FieldError, Severity};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+const KEY_HOURS: &str = "calendar.hours";
+const KEY_POLICY: &str = "sla.policy";
+const KEY_THRESHOLDS: &str = "sla.thresholds";
+const KEY_RISK: &str = "risk";
+const KEY_BATCH: &str = "batch";
+
+/// Everything the SLA clocks, the risk score and the early warnings are computed with.
+#[derive(Debug, Clone)]
+pub struct SlaConfig {
+    /// Targets by severity × tier × category.
+    pub policy: SlaPolicy,
+    /// Working hours and the published holiday schedules.
+    pub calendar: BusinessCalendar,
+    /// Warning and escalation thresholds.
+    pub thresholds: AlertThresholds,
+    /// Risk words and colours.
+    pub risk: RiskSettings,
+    /// Batch early warning.
+    pub batch: BatchSettings,
+}
+
+impl Default for SlaConfig {
+    fn default() -> Self {
+        Self {
+            policy: SlaPolicy::seeds(),
+            calendar: BusinessCalendar::china_default(),
+            thresholds: AlertThresholds::default(),
+            risk: RiskSettings::default(),
+            batch: BatchSettings::default(),
+        }
+    }
+}
+
+/// The settings an admin edits in one form (the calendar has its own API).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertSettings {
+    /// Warning and escalation thresholds.
+    pub thresholds: AlertThresholds,
+    /// Risk words and colours.
+    pub risk: RiskSettings,
+    /// Batch early warning.
+    pub batch: BatchSettings,
+}
+
+/// The projection's derived columns.
+#[derive(Debug, Clone)]
+pub(crate) struct Derived {
+    pub(crate) response_due_at: Option<DateTime<Utc>>,
+    pub(crate) resolution_due_at: Option<DateTime<Utc>>,
+    pub(crate) sla_next_at: Option<DateTime<Utc>>,
+    pub(crate) due_at: Option<DateTime<Utc>>,
+    pub(crate) sla_confirmed: bool,
+    pub(crate) risk: Risk,
+    pub(crate) product_ref: Option<String>,
+    pub(crate) pinned: bool,
+}
+
+/// The derived columns, in the order of [`Derived::values`].
+pub(crate) const DERIVED_COLUMNS: [&str; 10] = [
+    "response_due_at",
+    "resolution_due_at",
+    "sla_next_at",
+    "due_at",
+    "sla_confirmed",
+    "risk_score",
+    "risk_level",
+    "risk_reasons",
+    "product_ref",
+    "pinned",
+];
+
+impl Derived {
+    /// Computes the columns of `c` at `now` (the time of its latest event).
+    pub(crate) fn compute(c: &Complaint, cfg: &SlaConfig, other_complaints: u32, now: DateTime<Utc>) -> Self {
+        let sla = ComplaintSla::compute(c, &cfg.policy, &cfg.calendar, &cfg.thresholds);
+        let sla_percent = sla
+            .clocks()
+            .iter()
+            .filter(|s| s.running)
+            .map(|s| s.percent_used(c, now, &cfg.calendar))
+            .fold(0.0, f64::max);
+        let risk = risk::assess(c, &RiskFacts { other_complaints, sla_percent }, &cfg.risk);
+        Self {
+            response_due_at: sla.response.due_at,
+            resolution_due_at: sla.resolution.due_at,
+            sla_next_at: sla.next_check_at(),
+            due_at: sla.clocks().iter().filter(|s| s.running).filter_map(|s| s.due_at).min(),
+            sla_confirmed: sla.confirmed(),
+            risk,
+            product_ref: c.product_ref.as_deref().map(|p| p.trim().to_uppercase()).filter(|p| !p.is_empty()),
+            pinned: c.state.is_open() && c.severity == Some(Severity::Level1),
+        }
+    }
+
+    pub(crate) fn values(&self) -> Vec<Value> {
+        let reasons = (!self.risk.reasons.is_empty())
+            .then(|| serde_json::to_string(&self.risk.reasons).expect("reasons serialize"));
+        vec![
+            self.response_due_at.into(),
+            self.resolution_due_at.into(),
+            self.sla_next_at.into(),
+            self.due_at.into(),
+            self.sla_confirmed.into(),
+            i64::from(self.risk.score).into(),
+            self.risk.level.map(|l| l.code().to_owned()).into(),
+            reasons.into(),
+            self.product_ref.clone().into(),
+            self.pinned.into(),
+        ]
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(key: &str, json: Option<String>) -> StoreResult<Option<T>> {
+    json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Config(format!("setting {key} unreadable: {e}"))))
+        .transpose()
+}
+
+fn field_errors(errors: Vec<FieldError>) -> StoreError {
+    StoreError::InvalidFields(errors)
+}
+
+impl Store {
+    /// The configuration in use on this node.
+    pub fn sla_config(&self) -> Arc<SlaConfig> {
+        self.sla.read().expect("sla config lock").clone()
+    }
+
+    /// Reads the configuration from the database (seeding the shipped calendar years on first
+    /// use) and puts it in use on this node.
+    pub async fn reload_sla_config(&self) -> StoreResult<Arc<SlaConfig>> {
+        self.seed_calendar().await?;
+        let rows =
+            self.db.query_all(&Query::select().columns(["year", "schedule"]).from("calendar_years").to_owned()).await?;
+        let mut document = CalendarDocument::default();
+        for r in rows {
+            let year: i64 = r.try_get("", "year")?;
+            let schedule: String = r.try_get("", "schedule")?;
+            let schedule: YearSchedule = serde_json::from_str(&schedule)
+                .map_err(|e| StoreError::Config(format!("calendar year {year} unreadable: {e}")))?;
+            document.years.insert(year as i32, schedule);
+        }
+        let hours: WorkingHours = parse(KEY_HOURS, self.setting(KEY_HOURS).await?)?.unwrap_or_default();
+        let calendar = BusinessCalendar::new(hours, cloop_domain::calendar::china_standard_time(), document)
+            .map_err(|e| StoreError::Config(format!("stored calendar invalid: {e:?}")))?;
+        let policy = match parse::<cloop_domain::sla::SlaPolicyInput>(KEY_POLICY, self.setting(KEY_POLICY).await?)? {
+            Some(input) => SlaPolicy::parse(&input).map_err(field_errors)?,
+            None => SlaPolicy::seeds(),
+        };
+        let cfg = Arc::new(SlaConfig {
+            policy,
+            calendar,
+            thresholds: parse(KEY_THRESHOLDS, self.setting(KEY_THRESHOLDS).await?)?.unwrap_or_default(),
+            risk: parse(KEY_RISK, self.setting(KEY_RISK).await?)?.unwrap_or_default(),
+            batch: parse(KEY_BATCH, self.setting(KEY_BATCH).await?)?.unwrap_or_default(),
+        });
+        *self.sla.write().expect("sla config lock") = cfg.clone();
+        Ok(cfg)
+    }
+
+    /// Loads the shipped State Council schedules when the table is empty (first start).
+    async fn seed_calendar(&self) -> StoreResult<()> {
+        let any = self.db.query_one(&Query::select().column("year").from("calendar_years").limit(1).to_owned()).await?;
+        if any.is_none() {
+            let doc = CalendarDocument::from_json(CHINA_SCHEDULES_JSON)
+                .map_err(|e| StoreError::Config(format!("shipped calendar unreadable: {e:?}")))?;
+            self.import_calendar(&doc, Utc::now()).await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the schedules of the years in `doc` (other years stay), after checking the
+    /// whole document; then recomputes the open complaints' due times.
+    pub async fn import_calendar(&self, doc: &CalendarDocument, now: DateTime<Utc>) -> StoreResult<()> {
+        let current = self.sla_config();
+        BusinessCalendar::new(current.calendar.hours().clone(), current.calendar.utc_offset(), doc.clone())
+            .map_err(field_errors)?;
+        let txn = self.db.begin().await?;
+        for (year, schedule) in &doc.years {
+            txn.execute(
+                &Query::insert()
+                    .into_table("calendar_years")
+                    .columns(["year", "schedule", "updated_at"])
+                    .values_panic([
+                        i64::from(*year).into(),
+                        serde_json::to_string(schedule).expect("schedule serializes").into(),
+                        now.into(),
+                    ])
+                    .on_conflict(OnConflict::column("year").update_columns(["schedule", "updated_at"]).to_owned())
+                    .to_owned(),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Removes a year's schedule (its dates are then counted Monday–Friday, unconfirmed).
+    pub async fn delete_calendar_year(&self, year: i32) -> StoreResult<bool> {
+        let res = self
+            .db
+            .execute(
+                &Query::delete()
+                    .from_table("calendar_years")
+                    .and_where(Expr::col("year").eq(i64::from(year)))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(res.rows_affected() > 0)
+    }
+
+    /// Sets the working hours.
+    pub async fn set_working_hours(&self, hours: &WorkingHours) -> StoreResult<()> {
+        let windows: Vec<cloop_domain::calendar::WorkingWindow> = hours.clone().into();
+        self.set_setting(KEY_HOURS, &serde_json::to_string(&windows).expect("hours serialize")).await
+    }
+
+    /// Sets the SLA policy (already checked).
+    pub async fn set_sla_policy(&self, policy: &SlaPolicy) -> StoreResult<()> {
+        self.set_setting(KEY_POLICY, &serde_json::to_string(policy).expect("policy serializes")).await
+    }
+
+    /// Sets thresholds, risk and batch settings after checking them all.
+    pub async fn set_alert_settings(&self, s: &AlertSettings) -> StoreResult<()> {
+        let mut errors = Vec::new();
+        for (prefix, result) in
+            [("thresholds", s.thresholds.validate()), ("risk", s.risk.validate()), ("batch", s.batch.validate())]
+        {
+            if let Err(e) = result {
+                errors.extend(e.into_iter().map(|e| e.under(prefix)));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::InvalidFields(errors));
+        }
+        self.set_setting(KEY_THRESHOLDS, &serde_json::to_string(&s.thresholds).expect("serializes")).await?;
+        self.set_setting(KEY_RISK, &serde_json::to_string(&s.risk).expect("serializes")).await?;
+        self.set_setting(KEY_BATCH, &serde_json::to_string(&s.batch).expect("serializes")).await
+    }
+
+    /// Recomputes the derived columns of every open complaint with the configuration in use (after
+    /// the policy, the calendar or the thresholds changed). Returns how many were updated.
+    pub async fn refresh_open_complaints(&self, now: DateTime<Utc>) -> StoreResult<u64> {
+        let cfg = self.sla_config();
+        let open: Vec<&str> = cloop_domain::State::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect();
+        let mut after = 0i64;
+        let mut updated = 0u64;
+        loop {
+            let rows = self
+                .db
+                .query_all(
+                    &Query::select()
+                        .columns(["id", "doc"])
+                        .from("complaints")
+                        .and_where(Expr::col("state").is_in(open.clone()))
+                        .and_where(Expr::col("id").gt(after))
+                        .order_by("id", Order::Asc)
+                        .limit(500)
+                        .to_owned(),
+                )
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("", "id")?;
+            let complaints: Vec<Complaint> = rows
+                .iter()
+                .map(|r| {
+                    let id: i64 = r.try_get("", "id")?;
+                    let doc: String = r.try_get("", "doc")?;
+                    let mut c: Complaint = serde_json::from_str(&doc)
+                        .map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))?;
+                    c.id = cloop_domain::ComplaintId(id);
+                    Ok(c)
+                })
+                .collect::<StoreResult<_>>()?;
+            let counts = self.other_complaint_counts(&complaints).await?;
+            let txn = self.db.begin().await?;
+            for c in &complaints {
+                let other = counts.get(&c.customer_id.0).copied().unwrap_or(1).saturating_sub(1);
+                let d = Derived::compute(c, &cfg, other, Ord::max(now, c.updated_at));
+                let mut update = Query::update();
+                update.table("complaints");
+                for (col, v) in DERIVED_COLUMNS.iter().zip(d.values()) {
+                    update.value(*col, v);
+                }
+                update.and_where(Expr::col("id").eq(c.id.0)).and_where(Expr::col("version").eq(i64::from(c.version)));
+                updated += txn.execute(&update).await?.rows_affected();
+            }
+            txn.commit().await?;
+        }
+        Ok(updated)
+    }
+
+    /// How many complaints each of the customers of `complaints` has in all.
+    pub(crate) async fn other_complaint_counts(
+        &self,
+        complaints: &[Complaint],
+    ) -> StoreResult<std::collections::HashMap<i64, u32>> {
+        customer_counts(&self.db, complaints.iter().map(|c| c.customer_id.0)).await
+    }
+}
+
+/// Complaints per customer, for the customers given.
+pub(crate) async fn customer_counts<C: ConnectionTrait>(
+    db: &C,
+    customers: impl Iterator<Item = i64>,
+) -> StoreResult<std::collections::HashMap<i64, u32>> {
+    let mut ids: Vec<i64> = customers.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = db
+        .query_all(
+            &Query::select()
+                .column("customer_id")
+                .expr_as(Expr::col("id").count(), "n")
+                .from("complaints")
+                .and_where(Expr::col("customer_id").is_in(ids))
+                .group_by_col("customer_id")
+                .to_owned(),
+        )
+        .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.try_get::<i64>("", "customer_id")?, Ord::max(r.try_get::<i64>("", "n")?, 0) as u32)))
+        .collect()
+}
+
+/// Counted complaints of one key in a window, for batch early warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowCount {
+    /// The key (category id, department id or product reference, as text).
+    pub key: String,
+    /// Complaints received in the window.
+    pub n: u32,
+}
+
+impl Store {
+    /// Complaints whose next SLA threshold has come, earliest first (an index range scan on
+    /// `sla_next_at`).
+    pub async fn complaints_due_for_check(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<cloop_domain::ComplaintId>> {
+        let rows = self.db.query_all(&due_for_check_query(now, limit)).await?;
+        rows.into_iter().map(|r| Ok(cloop_domain::ComplaintId(r.try_get("", "id")?))).collect()
+    }
+
+    /// The query plan of the scheduler's scan (for the benchmark's report).
+    pub async fn explain_due_for_check(&self, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+        let stmt = self.db.get_database_backend().build(&due_for_check_query(now, 1000));
+        let prefix = match self.backend {
+            crate::Backend::Sqlite => "EXPLAIN QUERY PLAN ",
+            crate::Backend::Postgres => "EXPLAIN ",
+        };
+        let explain = sea_orm::Statement::from_sql_and_values(
+            stmt.db_backend,
+            format!("{prefix}{}", stmt.sql),
+            stmt.values.map(|v| v.0).unwrap_or_default(),
+        );
+        let rows = self.db.query_all_raw(explain).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| match self.backend {
+                crate::Backend::Sqlite => r.try_get::<String>("", "detail").unwrap_or_default(),
+                crate::Backend::Postgres => r.try_get::<String>("", "QUERY PLAN").unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    /// Complaints received in `[from, to)` per key of `dimension` (keys without a value left out),
+    /// and the total.
+    pub async fn window_counts(
+        &self,
+        dimension: cloop_domain::batch::Dimension,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<(Vec<WindowCount>, u32)> {
+        let col = dimension_column(dimension);
+        let rows = self
+            .db
+            .query_all(
+                &Query::select()
+                    .expr_as(Expr::col(col), "k")
+                    .expr_as(Expr::col("id").count(), "n")
+                    .from("complaints")
+                    .and_where(Expr::col("received_at").gte(from))
+                    .and_where(Expr::col("received_at").lt(to))
+                    .and_where(Expr::col(col).is_not_null())
+                    .group_by_col(col)
+                    .to_owned(),
+            )
+            .await?;
+        let counts = rows
+            .into_iter()
+            .map(|r| {
+                let key = match dimension {
+                    cloop_domain::batch::Dimension::Product => r.try_get::<String>("", "k")?,
+                    _ => r.try_get::<i64>("", "k")?.to_string(),
+                };
+                Ok(WindowCount { key, n: Ord::max(r.try_get::<i64>("", "n")?, 0) as u32 })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let total = self
+            .db
+            .query_one(
+                &Query::select()
+                    .expr_as(Expr::col("id").count(), "n")
+                    .from("complaints")
+                    .and_where(Expr::col("received_at").gte(from))
+                    .and_where(Expr::col("received_at").lt(to))
+                    .to_owned(),
+            )
+            .await?
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0);
+        Ok((counts, Ord::max(total, 0) as u32))
+    }
+
+    /// The complaints behind a batch warning: id, case number and company, newest first.
+    pub async fn window_complaints(
+        &self,
+        dimension: cloop_domain::batch::Dimension,
+        key: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<(i64, String, i64)>> {
+        let col = dimension_column(dimension);
+        let mut q = Query::select();
+        q.columns(["id", "case_no", "company_id"])
+            .from("complaints")
+            .and_where(Expr::col("received_at").gte(from))
+            .and_where(Expr::col("received_at").lt(to))
+            .order_by("received_at", Order::Desc)
+            .limit(limit);
+        match dimension {
+            cloop_domain::batch::Dimension::Product => q.and_where(Expr::col(col).eq(key)),
+            _ => q.and_where(Expr::col(col).eq(key.parse::<i64>().unwrap_or(-1))),
+        };
+        let rows = self.db.query_all(&q).await?;
+        rows.into_iter()
+            .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "case_no")?, r.try_get("", "company_id")?)))
+            .collect()
+    }
+
+    /// Years in which open complaints have deadlines counted without a loaded schedule.
+    pub async fn unconfirmed_years(&self) -> StoreResult<Vec<i32>> {
+        let rows = self
+            .db
+            .query_all(
+                &Query::select()
+                    .columns(["response_due_at", "resolution_due_at"])
+                    .from("complaints")
+                    .and_where(Expr::col("sla_confirmed").eq(false))
+                    .and_where(Expr::col("due_at").is_not_null())
+                    .limit(1000)
+                    .to_owned(),
+            )
+            .await?;
+        let cfg = self.sla_config();
+        let mut years = std::collections::BTreeSet::new();
+        for r in rows {
+            for col in ["response_due_at", "resolution_due_at"] {
+                if let Some(at) = r.try_get::<Option<DateTime<Utc>>>("", col)? {
+                    let y = chrono::Datelike::year(&cfg.calendar.local_date(at));
+                    if !cfg.calendar.has_year(y) {
+                        years.insert(y);
+                    }
+                }
+            }
+        }
+        Ok(years.into_iter().collect())
+    }
+}
+
+fn due_for_check_query(now: DateTime<Utc>, limit: u64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column("id")
+        .from("complaints")
+        .and_where(Expr::col("sla_next_at").is_not_null())
+        .and_where(Expr::col("sla_next_at").lte(now))
+        .order_by("sla_next_at", Order::Asc)
+        .limit(limit)
+        .to_owned()
+}
+
+fn dimension_column(d: cloop_domain::batch::Dimension) -> &'static str {
+    match d {
+        cloop_domain::batch::Dimension::Category => "category_id",
+        cloop_domain::batch::Dimension::Department => "department_id",
+        cloop_domain::batch::Dimension::Product => "product_ref",
+    }
+}

@@ -3,6 +3,7 @@
 //! Everything with substance lives in the library crates; this file only wires them.
 
 mod admin;
+mod calendar;
 mod config;
 mod demo;
 mod maintain;
@@ -57,6 +58,9 @@ enum Command {
     /// The organisation tree / 组织架构
     #[command(subcommand)]
     Org(admin::OrgCommand),
+    /// The business calendar: holidays and make-up working days per year / 工作日历
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +100,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(cmd) => admin::token(&config, cmd).await?,
         Command::Categories(cmd) => admin::categories(&config, cmd).await?,
         Command::Org(cmd) => admin::org(&config, cmd).await?,
+        Command::Calendar(cmd) => calendar::run(&config, cmd).await?,
         Command::ExportOpenapi { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)

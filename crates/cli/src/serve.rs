@@ -31,6 +31,19 @@ pub struct ServeArgs {
         value_name = "N"
     )]
     pub clock_offset_hours: i64,
+
+    /// Pretend it is this time now (RFC 3339), and let the clock run on from there — for demos
+    /// and tests of deadlines only / 演示用：设定当前时间
+    #[arg(long, env = "CLOOP_NOW", value_name = "TIME", conflicts_with = "clock_offset_hours")]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Seconds between scheduler passes (SLA warnings, escalations, batch warnings) / 调度间隔（秒）
+    #[arg(long, env = "CLOOP_SCHEDULER_INTERVAL", default_value_t = 15, value_name = "SECS")]
+    pub scheduler_interval: u64,
+
+    /// Do not run the scheduler on this node / 本节点不运行调度
+    #[arg(long)]
+    pub no_scheduler: bool,
 }
 
 /// Runs the server until a shutdown signal.
@@ -44,7 +57,10 @@ pub async fn run(config: &Config, args: ServeArgs) -> Result<()> {
     let server_config = ServerConfig {
         secure_cookies: public_url.starts_with("https://"),
         public_url,
-        clock_offset: chrono::Duration::hours(args.clock_offset_hours),
+        clock_offset: match args.now {
+            Some(now) => now - chrono::Utc::now(),
+            None => chrono::Duration::hours(args.clock_offset_hours),
+        },
     };
     if args.print_logins {
         print_logins(&store).await?;
@@ -52,7 +68,22 @@ pub async fn run(config: &Config, args: ServeArgs) -> Result<()> {
     println!("Complaint Loop 投诉闭环 listening on http://{addr}");
     tracing::info!(%addr, public_url = %server_config.public_url, "listening");
     let state = AppState::new(store, server_config);
+    if args.now.is_some() || args.clock_offset_hours != 0 {
+        println!("demo clock: now is {}", state.now().to_rfc3339());
+    }
+    let scheduler = (!args.no_scheduler).then(|| {
+        cloop_server::scheduler::spawn(
+            state.clone(),
+            cloop_server::scheduler::SchedulerConfig {
+                interval: std::time::Duration::from_secs(args.scheduler_interval.max(1)),
+                ..Default::default()
+            },
+        )
+    });
     cloop_server::serve(listener, state, shutdown_signal()).await.context("running the HTTP server")?;
+    if let Some(s) = scheduler {
+        s.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -92,6 +92,8 @@ permissions! {
     AdminTokens = "admin.tokens", "接口令牌", "Administer API tokens";
     /// Verify the tamper-evident record.
     Audit = "audit.verify", "审计校验", "Verify the record";
+    /// Edit the business calendar, SLA policy and warning thresholds.
+    AdminSla = "admin.sla", "时限与预警配置", "Configure SLA and warnings";
 }
 
 /// A staff user as the domain needs to know them for a decision.

@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode, header};
 use axum_extra::extract::CookieJar;
-use cloop_domain::{Actor, FieldError, Permission};
+use cloop_domain::{Actor, FieldError, OrgUnitId, Permission};
 use cloop_store::Scope;
 use cloop_store::accounts::User;
 use serde::de::DeserializeOwned;
@@ -170,7 +170,7 @@ async fn principal(state: &AppState, user_id: i64, via: Via) -> Result<Principal
     if !user.active {
         return Err(ApiError::unauthenticated());
     }
-    let scope = Scope::Under(user.org_path.clone());
+    let scope = Scope::Under(state.store().scope_path(OrgUnitId(user.org_unit_id)).await?);
     Ok(Principal { user, actor, scope, via })
 }
 

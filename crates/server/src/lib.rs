@@ -2,11 +2,13 @@
 //! contract generated from these handlers), authentication, health and metrics, and the web
 //! pages. [`serve`] starts the same app for the CLI, the tests and production.
 
+pub mod alerting;
 pub mod error;
 pub mod extract;
 mod observe;
 pub mod password;
 mod routes;
+pub mod scheduler;
 
 use axum::Router;
 use chrono::{DateTime, Utc};
@@ -57,6 +59,8 @@ struct Inner {
     tokens: Mutex<HashMap<String, (Principal, Instant)>>,
     /// Requests per client address in the current minute, for the public (no-login) endpoints.
     public_hits: Mutex<HashMap<std::net::IpAddr, (Instant, u32)>>,
+    /// Wakes the live alert badges of these users (SSE streams on this node).
+    alert_pings: tokio::sync::broadcast::Sender<Arc<Vec<i64>>>,
 }
 
 const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
@@ -73,6 +77,7 @@ impl AppState {
                 config,
                 tokens: Mutex::new(HashMap::new()),
                 public_hits: Mutex::new(HashMap::new()),
+                alert_pings: tokio::sync::broadcast::channel(256).0,
             }),
         }
     }
@@ -90,6 +95,17 @@ impl AppState {
     /// The current time as the product sees it (the real clock plus the demo offset).
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now() + self.inner.config.clock_offset
+    }
+
+    /// Tells this node's open alert streams that these users have new alerts.
+    pub fn ping(&self, users: Vec<i64>) {
+        // No receivers is fine: nobody has the page open.
+        let _ = self.inner.alert_pings.send(Arc::new(users));
+    }
+
+    /// Subscribes to alert pings (one per open alert stream).
+    pub fn alert_pings(&self) -> tokio::sync::broadcast::Receiver<Arc<Vec<i64>>> {
+        self.inner.alert_pings.subscribe()
     }
 
     fn cached_token(&self, hash: &str) -> Option<Principal> {
@@ -142,6 +158,8 @@ impl AppState {
         (name = "public", description = "Customer portal: submit, track, agree to a remedy, rate (no login; rate-limited; links carry unguessable tokens)"),
         (name = "stats", description = "Counts for queues and the dashboard"),
         (name = "admin", description = "Organisation, users, roles, categories, authority matrix, API tokens"),
+        (name = "alerts", description = "Alert centre: SLA warnings, breaches, escalations, level-1 cases, batch warnings; live unread count (SSE)"),
+        (name = "sla", description = "Business calendar (holidays and 调休), SLA policy, warning / escalation / risk / batch thresholds"),
         (name = "ops", description = "Health and metrics"),
     )
 )]

@@ -192,6 +192,30 @@ impl Store {
         Ok(None)
     }
 
+    /// The path whose subtree a user of `unit` may see (DESIGN §11): their own node and below,
+    /// except at group level — the root and the headquarters' own departments, which belong to
+    /// no company — where it is the whole group.
+    pub async fn scope_path(&self, unit: OrgUnitId) -> StoreResult<String> {
+        let u = self.org_unit(unit.0).await?;
+        if self.company_of(&u).await?.is_some() {
+            return Ok(u.path);
+        }
+        let root = u.path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
+        Ok(format!("/{root}/"))
+    }
+
+    /// Paths of the group-level nodes: the root and every node not inside a company (the
+    /// headquarters and its departments).
+    pub async fn group_level_paths(&self) -> StoreResult<Vec<String>> {
+        let mut out = Vec::new();
+        for u in self.org_units().await? {
+            if u.kind != "company" && self.company_of(&u).await?.is_none() {
+                out.push(u.path);
+            }
+        }
+        Ok(out)
+    }
+
     /// Adds a role.
     pub async fn create_role(
         &self,

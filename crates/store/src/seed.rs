@@ -110,6 +110,10 @@ impl Store {
     pub async fn ensure_builtins(&self) -> StoreResult<()> {
         for r in BUILTIN_ROLES {
             match self.role_by_code(r.code).await {
+                // The administrator holds every permission, including ones added by upgrades.
+                Ok(role) if r.code == "admin" && role.permissions.len() < Permission::ALL.len() => {
+                    self.update_role(role.id, &role.name, &role.name_en, role.rank, Permission::ALL).await?;
+                }
                 Ok(_) => {}
                 Err(StoreError::NotFound(_)) => {
                     let role = match self.create_role(r.code, r.name, r.name_en, r.rank, &(r.permissions)()).await {

@@ -262,7 +262,6 @@ impl Store {
     /// Recomputes the derived columns of every open complaint with the configuration in use (after
     /// the policy, the calendar or the thresholds changed). Returns how many were updated.
     pub async fn refresh_open_complaints(&self, now: DateTime<Utc>) -> StoreResult<u64> {
-        let cfg = self.sla_config();
         let open: Vec<&str> = cloop_domain::State::ALL.iter().filter(|s| s.is_open()).map(|s| s.code()).collect();
         let mut after = 0i64;
         let mut updated = 0u64;
@@ -271,7 +270,7 @@ impl Store {
                 .db
                 .query_all(
                     &Query::select()
-                        .columns(["id", "doc"])
+                        .column("id")
                         .from("complaints")
                         .and_where(Expr::col("state").is_in(open.clone()))
                         .and_where(Expr::col("id").gt(after))
@@ -282,33 +281,109 @@ impl Store {
                 .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("", "id")?;
-            let complaints: Vec<Complaint> = rows
+            let ids = rows
                 .iter()
-                .map(|r| {
-                    let id: i64 = r.try_get("", "id")?;
-                    let doc: String = r.try_get("", "doc")?;
-                    let mut c: Complaint = serde_json::from_str(&doc)
-                        .map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))?;
-                    c.id = cloop_domain::ComplaintId(id);
-                    Ok(c)
-                })
-                .collect::<StoreResult<_>>()?;
-            let counts = self.other_complaint_counts(&complaints).await?;
-            let txn = self.db.begin().await?;
-            for c in &complaints {
-                let other = counts.get(&c.customer_id.0).copied().unwrap_or(1).saturating_sub(1);
-                let d = Derived::compute(c, &cfg, other, Ord::max(now, c.updated_at));
-                let mut update = Query::update();
-                update.table("complaints");
-                for (col, v) in DERIVED_COLUMNS.iter().zip(d.values()) {
-                    update.value(*col, v);
-                }
-                update.and_where(Expr::col("id").eq(c.id.0)).and_where(Expr::col("version").eq(i64::from(c.version)));
-                updated += txn.execute(&update).await?.rows_affected();
-            }
-            txn.commit().await?;
+                .map(|r| Ok(cloop_domain::ComplaintId(r.try_get("", "id")?)))
+                .collect::<StoreResult<Vec<_>>>()?;
+            updated += self.refresh_complaints(&ids, now).await?;
         }
         Ok(updated)
+    }
+
+    /// Recomputes the derived columns of the given complaints (skipping any that changed
+    /// meanwhile: their own write computed them). Returns how many were updated.
+    pub async fn refresh_complaints(&self, ids: &[cloop_domain::ComplaintId], now: DateTime<Utc>) -> StoreResult<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let cfg = self.sla_config();
+        let rows = self
+            .db
+            .query_all(
+                &Query::select()
+                    .columns(["id", "doc"])
+                    .from("complaints")
+                    .and_where(Expr::col("id").is_in(ids.iter().map(|i| i.0)))
+                    .to_owned(),
+            )
+            .await?;
+        let complaints: Vec<Complaint> = rows
+            .iter()
+            .map(|r| {
+                let id: i64 = r.try_get("", "id")?;
+                let doc: String = r.try_get("", "doc")?;
+                let mut c: Complaint = serde_json::from_str(&doc)
+                    .map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))?;
+                c.id = cloop_domain::ComplaintId(id);
+                Ok(c)
+            })
+            .collect::<StoreResult<_>>()?;
+        let counts = self.other_complaint_counts(&complaints).await?;
+        let txn = self.db.begin().await?;
+        let mut updated = 0;
+        for c in &complaints {
+            let other = counts.get(&c.customer_id.0).copied().unwrap_or(1).saturating_sub(1);
+            let d = Derived::compute(c, &cfg, other, Ord::max(now, c.updated_at));
+            let mut update = Query::update();
+            update.table("complaints");
+            for (col, v) in DERIVED_COLUMNS.iter().zip(d.values()) {
+                update.value(*col, v);
+            }
+            update.and_where(Expr::col("id").eq(c.id.0)).and_where(Expr::col("version").eq(i64::from(c.version)));
+            updated += txn.execute(&update).await?.rows_affected();
+        }
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// The stored risk assessment of a complaint (`None` for a closed one).
+    pub async fn risk_of(&self, id: cloop_domain::ComplaintId) -> StoreResult<Option<Risk>> {
+        let row = self
+            .db
+            .query_one(
+                &Query::select()
+                    .columns(["risk_score", "risk_level", "risk_reasons"])
+                    .from("complaints")
+                    .and_where(Expr::col("id").eq(id.0))
+                    .to_owned(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound("complaint"))?;
+        let score: i64 = row.try_get("", "risk_score")?;
+        let level: Option<String> = row.try_get("", "risk_level")?;
+        let reasons: Option<String> = row.try_get("", "risk_reasons")?;
+        let reasons: Vec<cloop_domain::risk::RiskReason> = match reasons {
+            Some(r) => {
+                serde_json::from_str(&r).map_err(|e| StoreError::Config(format!("risk reasons unreadable: {e}")))?
+            }
+            None => Vec::new(),
+        };
+        if score == 0 && reasons.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Risk {
+            score: score.clamp(0, 100) as u8,
+            level: level.as_deref().and_then(cloop_domain::RiskLevel::from_code),
+            reasons,
+        }))
+    }
+
+    /// The root of the organisation (the group).
+    pub async fn root_unit(&self) -> StoreResult<cloop_domain::OrgUnitId> {
+        let row = self
+            .db
+            .query_one(
+                &Query::select()
+                    .column("id")
+                    .from("org_units")
+                    .and_where(Expr::col("parent_id").is_null())
+                    .order_by("id", Order::Asc)
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound("org unit"))?;
+        Ok(cloop_domain::OrgUnitId(row.try_get("", "id")?))
     }
 
     /// How many complaints each of the customers of `complaints` has in all.

@@ -282,9 +282,13 @@ async fn intake(
         Some(c) => c,
         None => state.store().load(receipt.complaint_id).await?.complaint,
     };
+    if receipt.created {
+        crate::alerting::after_change(&state, None, &complaint).await;
+    }
     let status = if receipt.created { StatusCode::CREATED } else { StatusCode::OK };
     let location = format!("/api/v1/complaints/{}", receipt.complaint_id);
-    Ok((status, [(header::LOCATION, location)], Json(dto_for(&state, &p, &complaint))).into_response())
+    let dto = full_dto(&state, &p, &complaint).await?;
+    Ok((status, [(header::LOCATION, location)], Json(dto)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,7 +299,7 @@ async fn intake(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Queue shortcut: `mine`, `department`, `triage` (unassigned), `approval` (awaiting my role's approval), `awaiting_customer`, `return_visits` (resolved), `open`, `all`.
+    /// Queue shortcut: `mine`, `department`, `triage` (unassigned), `approval` (awaiting my role's approval), `awaiting_customer`, `return_visits` (resolved), `overdue` (a running SLA clock past due), `at_risk` (red or orange risk), `open`, `all`. Open level-1 complaints head every queue.
     pub queue: Option<String>,
     /// State codes, comma-separated.
     pub state: Option<String>,
@@ -317,7 +321,9 @@ pub struct ListQuery {
     pub to: Option<DateTime<Utc>>,
     /// Words in case number, summary, content, product, order or request.
     pub q: Option<String>,
-    /// Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`.
+    /// Risk colours, comma-separated: `red`, `orange`, `yellow`.
+    pub risk: Option<String>,
+    /// Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score).
     pub sort: Option<String>,
     /// `desc` (default) or `asc`.
     pub order: Option<String>,
@@ -354,7 +360,7 @@ async fn list(
         }
     }
     if let Some(queue) = q.queue.as_deref()
-        && let Err(e) = queue_filter(queue, &p, &mut f)
+        && let Err(e) = queue_filter(queue, &p, &mut f, state.now())
     {
         errors.push(e);
     }
@@ -390,12 +396,22 @@ async fn list(
         ));
     }
     f.text = q.q.clone();
+    if let Some(levels) = &q.risk {
+        for l in levels.split(',').filter(|l| !l.is_empty()) {
+            match RiskLevel::from_code(l) {
+                Some(l) => f.risk_levels.push(l),
+                None => errors.push(FieldError::new("risk", "invalid_risk", "风险等级无效", "unknown risk level")),
+            }
+        }
+    }
     let sort = match q.sort.as_deref() {
         None | Some("received_at") => SortKey::ReceivedAt,
         Some("updated_at") => SortKey::UpdatedAt,
         Some("severity") => SortKey::Severity,
         Some("case_no") => SortKey::CaseNo,
         Some("state") => SortKey::State,
+        Some("due_at") => SortKey::DueAt,
+        Some("risk") => SortKey::Risk,
         Some(_) => {
             errors.push(FieldError::new("sort", "invalid_sort", "排序字段无效", "unknown sort key"));
             SortKey::ReceivedAt
@@ -436,8 +452,12 @@ async fn list(
 use cloop_domain::State as State_;
 
 /// Narrows `f` to one of the workbench queues (see [`crate::routes::stats::QUEUES`]).
-pub fn queue_filter(queue: &str, p: &Principal, f: &mut ComplaintFilter) -> Result<(), FieldError> {
+pub fn queue_filter(queue: &str, p: &Principal, f: &mut ComplaintFilter, now: DateTime<Utc>) -> Result<(), FieldError> {
     match queue {
+        // Past a running clock's due time (SLA breached, not yet met).
+        "overdue" => f.due_before = Some(now),
+        // Red and orange risk.
+        "at_risk" => f.risk_levels = vec![RiskLevel::Red, RiskLevel::Orange],
         "all" => {}
         // A person's own queues show the work still to do, unless states are asked for.
         "mine" | "department" => {
@@ -532,8 +552,10 @@ async fn detail(
         None => None,
     };
     let company_name = state.store().org_unit(c.company_id.0).await.ok().map(|u| u.name);
+    let escalation_chain = crate::alerting::chain(&state, c).await?;
     Ok(Json(ComplaintDetailDto {
-        complaint: dto_for(&state, &p, c),
+        complaint: full_dto(&state, &p, c).await?,
+        escalation_chain,
         customer: CustomerDto::masked(customer),
         category_name,
         department_name,
@@ -581,7 +603,7 @@ pub fn dto_for(state: &AppState, p: &Principal, c: &Complaint) -> ComplaintDto {
         policy: &state.store().config().policy,
         authority: &authority,
     };
-    let mut dto = ComplaintDto::from(c);
+    let mut dto = ComplaintDto::new(c, &state.store().sla_config(), state.now());
     dto.allowed_actions = cloop_domain::lifecycle::available_actions(c, &ctx).into_iter().map(str::to_owned).collect();
     dto
 }
@@ -591,7 +613,15 @@ async fn run(state: &AppState, p: &Principal, id: &str, cmd: Command) -> ApiResu
     let loaded = load_visible(state, p, id).await?;
     let c = state.store().execute(loaded.complaint.id, &cmd, Who::Staff(&p.actor), state.now()).await?;
     metrics::counter!("cloop_commands_total", "command" => command_name(&cmd)).increment(1);
-    Ok(Json(dto_for(state, p, &c)))
+    crate::alerting::after_change(state, Some(&loaded.complaint), &c).await;
+    Ok(Json(full_dto(state, p, &c).await?))
+}
+
+/// [`dto_for`] with the stored risk assessment.
+pub async fn full_dto(state: &AppState, p: &Principal, c: &Complaint) -> ApiResult<ComplaintDto> {
+    let mut dto = dto_for(state, p, c);
+    dto.risk = state.store().risk_of(c.id).await?.map(Into::into);
+    Ok(dto)
 }
 
 fn command_name(cmd: &Command) -> &'static str {
@@ -621,6 +651,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Archive => "archive",
         Command::LinkRepeat { .. } => "link_repeat",
         Command::Escalate { .. } => "escalate",
+        Command::SlaAlert { .. } => "sla_alert",
     }
 }
 

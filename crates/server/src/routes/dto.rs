@@ -206,16 +206,129 @@ pub struct ComplaintDto {
     pub attachments: Vec<serde_json::Value>,
     /// Number of events.
     pub version: u32,
+    /// First-response due time, counted from `received_at` on the SLA policy's clock.
+    pub response_due_at: Option<DateTime<Utc>>,
+    /// Resolution due time.
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    /// Both SLA clocks in detail.
+    pub sla: SlaDto,
+    /// Risk score with its reasons (open complaints).
+    pub risk: Option<RiskDto>,
+    /// Open level-1 complaint: heads every queue.
+    pub pinned: bool,
     /// What the caller may do now: the command paths under `/api/v1/complaints/{id}/`.
     pub allowed_actions: Vec<String>,
+}
+
+/// One SLA clock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClockDto {
+    /// `response` or `resolution`.
+    pub clock: String,
+    /// `calendar` (自然时间) or `business` (工作时间).
+    pub kind: String,
+    /// The target in minutes on that clock.
+    pub target_minutes: u32,
+    /// Due time (`null` while paused before it).
+    pub due_at: Option<DateTime<Utc>>,
+    /// False when counted through a year with no holiday schedule (Monday–Friday).
+    pub confirmed: bool,
+    /// When the goal was reached.
+    pub met_at: Option<DateTime<Utc>>,
+    /// Waiting on the customer: the clock stands still.
+    pub paused: bool,
+    /// Share of the target used so far, percent.
+    pub percent_used: f64,
+    /// `on_track`, `warning`, `breached`, `paused`, `met`, `met_late` or `stopped`.
+    pub status: String,
+}
+
+/// Both SLA clocks.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SlaDto {
+    /// Time to first response.
+    pub response: ClockDto,
+    /// Time to resolution.
+    pub resolution: ClockDto,
+}
+
+impl SlaDto {
+    /// The clocks of `c` at `now`.
+    pub fn new(c: &Complaint, cfg: &cloop_store::sla::SlaConfig, now: DateTime<Utc>) -> Self {
+        let sla = cloop_domain::sla_watch::ComplaintSla::compute(c, &cfg.policy, &cfg.calendar, &cfg.thresholds);
+        let first_warning = cfg.thresholds.warn_percents.first().copied().unwrap_or(75);
+        let clock = |s: &cloop_domain::sla_watch::ClockStatus| {
+            let percent_used = (s.percent_used(c, now, &cfg.calendar) * 10.0).round() / 10.0;
+            let status = match (s.met_at, s.due_at) {
+                (Some(met), Some(due)) if met > due => "met_late",
+                (Some(_), _) => "met",
+                _ if !s.running => "stopped",
+                _ if s.paused => "paused",
+                (None, Some(due)) if due <= now => "breached",
+                _ if percent_used >= f64::from(first_warning) => "warning",
+                _ => "on_track",
+            };
+            ClockDto {
+                clock: s.clock.code().into(),
+                kind: s.target.clock().code().into(),
+                target_minutes: s.target.minutes(),
+                due_at: s.due_at,
+                confirmed: s.confirmed,
+                met_at: s.met_at,
+                paused: s.paused,
+                percent_used,
+                status: status.into(),
+            }
+        };
+        Self { response: clock(&sla.response), resolution: clock(&sla.resolution) }
+    }
+}
+
+/// The risk assessment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RiskDto {
+    /// 0–100.
+    pub score: u8,
+    /// `yellow`, `orange`, `red` or none.
+    pub level: Option<String>,
+    /// Why.
+    pub reasons: Vec<RiskReasonDto>,
+}
+
+/// One reason of a risk score.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RiskReasonDto {
+    /// Stable code.
+    pub code: String,
+    /// Points.
+    pub points: u8,
+    /// Count, percent or words.
+    pub detail: String,
+}
+
+impl From<cloop_domain::risk::Risk> for RiskDto {
+    fn from(r: cloop_domain::risk::Risk) -> Self {
+        Self {
+            score: r.score,
+            level: r.level.map(|l| l.code().into()),
+            reasons: r
+                .reasons
+                .into_iter()
+                .map(|x| RiskReasonDto { code: x.code, points: x.points, detail: x.detail })
+                .collect(),
+        }
+    }
 }
 
 fn json<T: Serialize>(v: &T) -> serde_json::Value {
     serde_json::to_value(v).expect("domain values serialize")
 }
 
-impl From<&Complaint> for ComplaintDto {
-    fn from(c: &Complaint) -> Self {
+impl ComplaintDto {
+    /// The complaint with its SLA clocks at `now` (risk and allowed actions are added by the
+    /// caller, which knows the database and the user).
+    pub fn new(c: &Complaint, cfg: &cloop_store::sla::SlaConfig, now: DateTime<Utc>) -> Self {
+        let sla = SlaDto::new(c, cfg, now);
         Self {
             id: c.id.0,
             case_no: c.case_no.clone(),
@@ -258,6 +371,11 @@ impl From<&Complaint> for ComplaintDto {
             repeat_of: c.repeat_of.iter().map(json).collect(),
             attachments: c.attachments.iter().map(json).collect(),
             version: c.version,
+            response_due_at: sla.response.due_at,
+            resolution_due_at: sla.resolution.due_at,
+            sla,
+            risk: None,
+            pinned: c.state.is_open() && c.severity == Some(cloop_domain::Severity::Level1),
             allowed_actions: Vec::new(),
         }
     }
@@ -324,6 +442,8 @@ pub struct ComplaintDetailDto {
     pub company_name: Option<String>,
     /// The timeline, oldest first.
     pub events: Vec<EventDto>,
+    /// Who the complaint escalates to, step by step, and how far it has gone.
+    pub escalation_chain: Vec<crate::alerting::ChainStep>,
 }
 
 /// One row of a complaint list.
@@ -371,6 +491,20 @@ pub struct ComplaintListItem {
     pub received_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// First-response due time.
+    pub response_due_at: Option<DateTime<Utc>>,
+    /// Resolution due time.
+    pub resolution_due_at: Option<DateTime<Utc>>,
+    /// Earliest due time of a running SLA clock (the queue's countdown); none once both are met.
+    pub due_at: Option<DateTime<Utc>>,
+    /// False when a deadline was counted without a loaded holiday schedule.
+    pub sla_confirmed: bool,
+    /// Risk score 0–100.
+    pub risk_score: i64,
+    /// Risk colour: `yellow`, `orange`, `red`.
+    pub risk_level: Option<String>,
+    /// Open level-1 complaint (heads the queue).
+    pub pinned: bool,
 }
 
 impl From<ComplaintListRow> for ComplaintListItem {
@@ -397,6 +531,13 @@ impl From<ComplaintListRow> for ComplaintListItem {
             approval_role: r.approval_role,
             received_at: r.received_at,
             updated_at: r.updated_at,
+            response_due_at: r.response_due_at,
+            resolution_due_at: r.resolution_due_at,
+            due_at: r.due_at,
+            sla_confirmed: r.sla_confirmed,
+            risk_score: r.risk_score,
+            risk_level: r.risk_level,
+            pinned: r.pinned,
         }
     }
 }

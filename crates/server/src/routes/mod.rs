@@ -1,12 +1,14 @@
 //! One module per resource, each exposing `router()`; merged here.
 
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod complaints;
 pub mod customers;
 pub mod dto;
 pub mod ops;
 pub mod public;
+pub mod sla_admin;
 pub mod stats;
 pub mod web;
 
@@ -22,4 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(public::router())
         .merge(stats::router())
+        .merge(alerts::router())
+        .merge(sla_admin::router())
 }

@@ -21,8 +21,18 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The workbench queues: the queue names of `GET /api/v1/complaints?queue=` with their sizes.
-pub const QUEUES: [&str; 8] =
-    ["mine", "department", "triage", "approval", "awaiting_customer", "return_visits", "open", "all"];
+pub const QUEUES: [&str; 10] = [
+    "mine",
+    "department",
+    "triage",
+    "approval",
+    "awaiting_customer",
+    "return_visits",
+    "overdue",
+    "at_risk",
+    "open",
+    "all",
+];
 
 /// How many complaints wait in each queue.
 #[utoipa::path(get, path = "/api/v1/complaints/queues", tag = "stats", responses((status = 200, body = BTreeMap<String, i64>)))]
@@ -31,7 +41,7 @@ async fn queues(State(state): State<AppState>, p: Principal) -> ApiResult<Json<B
     let mut out = BTreeMap::new();
     for q in QUEUES {
         let mut f = ComplaintFilter::default();
-        queue_filter(q, &p, &mut f).expect("known queue");
+        queue_filter(q, &p, &mut f, state.now()).expect("known queue");
         out.insert(q.to_owned(), state.store().count_complaints(&p.scope, &f).await?);
     }
     Ok(Json(out))

@@ -180,11 +180,7 @@ pub async fn level1_alert(state: &AppState, c: &Complaint) -> StoreResult<bool> 
     to.extend(
         state
             .store()
-            .audience(&Audience {
-                roles: &["legal"],
-                above: ancestor_paths(&p.company),
-                under: vec![p.company.clone()],
-            })
+            .audience(&Audience { roles: &["legal"], above: p.group.clone(), under: vec![p.company.clone()] })
             .await?,
     );
     let key = format!("level1:{}:{}", c.id.0, c.version);

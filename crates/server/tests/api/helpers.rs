@@ -118,6 +118,10 @@ pub struct TestApp {
     pub addr: String,
     pub store: Store,
     pub seed: Seed,
+    /// The server's state (to run a scheduler pass, or move its clock).
+    pub state: AppState,
+    /// The database URL (a second node opens the same database).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -191,11 +195,12 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = format!("http://{}", listener.local_addr().expect("local addr"));
     let state = AppState::new(store.clone(), ServerConfig { public_url: addr.clone(), ..ServerConfig::default() });
+    let serving = state.clone();
     tokio::spawn(async move {
-        cloop_server::serve(listener, state, std::future::pending()).await.expect("server runs");
+        cloop_server::serve(listener, serving, std::future::pending()).await.expect("server runs");
     });
     let cleanup = cleanup_of(store.clone());
-    Some(TestApp { addr, store, seed, cleanup })
+    Some(TestApp { addr, store, seed, state, url, cleanup })
 }
 
 async fn seed(store: &Store) -> Seed {
@@ -210,6 +215,7 @@ async fn seed(store: &Store) -> Seed {
     let acme_finance = unit(acme, "department", "acme.finance", "财务部").await;
     let beta = unit(group, "company", "beta", "贝塔公司").await;
     let beta_cc = unit(beta, "department", "beta.cc", "贝塔客服中心").await;
+    let hq_office = unit(group, "department", "hq.office", "总裁办").await;
 
     let product_quality =
         store.create_category(None, "product_quality", "产品质量", "Product quality", 1).await.expect("category").id;
@@ -221,7 +227,7 @@ async fn seed(store: &Store) -> Seed {
 
     let roles: HashMap<String, i64> =
         store.roles().await.expect("roles").into_iter().map(|r| (r.code.clone(), r.id)).collect();
-    let people: [(&'static str, &str, i64, &str); 7] = [
+    let people: [(&'static str, &str, i64, &str); 9] = [
         ("agent", "王客服", acme_cc, "agent"),
         ("supervisor", "李主管", acme_cc, "supervisor"),
         ("handler", "张处理", acme_quality, "handler"),
@@ -229,6 +235,8 @@ async fn seed(store: &Store) -> Seed {
         ("finance", "钱财务", acme_finance, "handler"),
         ("beta_agent", "孙客服", beta_cc, "agent"),
         ("admin", "管理员", group, "admin"),
+        ("exec", "周总", hq_office, "executive"),
+        ("legal", "吴法务", hq_office, "legal"),
     ];
     let mut users = HashMap::new();
     for (username, name, unit, role) in people {

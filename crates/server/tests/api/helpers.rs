@@ -118,8 +118,6 @@ pub struct TestApp {
     pub addr: String,
     pub store: Store,
     pub seed: Seed,
-    /// The server's state (to run a scheduler pass, or move its clock).
-    pub state: AppState,
     /// The database URL (a second node opens the same database).
     pub url: String,
     cleanup: Cleanup,
@@ -195,12 +193,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = format!("http://{}", listener.local_addr().expect("local addr"));
     let state = AppState::new(store.clone(), ServerConfig { public_url: addr.clone(), ..ServerConfig::default() });
-    let serving = state.clone();
     tokio::spawn(async move {
-        cloop_server::serve(listener, serving, std::future::pending()).await.expect("server runs");
+        cloop_server::serve(listener, state, std::future::pending()).await.expect("server runs");
     });
     let cleanup = cleanup_of(store.clone());
-    Some(TestApp { addr, store, seed, state, url, cleanup })
+    Some(TestApp { addr, store, seed, url, cleanup })
 }
 
 async fn seed(store: &Store) -> Seed {

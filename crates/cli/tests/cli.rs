@@ -119,6 +119,9 @@ fn every_subcommand_explains_itself() {
         &["export-openapi"],
         &["categories", "list"],
         &["org", "list"],
+        &["calendar"],
+        &["calendar", "import"],
+        &["calendar", "show"],
     ];
     for args in commands {
         let mut with_help = args.to_vec();
@@ -216,6 +219,46 @@ fn demo_data_verifies_backs_up_and_tampering_is_caught() {
     let out = cloop(dir.path(), &["verify"]);
     assert_eq!(out.status.code(), Some(2), "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains(&format!("BROKEN: complaint {case_no} ")), "{}", stdout(&out));
+}
+
+#[test]
+fn calendar_years_are_shown_imported_and_checked() {
+    let dir = TempDir::new("calendar");
+    // The shipped 2026 schedule: National Day holidays and the make-up Sunday before them.
+    let y2026 = succeeds(&cloop(dir.path(), &["calendar", "show", "2026"]));
+    assert!(y2026.contains("国务院办公厅"), "{y2026}");
+    assert!(y2026.contains("2026-10-01") && y2026.contains("放假"), "{y2026}");
+    assert!(y2026.contains("调休上班"), "{y2026}");
+    assert!(y2026.contains("working days / 工作日:"), "{y2026}");
+    let y2031 = succeeds(&cloop(dir.path(), &["calendar", "show", "2031"]));
+    assert!(y2031.contains("no schedule loaded"), "{y2031}");
+
+    let file = dir.path().join("2031.json");
+    // A make-up working day on a Wednesday is a typo: refused, with nothing stored.
+    std::fs::write(
+        &file,
+        r#"{"years": {"2031": {"holidays": [{"date": "2031-01-01", "name": "元旦"}], "workdays": [{"date": "2031-01-08", "name": "元旦调休上班"}]}}}"#,
+    )
+    .unwrap();
+    let out = cloop(dir.path(), &["calendar", "import", file.to_str().unwrap()]);
+    fails_with(&out, "nothing was changed");
+    assert!(stderr(&out).contains("years.2031.workdays[0]"), "{}", stderr(&out));
+    assert!(succeeds(&cloop(dir.path(), &["calendar", "show", "2031"])).contains("no schedule loaded"));
+    std::fs::write(&file, [0xff, 0xfe, 0x00]).unwrap();
+    fails_with(&cloop(dir.path(), &["calendar", "import", file.to_str().unwrap()]), "not UTF-8");
+    std::fs::write(&file, "{\"years\": ").unwrap();
+    fails_with(&cloop(dir.path(), &["calendar", "import", file.to_str().unwrap()]), "2031.json");
+
+    std::fs::write(
+        &file,
+        r#"{"years": {"2031": {"source": "测试安排", "holidays": [{"date": "2031-01-01", "name": "元旦"}], "workdays": [{"date": "2031-01-04", "name": "元旦调休上班"}]}}}"#,
+    )
+    .unwrap();
+    let out = succeeds(&cloop(dir.path(), &["calendar", "import", file.to_str().unwrap()]));
+    assert!(out.contains("2031"), "{out}");
+    let y2031 = succeeds(&cloop(dir.path(), &["calendar", "show", "2031"]));
+    assert!(y2031.contains("测试安排") && y2031.contains("2031-01-04") && y2031.contains("元旦调休上班"), "{y2031}");
+    fails_with(&cloop(dir.path(), &["calendar", "show", "99999"]), "out of range");
 }
 
 #[test]

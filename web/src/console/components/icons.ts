@@ -41,6 +41,14 @@ import {
   Odometer,
   Memo,
   Files,
+  Calendar,
+  Timer,
+  WarningFilled,
+  CircleCloseFilled,
+  CircleCheckFilled,
+  VideoPause,
+  RemoveFilled,
+  DataLine,
 } from '@element-plus/icons-vue'
 
 export const ICONS: Record<string, Component> = {
@@ -84,6 +92,17 @@ export const ICONS: Record<string, Component> = {
   document: Document,
   files: Files,
   bell: Bell,
+  alerts: Bell,
+  calendar: Calendar,
+  sla: Timer,
+  // SLA badges and alerts
+  clock: Clock,
+  nearing: WarningFilled,
+  breached: CircleCloseFilled,
+  paused: VideoPause,
+  met: CircleCheckFilled,
+  stopped: RemoveFilled,
+  batch: DataLine,
 }
 
 export function icon(name: string | undefined): Component {

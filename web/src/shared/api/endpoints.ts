@@ -3,7 +3,19 @@
 
 import { http, apiUrl, type Query } from './http'
 import type {
+  AlertPage,
+  AlertSettings,
   AuditDto,
+  CalendarDocument,
+  CalendarDto,
+  ImportAnswer,
+  MarkAnswer,
+  MarkRequest,
+  SlaPolicy,
+  UnreadDto,
+  WorkingWindow,
+  YearDto,
+  YearSchedule,
   AuthorityCell,
   AuthorityDto,
   BulkAssignRequest,
@@ -93,4 +105,30 @@ export const adminApi = {
     http.post<NewTokenDto>('/tokens', { name, user_id: user_id ?? null }),
   revokeToken: (id: number) => http.del<void>(`/tokens/${id}`),
   audit: () => http.get<AuditDto[]>('/audit'),
+}
+
+export const alertsApi = {
+  list: (q: { unread?: boolean; complaint_id?: number; page?: number; per_page?: number }) =>
+    http.get<AlertPage>('/alerts', { unread: q.unread ? true : undefined, complaint_id: q.complaint_id, page: q.page, per_page: q.per_page }),
+  unread: () => http.get<UnreadDto>('/alerts/unread'),
+  /** No ids = all of the caller's alerts. */
+  mark: (req: MarkRequest) => http.post<MarkAnswer>('/alerts/mark', req),
+  /** The Server-Sent Events stream of the unread count. */
+  streamUrl: () => apiUrl('/alerts/stream'),
+}
+
+export const calendarApi = {
+  overview: () => http.get<CalendarDto>('/admin/calendar'),
+  year: (year: number) => http.get<YearDto>(`/admin/calendar/${year}`),
+  putYear: (year: number, body: YearSchedule) => http.put<YearDto>(`/admin/calendar/${year}`, body),
+  deleteYear: (year: number) => http.del<void>(`/admin/calendar/${year}`),
+  import: (doc: CalendarDocument) => http.post<ImportAnswer>('/admin/calendar/import', doc),
+  putHours: (hours: WorkingWindow[]) => http.put<CalendarDto>('/admin/calendar/hours', hours),
+}
+
+export const slaAdminApi = {
+  policy: () => http.get<SlaPolicy>('/admin/sla-policy'),
+  putPolicy: (p: SlaPolicy) => http.put<SlaPolicy>('/admin/sla-policy', p),
+  alertSettings: () => http.get<AlertSettings>('/admin/alert-settings'),
+  putAlertSettings: (s: AlertSettings) => http.put<AlertSettings>('/admin/alert-settings', s),
 }

@@ -4,6 +4,190 @@
  */
 
 export interface paths {
+    "/api/v1/admin/alert-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Warning and escalation thresholds, risk words and colours, batch early warning. */
+        get: operations["alert_settings"];
+        /** Replaces the warning, risk and batch settings (checked in full; every mistake named). */
+        put: operations["put_alert_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Working hours and the loaded years. */
+        get: operations["calendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/calendar/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets the working windows of a working day, e.g. `[{"start":"09:00","end":"12:00"},{"start":"13:30","end":"18:00"}]`. */
+        put: operations["put_hours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/calendar/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a calendar document `{"years": {"2027": {source, holidays, workdays}}}`: the years in
+         *     it replace the stored ones, other years stay. Checked in full first; nothing changes on error.
+         */
+        post: operations["import_calendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/calendar/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One year: its holidays and make-up working days, and the number of working days. */
+        get: operations["calendar_year"];
+        /** Sets (replaces) one year's schedule. */
+        put: operations["put_calendar_year"];
+        post?: never;
+        /** Removes one year's schedule (its days are then counted Monday–Friday, unconfirmed). */
+        delete: operations["delete_calendar_year"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/sla-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SLA policy: `{"rules": [{severity, tier, category_id?, response: {clock, minutes}, resolution: {clock, minutes}}]}`. */
+        get: operations["sla_policy"];
+        /**
+         * Replaces the SLA policy. Every severity × tier needs a rule for all categories; mistakes are
+         *     all named, and nothing changes until the whole policy is right.
+         */
+        put: operations["put_sla_policy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's alerts, newest first. */
+        get: operations["list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/mark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the caller's alerts read, or acknowledges them. */
+        post: operations["mark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live unread count as Server-Sent Events: an `unread` event with `{"unread": n}` at once, when
+         *     an alert for the caller is raised on this node, and every 15 seconds (alerts raised by other
+         *     nodes).
+         */
+        get: operations["stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's alerts are unread. */
+        get: operations["unread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1014,6 +1198,65 @@ export interface components {
             /** @description `internal` (default) or `customer` (a reply the customer sees). */
             visibility?: string | null;
         };
+        /** @description One alert. */
+        AlertDto: {
+            /**
+             * Format: date-time
+             * @description Acknowledged at.
+             */
+            acked_at?: string | null;
+            /** @description Body (en). */
+            body_en: string;
+            /** @description Body (zh). */
+            body_zh: string;
+            /** @description Its case number. */
+            case_no?: string | null;
+            /**
+             * Format: int64
+             * @description The complaint it is about.
+             */
+            complaint_id?: number | null;
+            /**
+             * Format: date-time
+             * @description Raised at.
+             */
+            created_at: string;
+            /** @description Details: clock, level, the complaints behind a batch warning … */
+            data: Record<string, never>;
+            /**
+             * Format: int64
+             * @description Id.
+             */
+            id: number;
+            /** @description `sla_warning`, `sla_breach`, `escalation`, `level1`, `batch`, `calendar`. */
+            kind: string;
+            /**
+             * Format: date-time
+             * @description Read at.
+             */
+            read_at?: string | null;
+            /** @description `info`, `warning`, `critical`. */
+            severity: string;
+            /** @description Title (en). */
+            title_en: string;
+            /** @description Title (zh). */
+            title_zh: string;
+        };
+        /** @description A page of alerts. */
+        AlertPage: {
+            /** @description Rows, newest first. */
+            items: components["schemas"]["AlertDto"][];
+            /**
+             * Format: int64
+             * @description Matching in all.
+             */
+            total: number;
+            /**
+             * Format: int64
+             * @description Unread in all.
+             */
+            unread: number;
+        };
         /** @description Approval. */
         ApproveRequest: {
             /** @description Comment. */
@@ -1113,6 +1356,13 @@ export interface components {
             /** @description Whether it was done. */
             ok: boolean;
         };
+        /** @description The calendar overview. */
+        CalendarDto: {
+            /** @description Working windows of a working day (`HH:MM`, China Standard Time). */
+            hours: Record<string, never>[];
+            /** @description The years with a published schedule loaded. */
+            years: components["schemas"]["YearSummary"][];
+        };
         /** @description Case value. */
         CaseValueRequest: {
             /** @description Why. */
@@ -1167,6 +1417,24 @@ export interface components {
              */
             sort?: number | null;
         };
+        /** @description One step of a complaint's escalation chain, with the people who stand there. */
+        ChainStep: {
+            /**
+             * Format: int32
+             * @description 0–3.
+             */
+            level: number;
+            /** @description The people at this step. */
+            people: string[];
+            /** @description Whether the complaint has been escalated to this step (or beyond). */
+            reached: boolean;
+            /** @description Role code. */
+            role: string;
+            /** @description Role name (en). */
+            role_en: string;
+            /** @description Role name (zh). */
+            role_zh: string;
+        };
         /** @description Classification. */
         ClassifyRequest: {
             /** @description Category code or id. */
@@ -1181,6 +1449,39 @@ export interface components {
              */
             severity: number;
         };
+        /** @description One SLA clock. */
+        ClockDto: {
+            /** @description `response` or `resolution`. */
+            clock: string;
+            /** @description False when counted through a year with no holiday schedule (Monday–Friday). */
+            confirmed: boolean;
+            /**
+             * Format: date-time
+             * @description Due time (`null` while paused before it).
+             */
+            due_at?: string | null;
+            /** @description `calendar` (自然时间) or `business` (工作时间). */
+            kind: string;
+            /**
+             * Format: date-time
+             * @description When the goal was reached.
+             */
+            met_at?: string | null;
+            /** @description Waiting on the customer: the clock stands still. */
+            paused: boolean;
+            /**
+             * Format: double
+             * @description Share of the target used so far, percent.
+             */
+            percent_used: number;
+            /** @description `on_track`, `warning`, `breached`, `paused`, `met`, `met_late` or `stopped`. */
+            status: string;
+            /**
+             * Format: int32
+             * @description The target in minutes on that clock.
+             */
+            target_minutes: number;
+        };
         /** @description A complaint with everything the detail page shows. */
         ComplaintDetailDto: {
             /** @description Category name. */
@@ -1193,6 +1494,8 @@ export interface components {
             customer: components["schemas"]["CustomerDto"];
             /** @description Department name. */
             department_name?: string | null;
+            /** @description Who the complaint escalates to, step by step, and how far it has gone. */
+            escalation_chain: components["schemas"]["ChainStep"][];
             /** @description The timeline, oldest first. */
             events: components["schemas"]["EventDto"][];
             /** @description Handler name. */
@@ -1286,6 +1589,8 @@ export interface components {
             invalid_reason?: string | null;
             /** @description Order number. */
             order_ref?: string | null;
+            /** @description Open level-1 complaint: heads every queue. */
+            pinned: boolean;
             /** @description Product / model. */
             product_ref?: string | null;
             /**
@@ -1309,11 +1614,22 @@ export interface components {
             repeat_of: Record<string, never>[];
             /**
              * Format: date-time
+             * @description Resolution due time.
+             */
+            resolution_due_at?: string | null;
+            /**
+             * Format: date-time
              * @description Resolved at.
              */
             resolved_at?: string | null;
+            /**
+             * Format: date-time
+             * @description First-response due time, counted from `received_at` on the SLA policy's clock.
+             */
+            response_due_at?: string | null;
             /** @description Latest return visit `{method, outcome, note}`. */
             return_visit?: Record<string, never> | null;
+            risk?: components["schemas"]["RiskDto"] | null;
             /** @description Latest rating `{stars, comment}`. */
             satisfaction?: Record<string, never> | null;
             /**
@@ -1321,6 +1637,8 @@ export interface components {
              * @description Severity 1–3.
              */
             severity?: number | null;
+            /** @description Both SLA clocks in detail. */
+            sla: components["schemas"]["SlaDto"];
             /** @description Loop state code. */
             state: string;
             /** @description State label (zh). */
@@ -1380,6 +1698,11 @@ export interface components {
             /** @description Department name. */
             department_name?: string | null;
             /**
+             * Format: date-time
+             * @description Earliest due time of a running SLA clock (the queue's countdown); none once both are met.
+             */
+            due_at?: string | null;
+            /**
              * Format: int64
              * @description Escalation level.
              */
@@ -1396,16 +1719,37 @@ export interface components {
              * @description Id.
              */
             id: number;
+            /** @description Open level-1 complaint (heads the queue). */
+            pinned: boolean;
             /**
              * Format: date-time
              * @description Received.
              */
             received_at: string;
             /**
+             * Format: date-time
+             * @description Resolution due time.
+             */
+            resolution_due_at?: string | null;
+            /**
+             * Format: date-time
+             * @description First-response due time.
+             */
+            response_due_at?: string | null;
+            /** @description Risk colour: `yellow`, `orange`, `red`. */
+            risk_level?: string | null;
+            /**
+             * Format: int64
+             * @description Risk score 0–100.
+             */
+            risk_score: number;
+            /**
              * Format: int64
              * @description Severity 1–3.
              */
             severity?: number | null;
+            /** @description False when a deadline was counted without a loaded holiday schedule. */
+            sla_confirmed: boolean;
             /** @description State code. */
             state: string;
             /** @description Summary. */
@@ -1621,6 +1965,11 @@ export interface components {
              */
             handler_id: number;
         };
+        /** @description What an import did. */
+        ImportAnswer: {
+            /** @description Years loaded or replaced. */
+            years: number[];
+        };
         /** @description A new complaint. */
         IntakeRequest: {
             /** @description Category code (e.g. `product_fault`) or id. */
@@ -1670,6 +2019,26 @@ export interface components {
             password: string;
             /** @description Login name. */
             username: string;
+        };
+        /** @description How many changed. */
+        MarkAnswer: {
+            /**
+             * Format: int64
+             * @description Alerts changed.
+             */
+            changed: number;
+            /**
+             * Format: int64
+             * @description Unread left.
+             */
+            unread: number;
+        };
+        /** @description Marks alerts read or acknowledged. */
+        MarkRequest: {
+            /** @description Acknowledge (I am on it) instead of just marking read. */
+            acknowledge?: boolean;
+            /** @description The alerts (omit for all of the caller's). */
+            ids?: number[] | null;
         };
         /** @description One measure of a remedy. */
         MeasureInput: {
@@ -1954,6 +2323,30 @@ export interface components {
             /** @description Why. */
             reason: string;
         };
+        /** @description The risk assessment. */
+        RiskDto: {
+            /** @description `yellow`, `orange`, `red` or none. */
+            level?: string | null;
+            /** @description Why. */
+            reasons: components["schemas"]["RiskReasonDto"][];
+            /**
+             * Format: int32
+             * @description 0–100.
+             */
+            score: number;
+        };
+        /** @description One reason of a risk score. */
+        RiskReasonDto: {
+            /** @description Stable code. */
+            code: string;
+            /** @description Count, percent or words. */
+            detail: string;
+            /**
+             * Format: int32
+             * @description Points.
+             */
+            points: number;
+        };
         /** @description A role. */
         RoleDto: {
             /** @description Code. */
@@ -2009,6 +2402,25 @@ export interface components {
             permissions: components["schemas"]["PermissionDto"][];
             /** @description The user. */
             user: components["schemas"]["UserDto"];
+        };
+        /** @description Both SLA clocks. */
+        SlaDto: {
+            /** @description Time to resolution. */
+            resolution: components["schemas"]["ClockDto"];
+            /** @description Time to first response. */
+            response: components["schemas"]["ClockDto"];
+        };
+        /** @description A day that is not an ordinary weekday or weekend. */
+        SpecialDay: {
+            /**
+             * Format: date
+             * @description The date.
+             */
+            date: string;
+            /** @description `holiday` (放假) or `make_up_workday` (调休上班). */
+            kind: string;
+            /** @description The holiday's name. */
+            name: string;
         };
         /** @description Tier change. */
         TierRequest: {
@@ -2079,6 +2491,14 @@ export interface components {
             /** @description Why. */
             reason: string;
         };
+        /** @description Unread count. */
+        UnreadDto: {
+            /**
+             * Format: int64
+             * @description Unread alerts of the caller.
+             */
+            unread: number;
+        };
         /** @description Changes to a user. */
         UpdateUserRequest: {
             /** @description May log in. */
@@ -2132,6 +2552,44 @@ export interface components {
             /** @description Login name. */
             username: string;
         };
+        /** @description One year of the calendar. */
+        YearDto: {
+            /** @description Holidays and make-up working days, by date. */
+            days: components["schemas"]["SpecialDay"][];
+            /**
+             * @description Whether its schedule is loaded; if not, Monday–Friday are counted and deadlines in it
+             *     are unconfirmed.
+             */
+            loaded: boolean;
+            /** @description The schedule as stored (the body `PUT` takes). */
+            schedule: Record<string, never>;
+            /** @description The notice it comes from. */
+            source?: string | null;
+            /**
+             * Format: int32
+             * @description Working days in the year.
+             */
+            working_days: number;
+            /**
+             * Format: int32
+             * @description The year.
+             */
+            year: number;
+        };
+        /** @description One loaded year. */
+        YearSummary: {
+            /** @description Days off listed. */
+            holidays: number;
+            /** @description The notice it comes from. */
+            source?: string | null;
+            /** @description Make-up working days listed. */
+            workdays: number;
+            /**
+             * Format: int32
+             * @description The year.
+             */
+            year: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2141,6 +2599,438 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    alert_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    put_alert_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDto"];
+                };
+            };
+        };
+    };
+    put_hours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Working windows */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>[];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    import_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Calendar document, as shipped in crates/domain/data/holidays-cn.json */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportAnswer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    calendar_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_calendar_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        /** @description `{source?, holidays: [{date, name}], workdays: [{date, name}]}` */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_calendar_year: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    sla_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    put_sla_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /** @description Only unread alerts. */
+                unread?: boolean;
+                /** @description Only alerts about this complaint. */
+                complaint_id?: number;
+                /** @description Page from 1. */
+                page?: number;
+                /** @description Rows per page (1–100, default 20). */
+                per_page?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    mark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkAnswer"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream of `unread` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+        };
+    };
+    unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadDto"];
+                };
+            };
+        };
+    };
     audit_log: {
         parameters: {
             query?: never;
@@ -2449,7 +3339,7 @@ export interface operations {
     list: {
         parameters: {
             query?: {
-                /** @description Queue shortcut: `mine`, `department`, `triage` (unassigned), `approval` (awaiting my role's approval), `awaiting_customer`, `return_visits` (resolved), `open`, `all`. */
+                /** @description Queue shortcut: `mine`, `department`, `triage` (unassigned), `approval` (awaiting my role's approval), `awaiting_customer`, `return_visits` (resolved), `overdue` (a running SLA clock past due), `at_risk` (red or orange risk), `open`, `all`. Open level-1 complaints head every queue. */
                 queue?: string;
                 /** @description State codes, comma-separated. */
                 state?: string;
@@ -2471,7 +3361,9 @@ export interface operations {
                 to?: string;
                 /** @description Words in case number, summary, content, product, order or request. */
                 q?: string;
-                /** @description Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`. */
+                /** @description Risk colours, comma-separated: `red`, `orange`, `yellow`. */
+                risk?: string;
+                /** @description Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score). */
                 sort?: string;
                 /** @description `desc` (default) or `asc`. */
                 order?: string;

@@ -67,3 +67,79 @@ export type BulkAssignRequest = S['BulkAssignRequest']
 export type BulkAssignResult = S['BulkAnswer']
 export type StatsOverview = S['Overview']
 export type NamedCount = S['NamedCountDto']
+
+// --- SLA clocks, risk, escalation chain, alerts, calendar (issue #4) ---------------------------
+export type ClockDto = S['ClockDto']
+export type SlaDto = S['SlaDto']
+export type RiskDto = S['RiskDto']
+export type RiskReasonDto = S['RiskReasonDto']
+export type ChainStep = S['ChainStep']
+export type AlertDto = Omit<S['AlertDto'], 'data'> & { data: Record<string, unknown> }
+export type AlertPage = Omit<S['AlertPage'], 'items'> & { items: AlertDto[] }
+export type MarkRequest = S['MarkRequest']
+export type MarkAnswer = S['MarkAnswer']
+export type UnreadDto = S['UnreadDto']
+export type SpecialDay = S['SpecialDay']
+export type YearSummary = S['YearSummary']
+export type ImportAnswer = S['ImportAnswer']
+
+// The OpenAPI document describes these bodies only in prose (`Record<string, never>` there).
+/** A working window of a working day, `HH:MM` China Standard Time. */
+export interface WorkingWindow {
+  start: string
+  end: string
+}
+export type CalendarDto = Omit<S['CalendarDto'], 'hours'> & { hours: WorkingWindow[] }
+export interface NamedDay {
+  date: string
+  name: string
+}
+/** One year's schedule as `PUT /admin/calendar/{year}` takes it. */
+export interface YearSchedule {
+  source?: string | null
+  holidays: NamedDay[]
+  workdays: NamedDay[]
+}
+export type YearDto = Omit<S['YearDto'], 'schedule'> & { schedule: YearSchedule }
+/** `POST /admin/calendar/import`. */
+export interface CalendarDocument {
+  years: Record<string, YearSchedule>
+}
+export type ClockKind = 'calendar' | 'business'
+export interface SlaTarget {
+  clock: ClockKind
+  minutes: number
+}
+export interface SlaRule {
+  severity: number
+  tier: 'normal' | 'vip'
+  category_id?: number | null
+  response: SlaTarget
+  resolution: SlaTarget
+}
+export interface SlaPolicy {
+  rules: SlaRule[]
+}
+export interface AlertSettings {
+  thresholds: { warn_percents: number[]; escalate_percents: number[] }
+  risk: { words: string[]; yellow_at: number; orange_at: number; red_at: number }
+  batch: {
+    window_hours: number
+    baseline_days: number
+    spike_percent: number
+    min_count: number
+    share_percent: number
+    share_min_total: number
+  }
+}
+/** `data` of a `batch` alert. */
+export interface BatchAlertData {
+  dimension: string
+  key: string
+  name: string
+  signal: 'spike' | 'share' | string
+  current: number
+  expected: number
+  share_percent: number
+  complaints: { id: number; case_no: string }[]
+}

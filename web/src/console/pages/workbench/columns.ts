@@ -15,6 +15,8 @@ export interface ColumnDef {
 export const COLUMNS: readonly ColumnDef[] = [
   { key: 'case_no', label: 'workbench.col.case_no', width: 170, sortKey: 'case_no', fixed: true },
   { key: 'summary', label: 'workbench.col.summary', minWidth: 140, fixed: true },
+  { key: 'sla', label: 'workbench.col.sla', width: 132, sortKey: 'due_at' },
+  { key: 'risk', label: 'workbench.col.risk', width: 86, sortKey: 'risk' },
   { key: 'customer', label: 'workbench.col.customer', width: 80 },
   { key: 'channel', label: 'workbench.col.channel', width: 76 },
   { key: 'state', label: 'workbench.col.state', width: 136, sortKey: 'state' },
@@ -28,9 +30,24 @@ export const COLUMNS: readonly ColumnDef[] = [
   { key: 'updated_at', label: 'workbench.col.updated_at', width: 100, sortKey: 'updated_at' },
 ]
 
+// STYLE-WEB §10: case number, summary, customer, channel, state, severity, SLA remaining, handler,
+// updated — plus the risk colour.
 export const DEFAULT_COLUMNS: readonly string[] = [
   'case_no',
   'summary',
+  'sla',
+  'risk',
+  'customer',
+  'channel',
+  'state',
+  'severity',
+  'handler',
+  'updated_at',
+] = [
+  'case_no',
+  'summary',
+  'sla',
+  'risk',
   'customer',
   'channel',
   'state',

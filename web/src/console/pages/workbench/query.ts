@@ -3,10 +3,13 @@
 
 import { dayStartIso, nextDayStartIso } from '@shared/utils/format'
 
-export const QUEUES = ['mine', 'department', 'triage', 'approval', 'awaiting_customer', 'return_visits', 'all'] as const
+export const QUEUES = ['mine', 'department', 'triage', 'approval', 'awaiting_customer', 'return_visits', 'overdue', 'at_risk', 'all'] as const
+/** Queues that flag trouble: their counts show in red. */
+export const ALERT_QUEUES: readonly Queue[] = ['overdue', 'at_risk']
 export type Queue = (typeof QUEUES)[number]
 
-export const SORT_KEYS = ['received_at', 'updated_at', 'severity', 'case_no', 'state'] as const
+export const SORT_KEYS = ['received_at', 'updated_at', 'severity', 'case_no', 'state', 'due_at', 'risk'] as const
+export const RISK_FILTER = ['red', 'orange', 'yellow'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
 
 export interface WorkbenchQuery {
@@ -16,6 +19,8 @@ export interface WorkbenchQuery {
   category_id: number | null
   department_id: number | null
   channel: string | null
+  /** Risk colours (`red`, `orange`, `yellow`). */
+  risk: string[]
   /** Local dates YYYY-MM-DD, inclusive. */
   from: string | null
   to: string | null
@@ -53,6 +58,7 @@ export function parseQuery(rq: RouteQuery, defaults: { queue: Queue; per_page: n
     category_id: int(rq.category_id),
     department_id: int(rq.department_id),
     channel: one(rq.channel) || null,
+    risk: (one(rq.risk) ?? '').split(',').filter((r) => (RISK_FILTER as readonly string[]).includes(r)),
     from: date(rq.from),
     to: date(rq.to),
     q: (one(rq.q) ?? '').slice(0, 200),
@@ -72,6 +78,7 @@ export function toRouteQuery(q: WorkbenchQuery, defaults: { queue: Queue; per_pa
   if (q.category_id) out.category_id = String(q.category_id)
   if (q.department_id) out.department_id = String(q.department_id)
   if (q.channel) out.channel = q.channel
+  if (q.risk.length) out.risk = q.risk.join(',')
   if (q.from) out.from = q.from
   if (q.to) out.to = q.to
   if (q.q.trim()) out.q = q.q.trim()
@@ -90,6 +97,7 @@ export function toApiQuery(q: WorkbenchQuery): Record<string, string | number> {
   if (q.category_id) out.category_id = q.category_id
   if (q.department_id) out.department_id = q.department_id
   if (q.channel) out.channel = q.channel
+  if (q.risk.length) out.risk = q.risk.join(',')
   if (q.from) out.from = dayStartIso(q.from)
   if (q.to) out.to = nextDayStartIso(q.to)
   if (q.q.trim()) out.q = q.q.trim()
@@ -98,7 +106,7 @@ export function toApiQuery(q: WorkbenchQuery): Record<string, string | number> {
 
 /** Whether any filter (not queue, sort or page) is set. */
 export function hasFilters(q: WorkbenchQuery): boolean {
-  return !!(q.state.length || q.severity || q.category_id || q.department_id || q.channel || q.from || q.to || q.q.trim())
+  return !!(q.state.length || q.risk.length || q.severity || q.category_id || q.department_id || q.channel || q.from || q.to || q.q.trim())
 }
 
 /** The queue a user starts in: their own work if they handle complaints, triage if they route them. */

@@ -93,12 +93,13 @@ export function useWorkbench() {
     else update({ sort: sortKey, order: order === 'ascending' ? 'asc' : 'desc' })
   }
   function clearFilters() {
-    update({ state: [], severity: null, category_id: null, department_id: null, channel: null, from: null, to: null, q: '' })
+    update({ state: [], risk: [], severity: null, category_id: null, department_id: null, channel: null, from: null, to: null, q: '' })
   }
 
   // Filter form: edited locally, applied to the URL (text on Enter / after a pause).
   const filters = reactive({
     state: [] as string[],
+    risk: [] as string[],
     severity: null as number | null,
     category_id: null as number | null,
     department_id: null as number | null,
@@ -110,6 +111,7 @@ export function useWorkbench() {
     query,
     (q) => {
       filters.state = [...q.state]
+      filters.risk = [...q.risk]
       filters.severity = q.severity
       filters.category_id = q.category_id
       filters.department_id = q.department_id
@@ -122,6 +124,7 @@ export function useWorkbench() {
   function applyFilters() {
     update({
       state: filters.state,
+      risk: filters.risk,
       severity: filters.severity || null,
       category_id: filters.category_id || null,
       department_id: filters.department_id || null,

@@ -31,6 +31,7 @@ export const EVENT_KINDS = [
   'archived',
   'repeat_linked',
   'escalated',
+  'sla_alert',
 ] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
 
@@ -62,6 +63,7 @@ const LOOK: Record<EventKind, { icon: IconKey; tone: Tone }> = {
   archived: { icon: 'archive', tone: 'info' },
   repeat_linked: { icon: 'link', tone: 'info' },
   escalated: { icon: 'warning', tone: 'danger' },
+  sla_alert: { icon: 'clock', tone: 'warning' },
 }
 
 export function isEventKind(k: string): k is EventKind {
@@ -100,4 +102,23 @@ export function eventText(e: { kind: string; payload?: unknown }): string {
     }
   }
   return ''
+}
+
+/** Raised by the system (scheduler), not by a person: automatic escalations, SLA alerts. */
+export function isSystemEvent(e: { actor_kind?: string }): boolean {
+  return e.actor_kind === 'system'
+}
+
+/**
+ * The system writes some reasons in both languages, `中文 / English`: keep the part of the
+ * current language (the whole text when it has no such split).
+ */
+export function pickBilingual(text: string, locale: string): string {
+  const i = text.indexOf(' / ')
+  if (i < 0) return text
+  const zh = text.slice(0, i).trim()
+  const en = text.slice(i + 3).trim()
+  const looksZh = /[\u4e00-\u9fff]/.test(zh) && !/[\u4e00-\u9fff]/.test(en)
+  if (!looksZh) return text
+  return locale === 'en-US' ? en : zh
 }

@@ -67,6 +67,7 @@ export type IconKey =
   | 'refresh'
   | 'switch'
   | 'user'
+  | 'clock'
 
 const ICON: Record<StateCode, IconKey> = {
   received: 'inbox',

@@ -85,7 +85,7 @@ pub async fn pass(state: &AppState, config: &SchedulerConfig) -> StoreResult<Pas
     let mut report = PassReport { ran: true, ..Default::default() };
     sla_pass(state, now, &mut report).await?;
     batch_pass(state, now, &mut report).await?;
-    calendar_pass(state).await?;
+    calendar_pass(state, now).await?;
     Ok(report)
 }
 
@@ -275,10 +275,18 @@ async fn dimension_name(state: &AppState, dim: Dimension, key: &str) -> String {
     }
 }
 
-/// Tells the admins when deadlines were counted through a year with no holiday schedule.
-async fn calendar_pass(state: &AppState) -> StoreResult<()> {
+/// Tells the admins when deadlines were counted through a year with no holiday schedule, and
+/// from November on when next year's schedule is still missing (the State Council publishes it
+/// in November or December; deadlines that run into January need it).
+async fn calendar_pass(state: &AppState, now: DateTime<Utc>) -> StoreResult<()> {
+    use chrono::Datelike;
     let store = state.store();
-    let years = store.unconfirmed_years().await?;
+    let mut years = store.unconfirmed_years().await?;
+    let cal = &store.sla_config().calendar;
+    let today = cal.local_date(now);
+    if today.month() >= 11 && !cal.has_year(today.year() + 1) && !years.contains(&(today.year() + 1)) {
+        years.push(today.year() + 1);
+    }
     if years.is_empty() {
         return Ok(());
     }

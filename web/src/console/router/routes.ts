@@ -54,6 +54,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { permissions: ['complaint.view'], title: 'nav.complaint', section: 'nav.workbench' },
       },
       {
+        path: 'alerts',
+        name: 'alerts',
+        component: () => import('../pages/alerts/AlertsView.vue'),
+        // Everyone signed in has their own alerts.
+        meta: { permissions: [], title: 'nav.alerts', menuIcon: 'alerts' },
+      },
+      {
         path: 'admin/org',
         name: 'admin-org',
         component: () => import('../pages/admin/org/OrgView.vue'),
@@ -82,6 +89,19 @@ export const routes: RouteRecordRaw[] = [
         name: 'admin-authority',
         component: () => import('../pages/admin/authority/AuthorityView.vue'),
         meta: { permissions: ['admin.authority'], title: 'nav.adminAuthority', section: 'nav.admin', menuIcon: 'authority' },
+      },
+      {
+        // Read by everyone who sees complaints (deadlines depend on it); changed with admin.sla.
+        path: 'admin/calendar',
+        name: 'admin-calendar',
+        component: () => import('../pages/admin/calendar/CalendarView.vue'),
+        meta: { permissions: ['complaint.view'], title: 'nav.adminCalendar', section: 'nav.admin', menuIcon: 'calendar' },
+      },
+      {
+        path: 'admin/sla',
+        name: 'admin-sla',
+        component: () => import('../pages/admin/sla/SlaView.vue'),
+        meta: { permissions: ['complaint.view'], title: 'nav.adminSla', section: 'nav.admin', menuIcon: 'sla' },
       },
       {
         path: 'admin/tokens',
@@ -118,10 +138,10 @@ export function flatRoutes(list: RouteRecordRaw[] = routes): RouteRecordRaw[] {
 
 /** Menu groups in display order. */
 export const MENU: { section?: string; icon?: string; routes: string[] }[] = [
-  { routes: ['home', 'workbench', 'intake'] },
+  { routes: ['home', 'workbench', 'alerts', 'intake'] },
   {
     section: 'nav.admin',
     icon: 'admin',
-    routes: ['admin-org', 'admin-users', 'admin-roles', 'admin-categories', 'admin-authority', 'admin-tokens', 'admin-audit'],
+    routes: ['admin-org', 'admin-users', 'admin-roles', 'admin-categories', 'admin-authority', 'admin-calendar', 'admin-sla', 'admin-tokens', 'admin-audit'],
   },
 ]

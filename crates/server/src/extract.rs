@@ -223,3 +223,25 @@ mod tests {
         );
     }
 }
+
+/// Query parameters, with a malformed query answered as the API's usual 422 naming `query`
+/// (axum's own `Query` answers plain text).
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(q) => Ok(ApiQuery(q.0)),
+            Err(e) => Err(FieldError::new(
+                "query",
+                "invalid_query",
+                &format!("查询参数无效：{}", e.body_text()),
+                &format!("invalid query: {}", e.body_text()),
+            )
+            .into()),
+        }
+    }
+}

@@ -102,8 +102,9 @@ async fn sla_pass(state: &AppState, now: DateTime<Utc>, report: &mut PassReport)
         for id in &ids {
             let loaded = store.load(*id).await?;
             let c = loaded.complaint;
-            let sla = ComplaintSla::compute(&c, &cfg.policy, &cfg.calendar, &cfg.thresholds);
-            let commands = sla.due_commands(&c, now, &cfg.calendar, &cfg.thresholds);
+            let calendar = cfg.calendar_for(c.company_id);
+            let sla = ComplaintSla::compute(&c, &cfg.policy, calendar, &cfg.thresholds);
+            let commands = sla.due_commands(&c, now, calendar, &cfg.thresholds);
             if commands.is_empty() {
                 // The stored next-check time is stale (policy or calendar changed): recompute.
                 store.refresh_complaints(&[*id], now).await?;

@@ -13,13 +13,15 @@ use cloop_domain::calendar::{BusinessCalendar, CHINA_SCHEDULES_JSON, CalendarDoc
 use cloop_domain::risk::{self, Risk, RiskFacts, RiskSettings};
 use cloop_domain::sla::SlaPolicy;
 use cloop_domain::sla_watch::{AlertThresholds, ComplaintSla};
-use cloop_domain::{Complaint, FieldError, Severity};
+use cloop_domain::{Complaint, FieldError, OrgUnitId, Severity};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 const KEY_HOURS: &str = "calendar.hours";
+/// Prefix of a company's own working hours (`calendar.hours.company.<id>`).
+const KEY_COMPANY_HOURS: &str = "calendar.hours.company.";
 const KEY_POLICY: &str = "sla.policy";
 const KEY_THRESHOLDS: &str = "sla.thresholds";
 const KEY_RISK: &str = "risk";
@@ -30,8 +32,10 @@ const KEY_BATCH: &str = "batch";
 pub struct SlaConfig {
     /// Targets by severity × tier × category.
     pub policy: SlaPolicy,
-    /// Working hours and the published holiday schedules.
+    /// Working hours and the published holiday schedules (the group's default).
     pub calendar: BusinessCalendar,
+    /// Companies with working hours of their own (same holiday schedules).
+    pub company_calendars: std::collections::HashMap<OrgUnitId, BusinessCalendar>,
     /// Warning and escalation thresholds.
     pub thresholds: AlertThresholds,
     /// Risk words and colours.
@@ -45,10 +49,19 @@ impl Default for SlaConfig {
         Self {
             policy: SlaPolicy::seeds(),
             calendar: BusinessCalendar::china_default(),
+            company_calendars: Default::default(),
             thresholds: AlertThresholds::default(),
             risk: RiskSettings::default(),
             batch: BatchSettings::default(),
         }
+    }
+}
+
+impl SlaConfig {
+    /// The calendar a company's complaints are counted on: its own working hours if it has
+    /// them, else the group's.
+    pub fn calendar_for(&self, company: OrgUnitId) -> &BusinessCalendar {
+        self.company_calendars.get(&company).unwrap_or(&self.calendar)
     }
 }
 
@@ -94,13 +107,10 @@ pub(crate) const DERIVED_COLUMNS: [&str; 10] = [
 impl Derived {
     /// Computes the columns of `c` at `now` (the time of its latest event).
     pub(crate) fn compute(c: &Complaint, cfg: &SlaConfig, other_complaints: u32, now: DateTime<Utc>) -> Self {
-        let sla = ComplaintSla::compute(c, &cfg.policy, &cfg.calendar, &cfg.thresholds);
-        let sla_percent = sla
-            .clocks()
-            .iter()
-            .filter(|s| s.running)
-            .map(|s| s.percent_used(c, now, &cfg.calendar))
-            .fold(0.0, f64::max);
+        let calendar = cfg.calendar_for(c.company_id);
+        let sla = ComplaintSla::compute(c, &cfg.policy, calendar, &cfg.thresholds);
+        let sla_percent =
+            sla.clocks().iter().filter(|s| s.running).map(|s| s.percent_used(c, now, calendar)).fold(0.0, f64::max);
         let risk = risk::assess(c, &RiskFacts { other_complaints, sla_percent }, &cfg.risk);
         Self {
             response_due_at: sla.response.due_at,
@@ -162,8 +172,17 @@ impl Store {
             document.years.insert(year as i32, schedule);
         }
         let hours: WorkingHours = parse(KEY_HOURS, self.setting(KEY_HOURS).await?)?.unwrap_or_default();
-        let calendar = BusinessCalendar::new(hours, cloop_domain::calendar::china_standard_time(), document)
-            .map_err(|e| StoreError::Config(format!("stored calendar invalid: {e:?}")))?;
+        let build = |hours: WorkingHours| {
+            BusinessCalendar::new(hours, cloop_domain::calendar::china_standard_time(), document.clone())
+                .map_err(|e| StoreError::Config(format!("stored calendar invalid: {e:?}")))
+        };
+        let calendar = build(hours)?;
+        let mut company_calendars = std::collections::HashMap::new();
+        for (key, value) in self.settings_with_prefix(KEY_COMPANY_HOURS).await? {
+            let Ok(company) = key[KEY_COMPANY_HOURS.len()..].parse::<i64>() else { continue };
+            let hours: WorkingHours = parse(&key, Some(value))?.unwrap_or_default();
+            company_calendars.insert(OrgUnitId(company), build(hours)?);
+        }
         let policy = match parse::<cloop_domain::sla::SlaPolicyInput>(KEY_POLICY, self.setting(KEY_POLICY).await?)? {
             Some(input) => SlaPolicy::parse(&input).map_err(field_errors)?,
             None => SlaPolicy::seeds(),
@@ -171,6 +190,7 @@ impl Store {
         let cfg = Arc::new(SlaConfig {
             policy,
             calendar,
+            company_calendars,
             thresholds: parse(KEY_THRESHOLDS, self.setting(KEY_THRESHOLDS).await?)?.unwrap_or_default(),
             risk: parse(KEY_RISK, self.setting(KEY_RISK).await?)?.unwrap_or_default(),
             batch: parse(KEY_BATCH, self.setting(KEY_BATCH).await?)?.unwrap_or_default(),
@@ -230,10 +250,42 @@ impl Store {
         Ok(res.rows_affected() > 0)
     }
 
-    /// Sets the working hours.
-    pub async fn set_working_hours(&self, hours: &WorkingHours) -> StoreResult<()> {
+    /// Sets the group's working hours, or a company's own (`Some(company)`).
+    pub async fn set_working_hours(&self, company: Option<OrgUnitId>, hours: &WorkingHours) -> StoreResult<()> {
         let windows: Vec<cloop_domain::calendar::WorkingWindow> = hours.clone().into();
-        self.set_setting(KEY_HOURS, &serde_json::to_string(&windows).expect("hours serialize")).await
+        let key = match company {
+            Some(c) => format!("{KEY_COMPANY_HOURS}{}", c.0),
+            None => KEY_HOURS.to_owned(),
+        };
+        self.set_setting(&key, &serde_json::to_string(&windows).expect("hours serialize")).await
+    }
+
+    /// Removes a company's own working hours (it follows the group's again); false if it had none.
+    pub async fn clear_company_hours(&self, company: OrgUnitId) -> StoreResult<bool> {
+        let res = self
+            .db
+            .execute(
+                &Query::delete()
+                    .from_table("settings")
+                    .and_where(Expr::col("key").eq(format!("{KEY_COMPANY_HOURS}{}", company.0)))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(res.rows_affected() > 0)
+    }
+
+    async fn settings_with_prefix(&self, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+        let rows = self
+            .db
+            .query_all(
+                &Query::select()
+                    .columns(["key", "value"])
+                    .from("settings")
+                    .and_where(Expr::col("key").like(format!("{prefix}%")))
+                    .to_owned(),
+            )
+            .await?;
+        rows.into_iter().map(|r| Ok((r.try_get("", "key")?, r.try_get("", "value")?))).collect()
     }
 
     /// Sets the SLA policy (already checked).

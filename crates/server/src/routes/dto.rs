@@ -255,10 +255,11 @@ pub struct SlaDto {
 impl SlaDto {
     /// The clocks of `c` at `now`.
     pub fn new(c: &Complaint, cfg: &cloop_store::sla::SlaConfig, now: DateTime<Utc>) -> Self {
-        let sla = cloop_domain::sla_watch::ComplaintSla::compute(c, &cfg.policy, &cfg.calendar, &cfg.thresholds);
+        let calendar = cfg.calendar_for(c.company_id);
+        let sla = cloop_domain::sla_watch::ComplaintSla::compute(c, &cfg.policy, calendar, &cfg.thresholds);
         let first_warning = cfg.thresholds.warn_percents.first().copied().unwrap_or(75);
         let clock = |s: &cloop_domain::sla_watch::ClockStatus| {
-            let percent_used = (s.percent_used(c, now, &cfg.calendar) * 10.0).round() / 10.0;
+            let percent_used = (s.percent_used(c, now, calendar) * 10.0).round() / 10.0;
             let status = match (s.met_at, s.due_at) {
                 (Some(met), Some(due)) if met > due => "met_late",
                 (Some(_), _) => "met",

@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Principal};
+use crate::extract::{ApiJson, ApiQuery, Principal};
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{Datelike, NaiveDate};
@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar))
         .routes(routes!(calendar_year, put_calendar_year, delete_calendar_year))
         .routes(routes!(import_calendar))
-        .routes(routes!(put_hours))
+        .routes(routes!(put_hours, delete_company_hours))
         .routes(routes!(sla_policy, put_sla_policy))
         .routes(routes!(alert_settings, put_alert_settings))
 }
@@ -80,11 +80,44 @@ pub struct YearSummary {
 /// The calendar overview.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalendarDto {
-    /// Working windows of a working day (`HH:MM`, China Standard Time).
+    /// Working windows of a working day for the group (`HH:MM`, China Standard Time).
     #[schema(value_type = Vec<Object>)]
     pub hours: Vec<WorkingWindow>,
+    /// Each company, with its own working windows if it has them (`null`: the group's).
+    pub companies: Vec<CompanyHours>,
     /// The years with a published schedule loaded.
     pub years: Vec<YearSummary>,
+}
+
+/// A company's working hours.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompanyHours {
+    /// Company id.
+    pub company_id: i64,
+    /// Company name.
+    pub name: String,
+    /// Its own working windows, or `null` when it follows the group's.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub hours: Option<Vec<WorkingWindow>>,
+}
+
+/// Which company's working hours (none: the group's).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompanyParam {
+    /// A company's id.
+    pub company_id: Option<i64>,
+}
+
+async fn company(state: &AppState, id: Option<i64>) -> ApiResult<Option<cloop_domain::OrgUnitId>> {
+    match id {
+        None => Ok(None),
+        Some(id) => match state.store().org_unit(id).await {
+            Ok(u) if u.kind == "company" => Ok(Some(cloop_domain::OrgUnitId(id))),
+            _ => Err(FieldError::new("company_id", "unknown_company", "公司不存在", "unknown company").into()),
+        },
+    }
 }
 
 /// Working hours and the loaded years.
@@ -104,7 +137,19 @@ async fn calendar(State(state): State<AppState>, p: Principal) -> ApiResult<Json
             workdays: s.workdays.len(),
         })
         .collect();
-    Ok(Json(CalendarDto { hours: cfg.calendar.hours().windows(), years }))
+    let companies = state
+        .store()
+        .org_units()
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == "company")
+        .map(|u| CompanyHours {
+            company_id: u.id,
+            hours: cfg.company_calendars.get(&cloop_domain::OrgUnitId(u.id)).map(|c| c.hours().windows()),
+            name: u.name,
+        })
+        .collect();
+    Ok(Json(CalendarDto { hours: cfg.calendar.hours().windows(), companies, years }))
 }
 
 /// A day that is not an ordinary weekday or weekend.
@@ -240,20 +285,44 @@ async fn import_calendar(
     Ok(Json(ImportAnswer { years }))
 }
 
-/// Sets the working windows of a working day, e.g. `[{"start":"09:00","end":"12:00"},{"start":"13:30","end":"18:00"}]`.
-#[utoipa::path(put, path = "/api/v1/admin/calendar/hours", tag = "sla",
+/// Sets the working windows of a working day, e.g. `[{"start":"09:00","end":"12:00"},{"start":"13:30","end":"18:00"}]`:
+/// the group's, or with `?company_id=` one company's own.
+#[utoipa::path(put, path = "/api/v1/admin/calendar/hours", tag = "sla", params(CompanyParam),
     request_body(content = Vec<Object>, description = "Working windows"),
     responses((status = 200, body = CalendarDto), (status = 403, body = crate::error::ErrorResponse), (status = 422, body = crate::error::ErrorResponse)))]
 async fn put_hours(
     State(state): State<AppState>,
     p: Principal,
+    ApiQuery(q): ApiQuery<CompanyParam>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<CalendarDto>> {
     p.require(Permission::AdminSla)?;
+    let company = company(&state, q.company_id).await?;
     let windows: Vec<WorkingWindow> = shape(body)?;
     let hours = WorkingHours::parse(&windows)?;
-    state.store().set_working_hours(&hours).await?;
-    applied(&state, &p, "admin.calendar.hours", "calendar", serde_json::json!({ "hours": windows })).await?;
+    state.store().set_working_hours(company, &hours).await?;
+    let detail = serde_json::json!({ "hours": windows, "company_id": q.company_id });
+    applied(&state, &p, "admin.calendar.hours", "calendar", detail).await?;
+    calendar(State(state), p).await
+}
+
+/// A company follows the group's working hours again.
+#[utoipa::path(delete, path = "/api/v1/admin/calendar/hours", tag = "sla", params(CompanyParam),
+    responses((status = 200, body = CalendarDto), (status = 403, body = crate::error::ErrorResponse), (status = 404, body = crate::error::ErrorResponse), (status = 422, body = crate::error::ErrorResponse)))]
+async fn delete_company_hours(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<CompanyParam>,
+) -> ApiResult<Json<CalendarDto>> {
+    p.require(Permission::AdminSla)?;
+    let Some(company) = company(&state, q.company_id).await? else {
+        return Err(FieldError::new("company_id", "required", "请指定公司", "give company_id").into());
+    };
+    if !state.store().clear_company_hours(company).await? {
+        return Err(ApiError::not_found("working hours"));
+    }
+    let detail = serde_json::json!({ "company_id": company.0, "cleared": true });
+    applied(&state, &p, "admin.calendar.hours", "calendar", detail).await?;
     calendar(State(state), p).await
 }
 

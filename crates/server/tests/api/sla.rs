@@ -378,6 +378,32 @@ async fn calendar_and_thresholds_are_validated_and_applied(app: TestApp) {
         .await
         .expect(200);
 
+    // A company with working hours of its own: its complaints count on them; removing them
+    // brings back the group's.
+    let before = at(&agent.detail(id).await["complaint"]["response_due_at"]);
+    let acme = app.seed.acme;
+    let cal = admin
+        .put(&format!("/api/v1/admin/calendar/hours?company_id={acme}"), &json!([{"start": "10:00", "end": "16:00"}]))
+        .await
+        .expect(200)
+        .clone();
+    let own = cal["companies"].as_array().unwrap().iter().find(|c| c["company_id"] == acme).unwrap();
+    assert_eq!(own["hours"], json!([{"start": "10:00", "end": "16:00"}]));
+    let beta = cal["companies"].as_array().unwrap().iter().find(|c| c["company_id"] == app.seed.beta).unwrap();
+    assert!(beta["hours"].is_null());
+    assert!(at(&agent.detail(id).await["complaint"]["response_due_at"]) > before, "six-hour days end later");
+    admin.delete(&format!("/api/v1/admin/calendar/hours?company_id={acme}")).await.expect(200);
+    assert_eq!(at(&agent.detail(id).await["complaint"]["response_due_at"]), before);
+    admin.delete(&format!("/api/v1/admin/calendar/hours?company_id={acme}")).await.expect_error(404, "not_found");
+    admin
+        .put(
+            &format!("/api/v1/admin/calendar/hours?company_id={}", app.seed.acme_cc),
+            &json!([{"start": "09:00", "end": "17:00"}]),
+        )
+        .await
+        .expect_field("company_id", "unknown_company");
+    admin.put("/api/v1/admin/calendar/hours?company=1", &json!([])).await.expect_field("query", "invalid_query");
+
     // Thresholds: every mistake named, nothing stored; then a good change is in use at once.
     let mut s = admin.get("/api/v1/admin/alert-settings").await.expect(200).clone();
     assert_eq!(s["thresholds"]["warn_percents"], json!([75, 90]));

@@ -187,3 +187,73 @@ fn a_deadline_in_an_unloaded_year_is_unconfirmed() {
     assert!(!s.confirmed());
     assert!(s.response.due_at.is_some());
 }
+
+mod scheduler_properties {
+    //! Whatever the complaint and however irregularly the scheduler wakes, it records each
+    //! threshold at most once, in increasing order, never before its time; escalation only rises;
+    //! and after a pass nothing already due is left unrecorded.
+
+    use super::*;
+    use cloop_domain::lifecycle::{Context, Who, decide, to_events};
+    use proptest::prelude::*;
+
+    fn scenario() -> impl Strategy<Value = (u8, bool, i64, Vec<i64>)> {
+        (
+            1..=3u8,
+            any::<bool>(),
+            // Received somewhere in 2025–2026.
+            0..(2 * 365 * 24 * 60i64),
+            // Minutes between scheduler wake-ups: often short, sometimes days.
+            prop::collection::vec(prop_oneof![5 => 1..120i64, 2 => 120..2_000i64, 1 => 2_000..20_000i64], 1..40),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn thresholds_are_recorded_once_in_order_and_never_early((level, vip, start, gaps) in scenario()) {
+            let cal = BusinessCalendar::china_default();
+            let thresholds = AlertThresholds::default();
+            let policy = SlaPolicy::seeds();
+            let received = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap() + Duration::minutes(start);
+            let mut c = new_complaint(received);
+            c.received_at = received;
+            c.severity = Some(Severity::from_level(i64::from(level)).unwrap());
+            c.tier = if vip { Tier::Vip } else { Tier::Normal };
+            let authority = AuthorityMatrix::default();
+            let loop_policy = Policy::default();
+            let mut now = received;
+            let mut seen: Vec<(SlaClock, u16)> = Vec::new();
+            for gap in gaps {
+                now += Duration::minutes(gap);
+                let sla = ComplaintSla::compute(&c, &policy, &cal, &thresholds);
+                let level_before = c.escalation_level;
+                for cmd in sla.due_commands(&c, now, &cal, &thresholds) {
+                    let ctx = Context { who: Who::System, now, policy: &loop_policy, authority: &authority };
+                    let bodies = decide(&c, &cmd, &ctx).map_err(|r| TestCaseError::fail(format!("{cmd:?} refused: {r:?}")))?;
+                    for e in to_events(&c, bodies, &ctx) {
+                        if let EventBody::SlaAlert { clock, percent, due_at } = &e.body {
+                            // Never early: the threshold's instant has passed.
+                            let target = match clock { SlaClock::Response => policy.pick(c.severity.unwrap(), c.tier, None).response, SlaClock::Resolution => policy.pick(c.severity.unwrap(), c.tier, None).resolution };
+                            let when = cloop_domain::sla::deadline_at_percent(received, target, *percent, &cal, &[]).due_at.unwrap();
+                            prop_assert!(when <= now, "{clock:?} {percent}% recorded at {now}, due {when}");
+                            prop_assert_eq!(Some(*due_at), cloop_domain::sla::deadline(received, target, &cal, &[]).due_at);
+                            // Once, and increasing per clock.
+                            prop_assert!(!seen.iter().any(|(c2, p)| c2 == clock && p >= percent), "{clock:?} {percent}% after {seen:?}");
+                            seen.push((*clock, *percent));
+                        }
+                        c.apply(&e);
+                    }
+                }
+                prop_assert!(c.escalation_level >= level_before);
+                // After the pass nothing due is left: asking again at the same moment finds nothing.
+                let again = ComplaintSla::compute(&c, &policy, &cal, &thresholds).due_commands(&c, now, &cal, &thresholds);
+                prop_assert!(again.is_empty(), "left over at {now}: {again:?}");
+            }
+            // The escalation level matches the highest threshold recorded.
+            let highest = seen.iter().map(|(_, p)| *p).max().unwrap_or(0);
+            prop_assert_eq!(c.escalation_level, thresholds.level_at(highest));
+        }
+    }
+}

@@ -148,7 +148,10 @@ pub async fn sla_alert(state: &AppState, c: &Complaint, clock: SlaClock, percent
         )
     };
     let key = format!("sla:{}:{}:{percent}", c.id.0, clock.code());
-    raise(state, &complaint_alert(c, kind, severity, key, &zh, &en), &to).await
+    let mut alert = complaint_alert(c, kind, severity, key, &zh, &en);
+    alert.data["clock"] = json!(clock.code());
+    alert.data["percent"] = json!(percent);
+    raise(state, &alert, &to).await
 }
 
 /// Alert for an escalation to `level`: the people at that step of the chain.
@@ -157,7 +160,13 @@ pub async fn escalation_alert(state: &AppState, c: &Complaint, level: u8, automa
     let to = people_at(state, c, level.min(3), &p).await?;
     let (role, zh_role, en_role) = CHAIN[usize::from(level.min(3))];
     let how = if automatic { ("超时自动升级", "escalated for SLA breach") } else { ("已升级", "escalated") };
-    let key = format!("escalation:{}:{level}:{}", c.id.0, c.version);
+    // An automatic step is raised once whatever happens around it (a retried pass, another
+    // node); a person may escalate to the same level again after a de-escalation.
+    let key = if automatic {
+        format!("escalation:{}:{level}:auto", c.id.0)
+    } else {
+        format!("escalation:{}:{level}:{}", c.id.0, c.version)
+    };
     let mut alert = complaint_alert(
         c,
         "escalation",

@@ -43,19 +43,6 @@ export const DEFAULT_COLUMNS: readonly string[] = [
   'severity',
   'handler',
   'updated_at',
-] = [
-  'case_no',
-  'summary',
-  'sla',
-  'risk',
-  'customer',
-  'channel',
-  'state',
-  'severity',
-  'handler',
-  'department',
-  'received_at',
-  'updated_at',
 ]
 
 /** The visible columns in table order; unknown keys in saved preferences are ignored. */

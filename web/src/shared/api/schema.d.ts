@@ -47,10 +47,14 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Sets the working windows of a working day, e.g. `[{"start":"09:00","end":"12:00"},{"start":"13:30","end":"18:00"}]`. */
+        /**
+         * Sets the working windows of a working day, e.g. `[{"start":"09:00","end":"12:00"},{"start":"13:30","end":"18:00"}]`:
+         *     the group's, or with `?company_id=` one company's own.
+         */
         put: operations["put_hours"];
         post?: never;
-        delete?: never;
+        /** A company follows the group's working hours again. */
+        delete: operations["delete_company_hours"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1358,7 +1362,9 @@ export interface components {
         };
         /** @description The calendar overview. */
         CalendarDto: {
-            /** @description Working windows of a working day (`HH:MM`, China Standard Time). */
+            /** @description Each company, with its own working windows if it has them (`null`: the group's). */
+            companies: components["schemas"]["CompanyHours"][];
+            /** @description Working windows of a working day for the group (`HH:MM`, China Standard Time). */
             hours: Record<string, never>[];
             /** @description The years with a published schedule loaded. */
             years: components["schemas"]["YearSummary"][];
@@ -1481,6 +1487,18 @@ export interface components {
              * @description The target in minutes on that clock.
              */
             target_minutes: number;
+        };
+        /** @description A company's working hours. */
+        CompanyHours: {
+            /**
+             * Format: int64
+             * @description Company id.
+             */
+            company_id: number;
+            /** @description Its own working windows, or `null` when it follows the group's. */
+            hours?: Record<string, never>[] | null;
+            /** @description Company name. */
+            name: string;
         };
         /** @description A complaint with everything the detail page shows. */
         ComplaintDetailDto: {
@@ -2678,7 +2696,10 @@ export interface operations {
     };
     put_hours: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A company's id. */
+                company_id?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2699,6 +2720,52 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_company_hours: {
+        parameters: {
+            query?: {
+                /** @description A company's id. */
+                company_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -130,8 +130,10 @@ export function readLogins(dataDir) {
 /**
  * A fresh server: temp data dir, `cloop demo --complaints N` (which routes web complaints to
  * 华腾电器's first hotline team, so its agents see them), `cloop serve` on a free port.
+ * `serveArgs` go to `cloop serve` (e.g. `['--scheduler-interval', '1']` so the scheduler raises
+ * the demo's SLA warnings and escalations within seconds, or `['--now', …]`).
  */
-export async function startServer({ complaints = 60 } = {}) {
+export async function startServer({ complaints = 60, serveArgs = [] } = {}) {
   requireWebBuild()
   requireBinary()
   const dataDir = mkdtempSync(join(tmpdir(), 'cloop-e2e-'))
@@ -139,12 +141,12 @@ export async function startServer({ complaints = 60 } = {}) {
   run(['demo', '--data-dir', dataDir, '--complaints', String(complaints)])
   const logins = readLogins(dataDir)
 
-  let server = await launch(dataDir)
+  let server = await launch(dataDir, serveArgs)
   if (!(await servesBuiltWeb(server.url))) {
     await server.stop()
     log('the binary serves the placeholder page, not web/dist: rebuilding it')
     forceServerRebuild()
-    server = await launch(dataDir)
+    server = await launch(dataDir, serveArgs)
     if (!(await servesBuiltWeb(server.url))) {
       await server.stop()
       throw new Error('e2e: cloop serve does not serve web/dist even after a rebuild')
@@ -164,11 +166,11 @@ export async function startServer({ complaints = 60 } = {}) {
   }
 }
 
-async function launch(dataDir) {
+async function launch(dataDir, extra = []) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const output = []
-  const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+  const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extra], {
     cwd: ROOT,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -123,7 +123,11 @@ export const calendarApi = {
   putYear: (year: number, body: YearSchedule) => http.put<YearDto>(`/admin/calendar/${year}`, body),
   deleteYear: (year: number) => http.del<void>(`/admin/calendar/${year}`),
   import: (doc: CalendarDocument) => http.post<ImportAnswer>('/admin/calendar/import', doc),
-  putHours: (hours: WorkingWindow[]) => http.put<CalendarDto>('/admin/calendar/hours', hours),
+  /** The group's working hours, or with `companyId` one company's own. */
+  putHours: (hours: WorkingWindow[], companyId?: number | null) =>
+    http.put<CalendarDto>('/admin/calendar/hours', hours, companyId ? { query: { company_id: companyId } } : {}),
+  /** The company follows the group's working hours again. */
+  deleteCompanyHours: (companyId: number) => http.del<CalendarDto>('/admin/calendar/hours', { query: { company_id: companyId } }),
 }
 
 export const slaAdminApi = {

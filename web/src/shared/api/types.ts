@@ -89,7 +89,13 @@ export interface WorkingWindow {
   start: string
   end: string
 }
-export type CalendarDto = Omit<S['CalendarDto'], 'hours'> & { hours: WorkingWindow[] }
+/** A company's working hours: its own windows, or `null` when it follows the group's. */
+export interface CompanyHours {
+  company_id: number
+  name: string
+  hours?: WorkingWindow[] | null
+}
+export type CalendarDto = Omit<S['CalendarDto'], 'hours' | 'companies'> & { hours: WorkingWindow[]; companies?: CompanyHours[] }
 export interface NamedDay {
   date: string
   name: string

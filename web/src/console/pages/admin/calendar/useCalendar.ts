@@ -29,6 +29,7 @@ export function useCalendar() {
   const canEdit = computed(() => session.can('admin.sla'))
   const thisYear = new Date().getFullYear()
 
+  const hoursError = ref('')
   // --- overview: hours and loaded years ------------------------------------------------------------
   const overview = useAsync(calendarApi.overview)
   const loadedYears = computed(() => [...(overview.data.value?.years ?? [])].sort((a, b) => a.year - b.year))
@@ -36,17 +37,29 @@ export function useCalendar() {
   /** Loaded-year gaps a deadline could fall in: this year and the next. */
   const missingSoon = computed(() => [thisYear, thisYear + 1].filter((y) => !loadedYears.value.some((l) => l.year === y)))
 
-  // --- working hours -----------------------------------------------------------------------------------
+  // --- working hours: the group's, or one company's own ------------------------------------------------
+  /** `0` = the group's hours; else a company id. */
+  const scope = ref<number>(0)
+  const companies = computed(() => overview.data.value?.companies ?? [])
+  const company = computed(() => companies.value.find((c) => c.company_id === scope.value) ?? null)
+  /** The company follows the group (no windows of its own) and the admin has not started its own. */
+  const followsGroup = ref(false)
+  const savedHours = computed<WorkingWindow[]>(() => (!scope.value ? overview.data.value?.hours ?? [] : company.value?.hours ?? []))
   const hours = ref<WorkingWindow[]>([])
-  watch(
-    () => overview.data.value?.hours,
-    (h) => (hours.value = (h ?? []).map((w) => ({ ...w }))),
-    { immediate: true },
-  )
+  function resetHours() {
+    followsGroup.value = !!scope.value && !company.value?.hours
+    const from = followsGroup.value ? overview.data.value?.hours ?? [] : savedHours.value
+    hours.value = from.map((w) => ({ ...w }))
+    hoursError.value = ''
+  }
+  watch([() => overview.data.value, scope], resetHours, { immediate: true })
+  /** Give the company its own windows, starting from the group's. */
+  function customise() {
+    followsGroup.value = false
+  }
   const hourProblems = computed(() => checkHours(hours.value))
-  const hoursDirty = computed(() => JSON.stringify(hours.value) !== JSON.stringify(overview.data.value?.hours ?? []))
+  const hoursDirty = computed(() => !followsGroup.value && JSON.stringify(hours.value) !== JSON.stringify(savedHours.value))
   const savingHours = ref(false)
-  const hoursError = ref('')
   function addWindow() {
     const last = hours.value[hours.value.length - 1]
     hours.value.push(last ? { start: last.end, end: last.end } : { start: '09:00', end: '18:00' })
@@ -59,12 +72,26 @@ export function useCalendar() {
     if (hourProblems.value.length) return
     savingHours.value = true
     try {
-      const c = await calendarApi.putHours(hours.value)
+      const c = await calendarApi.putHours(hours.value, scope.value)
       overview.data.value = c
       ElMessage.success(t('common.saved'))
     } catch (e) {
       const err = toApiError(e)
       hoursError.value = Object.values(err.fieldErrors)[0] ?? err.message
+    } finally {
+      savingHours.value = false
+    }
+  }
+
+  async function followGroup() {
+    const id = scope.value
+    if (!id) return
+    savingHours.value = true
+    try {
+      overview.data.value = await calendarApi.deleteCompanyHours(id)
+      ElMessage.success(t('common.saved'))
+    } catch (e) {
+      hoursError.value = toApiError(e).message
     } finally {
       savingHours.value = false
     }
@@ -217,6 +244,13 @@ export function useCalendar() {
     loadedYears,
     choices,
     missingSoon,
+    scope,
+    companies,
+    company,
+    followsGroup,
+    customise,
+    followGroup,
+    resetHours,
     hours,
     hourProblems,
     hoursDirty,

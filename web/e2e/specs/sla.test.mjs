@@ -205,6 +205,26 @@ test('admin: business calendar and SLA & warning settings', async (t) => {
     await consoleShot(page, 'sla-09-calendar')
   })
 
+  await step('a company gets working hours of its own, then follows the group again', async () => {
+    const co = (await admin.ok('GET', '/admin/calendar')).companies?.find((c) => !c.hours)
+    assert.ok(co, 'a company that follows the group')
+    await page.locator('.scope').click()
+    await page.getByRole('option', { name: new RegExp(co.name) }).click()
+    await page.getByText('该公司沿用集团的工作时间。').waitFor()
+    await page.getByRole('button', { name: '为该公司单独设置' }).click()
+    await page.locator('[data-window="0"] .time').nth(1).click()
+    await page.getByRole('option', { name: '17:30', exact: true }).click()
+    await page.locator('section').filter({ hasText: '工作时间' }).getByRole('button', { name: '保存' }).click()
+    await page.getByText('每个工作日 8 小时 30 分钟').waitFor()
+    const own = (await admin.ok('GET', '/admin/calendar')).companies.find((c) => c.company_id === co.company_id)
+    assert.deepEqual(own.hours, [{ start: '09:00', end: '17:30' }])
+    await consoleShot(page, 'sla-09b-company-hours')
+    await page.getByRole('button', { name: '恢复沿用集团' }).click()
+    await page.getByText('该公司沿用集团的工作时间。').waitFor()
+    const back = (await admin.ok('GET', '/admin/calendar')).companies.find((c) => c.company_id === co.company_id)
+    assert.equal(back.hours ?? null, null)
+  })
+
   await step('a year not loaded says its deadlines are unconfirmed', async () => {
     await page.locator('.year__pick').click()
     await page.getByRole('option', { name: String(notLoaded), exact: true }).click()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EVENT_KINDS, eventAudience, eventLook, eventText } from '../events'
+import { EVENT_KINDS, eventAudience, eventLook, eventText, isSystemEvent, pickBilingual } from '../events'
 import { durationParts, slaState } from '../sla'
 
 describe('timeline events', () => {
@@ -33,5 +33,21 @@ describe('SLA badge', () => {
   })
   it('splits durations', () => {
     expect(durationParts(26 * 3600_000 + 5 * 60_000)).toEqual({ d: 1, h: 2, m: 5 })
+  })
+})
+
+describe('system events', () => {
+  it('keeps the part of a bilingual system reason in the current language', () => {
+    const r = '处理完成超时，系统自动升级 / Resolution overdue, escalated automatically'
+    expect(pickBilingual(r, 'zh-CN')).toBe('处理完成超时，系统自动升级')
+    expect(pickBilingual(r, 'en-US')).toBe('Resolution overdue, escalated automatically')
+    // Text that merely contains " / " is left alone.
+    expect(pickBilingual('A / B', 'zh-CN')).toBe('A / B')
+    expect(pickBilingual('退款 / 换货', 'en-US')).toBe('退款 / 换货')
+  })
+  it('tells system events apart and gives SLA alerts a clock', () => {
+    expect(isSystemEvent({ actor_kind: 'system' })).toBe(true)
+    expect(isSystemEvent({ actor_kind: 'user' })).toBe(false)
+    expect(eventLook('sla_alert')).toEqual({ icon: 'clock', tone: 'warning' })
   })
 })

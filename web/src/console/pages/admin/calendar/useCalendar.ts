@@ -124,6 +124,14 @@ export function useCalendar() {
   const rowErrors = ref<Record<string, string>>({})
   const formError = ref('')
   const savingYear = ref(false)
+  // An edited row drops the messages shown for the last attempt.
+  watch(
+    () => form.rows.map((r) => `${r.date}|${r.name}|${r.kind}`).join(';'),
+    () => {
+      rowErrors.value = {}
+      formError.value = ''
+    },
+  )
   async function openEdit(y: number) {
     formError.value = ''
     rowErrors.value = {}

@@ -64,15 +64,16 @@ export function useAlerts() {
     void router.replace({ query: { ...route.query, page: p > 1 ? String(p) : undefined } })
   }
 
-  /** Marks `ids` read (or acknowledged); no ids = every alert of the user. */
-  async function mark(ids: number[] | null, acknowledge = false) {
+  /** Marks `ids` read (or acknowledged); no ids = every alert of the user. `quiet`: on the way to
+   * the complaint, no message and no reload. */
+  async function mark(ids: number[] | null, acknowledge = false, quiet = false) {
     busy.value = true
     try {
       const r = await alertsApi.mark(ids ? { ids, acknowledge } : { acknowledge })
       feed.set(r.unread)
-      ElMessage.success(acknowledge ? t('alerts.done.acked', { n: r.changed }) : t('alerts.done.read', { n: r.changed }))
+      if (!quiet) ElMessage.success(acknowledge ? t('alerts.done.acked', { n: r.changed }) : t('alerts.done.read', { n: r.changed }))
       selected.value = []
-      await refresh()
+      if (!quiet) await refresh()
     } catch (e) {
       ElMessage.error(toApiError(e).message)
     } finally {

@@ -13,8 +13,8 @@ export interface ColumnDef {
 }
 
 export const COLUMNS: readonly ColumnDef[] = [
-  { key: 'case_no', label: 'workbench.col.case_no', width: 176, sortKey: 'case_no', fixed: true },
-  { key: 'summary', label: 'workbench.col.summary', minWidth: 120, fixed: true },
+  { key: 'case_no', label: 'workbench.col.case_no', width: 184, sortKey: 'case_no', fixed: true },
+  { key: 'summary', label: 'workbench.col.summary', minWidth: 112, fixed: true },
   { key: 'sla', label: 'workbench.col.sla', width: 144, sortKey: 'due_at' },
   { key: 'risk', label: 'workbench.col.risk', width: 96, sortKey: 'risk' },
   { key: 'customer', label: 'workbench.col.customer', width: 80 },

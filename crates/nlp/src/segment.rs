@@ -389,7 +389,7 @@ pub fn find_piece(folded: &[char], piece: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// A piece of a snippet: text, and whether it is a match to highlight.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SnippetPart {
     /// The text, as in the original (not escaped: the caller renders it as text).
     pub text: String,

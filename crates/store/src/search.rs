@@ -19,7 +19,8 @@ use crate::scope::Scope;
 use crate::{ComplaintFilter, ComplaintListRow, Store};
 use cloop_domain::complaint::{Event, EventBody};
 use cloop_domain::{Complaint, ComplaintId};
-use cloop_nlp::segment::{self, QueryTerm, SearchQuery, SnippetPart};
+use cloop_nlp::segment::{self, QueryTerm};
+pub use cloop_nlp::segment::{SearchQuery, SnippetPart};
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, OnConflict, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 use serde::Serialize;
@@ -31,10 +32,12 @@ pub const SNIPPET_CHARS: usize = 80;
 /// The `settings` key that records which [`segment::INDEX_VERSION`] the index was built with.
 const INDEX_VERSION_KEY: &str = "search_index_version";
 
-/// The searchable text of a complaint's own fields, one field a line.
+/// The searchable text of a complaint's own fields, one field a line. A summary drawn from the
+/// content (or otherwise contained in it) is left out: it would only repeat the content.
 pub(crate) fn body_text(c: &Complaint) -> String {
+    let summary = Some(&c.summary).filter(|s| !c.content.contains(s.as_str()));
     let mut out = String::new();
-    for field in [Some(&c.case_no), Some(&c.summary), Some(&c.content)]
+    for field in [Some(&c.case_no), summary, Some(&c.content)]
         .into_iter()
         .chain([c.customer_request.as_ref(), c.product_ref.as_ref(), c.order_ref.as_ref()])
         .flatten()

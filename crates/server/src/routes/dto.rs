@@ -371,6 +371,9 @@ pub struct ComplaintListItem {
     pub received_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// Where a full-text search (`q`) matched, with the words marked; only on search results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<crate::routes::search::SearchMatchDto>,
 }
 
 impl From<ComplaintListRow> for ComplaintListItem {
@@ -397,6 +400,7 @@ impl From<ComplaintListRow> for ComplaintListItem {
             approval_role: r.approval_role,
             received_at: r.received_at,
             updated_at: r.updated_at,
+            search: None,
         }
     }
 }

@@ -14,4 +14,5 @@ mod lifecycle;
 mod ops;
 mod portal;
 mod scope;
+mod search;
 mod workbench;

@@ -34,7 +34,7 @@ const INDEX_VERSION_KEY: &str = "search_index_version";
 
 /// The searchable text of a complaint's own fields, one field a line. A summary drawn from the
 /// content (or otherwise contained in it) is left out: it would only repeat the content.
-pub(crate) fn body_text(c: &Complaint) -> String {
+pub fn body_text(c: &Complaint) -> String {
     let summary = Some(&c.summary).filter(|s| !c.content.contains(s.as_str()));
     let mut out = String::new();
     for field in [Some(&c.case_no), summary, Some(&c.content)]
@@ -385,9 +385,17 @@ impl Store {
     pub async fn similar_complaints(&self, scope: &Scope, id: ComplaintId, limit: u64) -> StoreResult<Similar> {
         let texts = self.texts(&[id.0]).await?;
         let text = texts.first().ok_or(StoreError::NotFound("complaint"))?;
-        // The case number and references are not what the complaint is about.
-        let loaded = self.load(id).await?.complaint;
-        let about = format!("{}\n{}\n{}", loaded.summary, loaded.content, text.notes);
+        // What the complaint is about: its summary, content and notes (case number and
+        // references would only find themselves).
+        let doc = self
+            .db
+            .query_one(&Query::select().column("doc").from("complaints").and_where(Expr::col("id").eq(id.0)).to_owned())
+            .await?
+            .ok_or(StoreError::NotFound("complaint"))?
+            .try_get::<String>("", "doc")?;
+        let c: Complaint = serde_json::from_str(&doc)
+            .map_err(|e| StoreError::Config(format!("complaint {} projection unreadable: {e}", id.0)))?;
+        let about = format!("{}\n{}\n{}", c.summary, c.content, text.notes);
         let keywords: Vec<String> = cloop_nlp::keywords::keywords(&about, 6).into_iter().map(|k| k.word).collect();
         let query = SearchQuery::parse(&keywords.join(" "));
         if query.is_empty() {

@@ -676,6 +676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/{id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The complaints most like this one by text (its characteristic words, full-text ranked), within
+         *     the caller's data scope.
+         */
+        get: operations["similar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints/{id}/transfer": {
         parameters: {
             query?: never;
@@ -1401,6 +1421,7 @@ export interface components {
              * @description Received.
              */
             received_at: string;
+            search?: components["schemas"]["SearchMatchDto"] | null;
             /**
              * Format: int64
              * @description Severity 1–3.
@@ -2001,6 +2022,13 @@ export interface components {
              */
             stars: number;
         };
+        /** @description Where a complaint matched a search. */
+        SearchMatchDto: {
+            /** @description `body` (case number, summary, content, request, product, order) or `notes`. */
+            field: string;
+            /** @description About 80 characters around the first match, in pieces; `…` marks cut ends. */
+            snippet: components["schemas"]["SnippetPartDto"][];
+        };
         /** @description The logged-in user and the CSRF token to echo in `X-CSRF-Token`. */
         SessionDto: {
             /** @description Echo this in `X-CSRF-Token` on writes. */
@@ -2009,6 +2037,27 @@ export interface components {
             permissions: components["schemas"]["PermissionDto"][];
             /** @description The user. */
             user: components["schemas"]["UserDto"];
+        };
+        /** @description Complaints like one complaint. */
+        SimilarDto: {
+            /** @description Best first; never the complaint itself; only what the caller may see. */
+            items: components["schemas"]["SimilarItemDto"][];
+            /** @description The complaint's characteristic words that were searched for. */
+            keywords: string[];
+        };
+        /** @description One similar complaint. */
+        SimilarItemDto: {
+            /** @description The complaint. */
+            complaint: components["schemas"]["ComplaintListItem"];
+            /** @description Its text around the shared words, marked. */
+            snippet: components["schemas"]["SnippetPartDto"][];
+        };
+        /** @description A piece of a snippet. Render `text` as text (it is not HTML-escaped) and mark it when `hit`. */
+        SnippetPartDto: {
+            /** @description Whether this piece matches the query. */
+            hit: boolean;
+            /** @description Text as written. */
+            text: string;
         };
         /** @description Tier change. */
         TierRequest: {
@@ -2469,9 +2518,9 @@ export interface operations {
                 from?: string;
                 /** @description Received before (RFC 3339). */
                 to?: string;
-                /** @description Words in case number, summary, content, product, order or request. */
+                /** @description Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet. */
                 q?: string;
-                /** @description Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`. */
+                /** @description Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `relevance` (default when `q` is given). */
                 sort?: string;
                 /** @description `desc` (default) or `asc`. */
                 order?: string;
@@ -4092,6 +4141,47 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    similar: {
+        parameters: {
+            query?: {
+                /** @description 1–20, default 5. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Complaint id or case number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,7 @@ import { usePrefsStore } from '../../stores/prefs'
 import { useSelectionStore } from '../../stores/selection'
 import {
   defaultQueue,
+  defaultSort,
   hasFilters,
   parseQuery,
   queueCountsFromStates,
@@ -89,7 +90,7 @@ export function useWorkbench() {
   const setPage = (p: number) => update({ page: p }, false)
   const setPerPage = (n: number) => update({ per_page: n })
   function setSort(sortKey: SortKey | null, order: 'ascending' | 'descending' | null) {
-    if (!sortKey || !order) update({ sort: 'received_at', order: 'desc' })
+    if (!sortKey || !order) update({ sort: defaultSort(query.value.q), order: 'desc' })
     else update({ sort: sortKey, order: order === 'ascending' ? 'asc' : 'desc' })
   }
   function clearFilters() {
@@ -120,7 +121,11 @@ export function useWorkbench() {
     { immediate: true },
   )
   function applyFilters() {
+    // New search text starts ranked by relevance; clearing it goes back to newest first.
+    const textChanged = filters.q.trim() !== query.value.q.trim()
+    const sort = textChanged && (query.value.sort === defaultSort(query.value.q) || !filters.q.trim()) ? defaultSort(filters.q) : query.value.sort
     update({
+      sort,
       state: filters.state,
       severity: filters.severity || null,
       category_id: filters.category_id || null,

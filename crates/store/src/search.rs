@@ -345,22 +345,23 @@ struct TextRow {
 }
 
 impl Store {
-    /// Snippets of the complaints `ids` for `query`: the body's first match, else the first note
-    /// that matches, else the start of the body unmarked.
+    /// Snippets of the complaints `ids` for `query`: around the first match in the first field
+    /// of the body that has one (summary, content, request …), else in the first note that has
+    /// one, else the start of the content unmarked.
     pub async fn search_snippets(&self, ids: &[i64], query: &SearchQuery) -> StoreResult<HashMap<i64, SearchMatch>> {
         let mut out = HashMap::new();
         for r in self.texts(ids).await? {
-            let found = segment::snippet(&r.body, query, SNIPPET_CHARS)
+            let in_lines = |text: &str| text.lines().find_map(|line| segment::snippet(line, query, SNIPPET_CHARS));
+            let found = in_lines(&r.body)
                 .map(|s| SearchMatch { field: "body", snippet: s })
-                .or_else(|| {
-                    r.notes
-                        .lines()
-                        .find_map(|n| segment::snippet(n, query, SNIPPET_CHARS))
-                        .map(|s| SearchMatch { field: "notes", snippet: s })
-                })
+                .or_else(|| in_lines(&r.notes).map(|s| SearchMatch { field: "notes", snippet: s }))
                 .unwrap_or_else(|| SearchMatch {
                     field: "body",
-                    snippet: vec![SnippetPart { text: r.body.chars().take(SNIPPET_CHARS).collect(), hit: false }],
+                    // The line after the case number: the summary or the content.
+                    snippet: vec![SnippetPart {
+                        text: r.body.lines().nth(1).unwrap_or_default().chars().take(SNIPPET_CHARS).collect(),
+                        hit: false,
+                    }],
                 });
             out.insert(r.complaint_id, found);
         }

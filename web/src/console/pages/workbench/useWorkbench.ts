@@ -35,6 +35,8 @@ export function useWorkbench() {
   const page = shallowRef<ComplaintPage | null>(null)
   const loading = ref(false)
   const error = shallowRef<ApiError | null>(null)
+  /** The search text of the page on screen (the URL may be ahead of it while loading). */
+  const searchedFor = ref('')
   let ctrl: AbortController | null = null
 
   async function refresh() {
@@ -43,7 +45,9 @@ export function useWorkbench() {
     loading.value = true
     error.value = null
     try {
-      page.value = await complaintsApi.list(toApiQuery(query.value), my.signal)
+      const q = query.value
+      page.value = await complaintsApi.list(toApiQuery(q), my.signal)
+      searchedFor.value = q.q.trim()
       if (currentIndex.value >= (page.value?.items.length ?? 0)) currentIndex.value = -1
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') return
@@ -167,6 +171,7 @@ export function useWorkbench() {
   return {
     query,
     page,
+    searchedFor,
     rows,
     loading,
     error,

@@ -1,5 +1,6 @@
 //! Storage for Complaint Loop: SQLite (embedded default) and PostgreSQL (scale-out) through one
-//! code path of sea-query statements. Dialect differences live in [`db`] only.
+//! code path of sea-query statements. Dialect differences live in [`db`] (setup, migrations) and
+//! in the marked dialect section of [`search`] (the full-text index and its queries).
 //!
 //! Writes to complaints go through one group-commit writer ([`writer`]); reads use the pool.
 //! Every change to a complaint appends hash-chained events and updates the projection in the
@@ -15,6 +16,7 @@ pub mod files;
 pub mod org;
 pub mod portal;
 pub mod scope;
+pub mod search;
 pub mod seed;
 pub mod sla;
 pub mod stats;

@@ -506,6 +506,9 @@ pub struct ComplaintListItem {
     pub risk_level: Option<String>,
     /// Open level-1 complaint (heads the queue).
     pub pinned: bool,
+    /// Where a full-text search (`q`) matched, with the words marked; only on search results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<crate::routes::search::SearchMatchDto>,
 }
 
 impl From<ComplaintListRow> for ComplaintListItem {
@@ -539,6 +542,7 @@ impl From<ComplaintListRow> for ComplaintListItem {
             risk_score: r.risk_score,
             risk_level: r.risk_level,
             pinned: r.pinned,
+            search: None,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod dto;
 pub mod ops;
 pub mod public;
 pub mod sla_admin;
+pub mod search;
 pub mod stats;
 pub mod web;
 
@@ -26,4 +27,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(stats::router())
         .merge(alerts::router())
         .merge(sla_admin::router())
+        .merge(search::router())
 }

@@ -15,4 +15,5 @@ mod ops;
 mod portal;
 mod scope;
 mod sla;
+mod search;
 mod workbench;

@@ -37,6 +37,7 @@ import type {
   RoleDto,
   RoleRequest,
   SessionDto,
+  SimilarDto,
   StatsOverview,
   TokenDto,
   UpdateUserRequest,
@@ -73,6 +74,9 @@ export const complaintsApi = {
   attachmentUrl: (id: number | string, sha256: string) =>
     apiUrl(`/complaints/${enc(String(id))}/attachments/${enc(sha256)}`),
   bulkAssign: (req: BulkAssignRequest) => http.post<BulkAssignResult>('/complaints/bulk-assign', req),
+  /** Complaints like this one by text, within the caller's data scope. */
+  similar: (key: string | number, limit = 5, signal?: AbortSignal) =>
+    http.get<SimilarDto>(`/complaints/${enc(String(key))}/similar`, { limit }, { signal }),
 }
 
 export const customersApi = {

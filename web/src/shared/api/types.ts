@@ -31,6 +31,10 @@ export type UpdateUserRequest = S['UpdateUserRequest']
 export type IntakeRequest = S['IntakeRequest']
 export type MeasureInput = S['MeasureInput']
 export type RemedyRequest = S['RemedyRequest']
+export type SnippetPartDto = S['SnippetPartDto']
+export type SearchMatchDto = S['SearchMatchDto']
+export type SimilarDto = S['SimilarDto']
+export type SimilarItemDto = S['SimilarItemDto']
 
 // Fields the server is adding (see the backend issue); optional until openapi.json has them, so
 // the console works against both an older and a newer server.

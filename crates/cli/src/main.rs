@@ -6,6 +6,7 @@ mod admin;
 mod config;
 mod demo;
 mod maintain;
+mod routing;
 mod serve;
 
 use anyhow::Result;
@@ -57,6 +58,10 @@ enum Command {
     /// The organisation tree / 组织架构
     #[command(subcommand)]
     Org(admin::OrgCommand),
+    /// Train the routing classifier from routed complaints or a JSONL file and store it as the next version / 训练分派模型
+    Train(routing::TrainArgs),
+    /// Evaluate the stored routing classifier on a labelled JSONL file / 评估分派模型
+    Eval(routing::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -96,6 +101,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token(cmd) => admin::token(&config, cmd).await?,
         Command::Categories(cmd) => admin::categories(&config, cmd).await?,
         Command::Org(cmd) => admin::org(&config, cmd).await?,
+        Command::Train(args) => routing::train(&config, &args).await?,
+        Command::Eval(args) => routing::eval(&config, &args).await?,
         Command::ExportOpenapi { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)

@@ -92,6 +92,8 @@ permissions! {
     AdminTokens = "admin.tokens", "接口令牌", "Administer API tokens";
     /// Verify the tamper-evident record.
     Audit = "audit.verify", "审计校验", "Verify the record";
+    /// Edit keyword routing rules and train routing models.
+    AdminRouting = "admin.routing", "分派规则与模型", "Administer routing rules and models";
 }
 
 /// A staff user as the domain needs to know them for a decision.

@@ -5,6 +5,7 @@
 use crate::actor::ActorRef;
 use crate::ids::{CategoryId, ComplaintId, CustomerId, OrgUnitId, UserId};
 use crate::model::*;
+use crate::routing::RoutingDecision;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -229,6 +230,13 @@ pub enum EventBody {
         /// Why.
         reason: String,
     },
+    /// Intake routing decided (rules, classifier) and said why (DESIGN §4). When confident,
+    /// `classified` and `assigned` follow in the same commit; otherwise the complaint waits in
+    /// triage. A severity floor from risk words raises the severity at once.
+    Routed {
+        /// The decision and its reasons.
+        decision: RoutingDecision,
+    },
 }
 
 impl EventBody {
@@ -262,6 +270,7 @@ impl EventBody {
             EventBody::Archived => "archived",
             EventBody::RepeatLinked { .. } => "repeat_linked",
             EventBody::Escalated { .. } => "escalated",
+            EventBody::Routed { .. } => "routed",
         }
     }
 }
@@ -353,6 +362,9 @@ pub struct Complaint {
     pub attachments: Vec<Attachment>,
     /// Number of events applied (the complaint's chain length).
     pub version: u32,
+    /// What intake routing decided and why (none for complaints registered without routing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<RoutingDecision>,
 }
 
 impl Complaint {
@@ -420,6 +432,7 @@ impl Complaint {
             repeat_of: Vec::new(),
             attachments: Vec::new(),
             version: 1,
+            routing: None,
         })
     }
 
@@ -567,6 +580,10 @@ impl Complaint {
                 if external.is_some() {
                     self.external_escalation = *external;
                 }
+            }
+            EventBody::Routed { decision } => {
+                self.severity = crate::routing::more_serious(self.severity, decision.severity_floor);
+                self.routing = Some(decision.clone());
             }
         }
         self.updated_at = at;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;
+pub mod routing;
 pub mod sla;
 pub mod text;
 pub mod validate;

@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_portal.sql"),
         postgres: include_str!("../migrations/postgres/0002_portal.sql"),
     },
+    Migration {
+        version: 5,
+        name: "routing",
+        sqlite: include_str!("../migrations/sqlite/0005_routing.sql"),
+        postgres: include_str!("../migrations/postgres/0005_routing.sql"),
+    },
 ];
 
 /// Which database a URL names.

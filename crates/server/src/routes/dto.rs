@@ -7,7 +7,7 @@ use cloop_domain::{Complaint, Permission};
 use cloop_store::accounts::User;
 use cloop_store::customers::Customer;
 use cloop_store::{ComplaintListRow, EventRow};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A permission with its labels.
@@ -206,6 +206,11 @@ pub struct ComplaintDto {
     pub attachments: Vec<serde_json::Value>,
     /// Number of events.
     pub version: u32,
+    /// What intake routing decided and why: `{outcome: assigned|triage, rules: [{rule_id, name,
+    /// matched}], category: {id, label, source: intake|rule|model, rule_id, top: [{label, score}],
+    /// model_version}, department: {…}, severity_floor, flags: [legal|media|safety], threshold}`.
+    #[schema(value_type = Option<Object>)]
+    pub routing: Option<serde_json::Value>,
     /// What the caller may do now: the command paths under `/api/v1/complaints/{id}/`.
     pub allowed_actions: Vec<String>,
 }
@@ -258,6 +263,7 @@ impl From<&Complaint> for ComplaintDto {
             repeat_of: c.repeat_of.iter().map(json).collect(),
             attachments: c.attachments.iter().map(json).collect(),
             version: c.version,
+            routing: c.routing.as_ref().map(json),
             allowed_actions: Vec::new(),
         }
     }
@@ -371,6 +377,26 @@ pub struct ComplaintListItem {
     pub received_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// Intake routing's suggestion (for the triage queue).
+    pub route_hint: Option<RouteHintDto>,
+}
+
+/// What intake routing suggested for a complaint, as the triage queue shows it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RouteHintDto {
+    /// `assigned` or `triage`.
+    pub outcome: String,
+    /// Suggested department (name).
+    pub department: Option<String>,
+    /// The classifier's probability for it (none when a rule chose it).
+    pub department_score: Option<f64>,
+    /// Suggested category (code).
+    pub category: Option<String>,
+    /// The classifier's probability for it.
+    pub category_score: Option<f64>,
+    /// Risk flags raised by keyword rules.
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 impl From<ComplaintListRow> for ComplaintListItem {
@@ -397,6 +423,7 @@ impl From<ComplaintListRow> for ComplaintListItem {
             approval_role: r.approval_role,
             received_at: r.received_at,
             updated_at: r.updated_at,
+            route_hint: r.route_hint.as_deref().and_then(|h| serde_json::from_str(h).ok()),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod dto;
 pub mod ops;
 pub mod public;
+pub mod routing;
 pub mod stats;
 pub mod web;
 
@@ -22,4 +23,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(public::router())
         .merge(stats::router())
+        .merge(routing::router())
 }

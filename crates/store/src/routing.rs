@@ -374,7 +374,7 @@ impl Store {
     /// Every stored model, newest first (without bytes).
     pub async fn models(&self) -> StoreResult<Vec<ModelRow>> {
         let size = match self.backend {
-            crate::Backend::Postgres => "octet_length(bytes)",
+            crate::Backend::Postgres => "CAST(octet_length(bytes) AS BIGINT)",
             crate::Backend::Sqlite => "length(bytes)",
         };
         let stmt = self.db.get_database_backend().build(

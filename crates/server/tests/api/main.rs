@@ -13,5 +13,6 @@ mod intake;
 mod lifecycle;
 mod ops;
 mod portal;
+mod routing;
 mod scope;
 mod workbench;

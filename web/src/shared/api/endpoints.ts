@@ -2,6 +2,7 @@
 // never fetch.
 
 import { http, apiUrl, type Query } from './http'
+import type { RoutingDecision } from '../domain/complaint/routing'
 import type {
   AuditDto,
   AuthorityCell,
@@ -18,12 +19,15 @@ import type {
   CustomerDto,
   IntakeRequest,
   MetaDto,
+  ModelDto,
   NewTokenDto,
   OrgUnitDto,
   OrgUnitRequest,
   QueueCounts,
   RoleDto,
   RoleRequest,
+  RuleDto,
+  RuleRequest,
   SessionDto,
   StatsOverview,
   TokenDto,
@@ -93,4 +97,15 @@ export const adminApi = {
     http.post<NewTokenDto>('/tokens', { name, user_id: user_id ?? null }),
   revokeToken: (id: number) => http.del<void>(`/tokens/${id}`),
   audit: () => http.get<AuditDto[]>('/audit'),
+}
+
+/** Intake routing: keyword rules, classifier models, a preview of a decision. */
+export const routingApi = {
+  rules: () => http.get<RuleDto[]>('/routing/rules'),
+  createRule: (req: RuleRequest) => http.post<RuleDto>('/routing/rules', req),
+  updateRule: (id: number, req: RuleRequest) => http.put<RuleDto>(`/routing/rules/${id}`, req),
+  deleteRule: (id: number) => http.del<void>(`/routing/rules/${id}`),
+  models: () => http.get<ModelDto[]>('/routing/models'),
+  train: (target: 'category' | 'department') => http.post<ModelDto>('/routing/models/train', { target }),
+  preview: (text: string) => http.post<RoutingDecision>('/routing/preview', { text }),
 }

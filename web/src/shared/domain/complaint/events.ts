@@ -31,6 +31,7 @@ export const EVENT_KINDS = [
   'archived',
   'repeat_linked',
   'escalated',
+  'routed',
 ] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
 
@@ -62,6 +63,7 @@ const LOOK: Record<EventKind, { icon: IconKey; tone: Tone }> = {
   archived: { icon: 'archive', tone: 'info' },
   repeat_linked: { icon: 'link', tone: 'info' },
   escalated: { icon: 'warning', tone: 'danger' },
+  routed: { icon: 'send', tone: 'info' },
 }
 
 export function isEventKind(k: string): k is EventKind {

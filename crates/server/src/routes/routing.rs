@@ -405,6 +405,9 @@ async fn train(
 pub struct PreviewRequest {
     /// The complaint's words.
     pub text: String,
+    /// The company whose departments the decision names (default: the caller's company, or the
+    /// first company for users at group level).
+    pub company_id: Option<i64>,
 }
 
 /// What routing would decide for a text from the caller's company (rules and models as this node
@@ -418,9 +421,22 @@ async fn preview(
 ) -> ApiResult<Json<serde_json::Value>> {
     p.require(Permission::View)?;
     let text = required_text("text", &req.text, 5000)?;
-    let unit = state.store().org_unit(p.user.org_unit_id).await?;
-    let company = state.store().company_of(&unit).await?.unwrap_or(unit);
-    let decision = state.router().preview(state.store(), OrgUnitId(company.id), &text).await?;
+    let company = match req.company_id {
+        Some(id) => {
+            let unit = state.store().org_unit(id).await.ok().filter(|u| u.kind == "company");
+            unit.ok_or_else(|| FieldError::new("company_id", "unknown_company", "公司不存在", "unknown company"))?.id
+        }
+        None => {
+            let unit = state.store().org_unit(p.user.org_unit_id).await?;
+            match state.store().company_of(&unit).await? {
+                Some(c) => c.id,
+                None => {
+                    state.store().org_units().await?.into_iter().find(|u| u.kind == "company").map_or(unit.id, |c| c.id)
+                }
+            }
+        }
+    };
+    let decision = state.router().preview(state.store(), OrgUnitId(company), &text).await?;
     Ok(Json(serde_json::to_value(decision).map_err(|e| {
         tracing::error!(error = %e, "decision does not serialize");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "内部错误", "internal error")

@@ -1950,6 +1950,12 @@ export interface components {
         };
         /** @description A text to route without registering it. */
         PreviewRequest: {
+            /**
+             * Format: int64
+             * @description The company whose departments the decision names (default: the caller's company, or the
+             *     first company for users at group level).
+             */
+            company_id?: number | null;
             /** @description The complaint's words. */
             text: string;
         };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
-import { createAppI18n } from '@shared/i18n'
+import { createAppI18n, messages } from '@shared/i18n'
 import RoutingDecisionView from '../RoutingDecisionView.vue'
 import type { RoutingDecision } from '@shared/domain/complaint/routing'
 
@@ -57,5 +57,22 @@ describe('RoutingDecisionView', () => {
 
   it('says so when a complaint was registered without routing', () => {
     expect(mountWith(null).text()).toContain('未经智能分派')
+  })
+})
+
+describe('routing messages', () => {
+  it('every message compiles in both languages (no stray braces, pipes or @)', () => {
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const i18n: { global: { t: unknown } } = createAppI18n(locale)
+      const leaves = (o: Record<string, unknown>, prefix: string): string[] =>
+        Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v ? leaves(v as Record<string, unknown>, `${prefix}.${k}`) : [`${prefix}.${k}`]))
+      const t = i18n.global.t as unknown as (k: string, p: Record<string, unknown>) => string
+      const msgs = (messages[locale] as Record<string, unknown>).routing as Record<string, unknown>
+      for (const key of leaves(msgs, 'routing')) {
+        const text = t(key, { name: 'x', rule: 'x', score: 'x', label: 'x', threshold: 'x', level: 1, p: 'x', target: 'x', version: 1, department: 'x' })
+        expect(text, key).not.toBe(key)
+        expect(text, key).not.toMatch(/[{}]/)
+      }
+    }
   })
 })

@@ -70,6 +70,25 @@ pub(crate) struct IntakeJob {
     pub(crate) now: DateTime<Utc>,
     pub(crate) case_prefix: String,
     pub(crate) sla: std::sync::Arc<SlaConfig>,
+    pub(crate) routing: IntakeRouting,
+}
+
+/// What intake routing decided before the complaint went to the writer (DESIGN §4): repeat
+/// links and the routing decision become events right after `registered`, in the same commit.
+#[derive(Debug, Clone, Default)]
+pub struct IntakeRouting {
+    /// Earlier complaints this one repeats.
+    pub repeats: Vec<RepeatLink>,
+    /// The routing decision, if routing ran.
+    pub decision: Option<cloop_domain::routing::RoutingDecision>,
+    /// Severity given to a routed complaint that has none (default level 3).
+    pub default_severity: Option<Severity>,
+    /// Organisation path of the department the decision assigns (data scope).
+    pub dept_path: Option<String>,
+    /// SimHash of the text, for later near-duplicate checks.
+    pub fingerprint: Option<u64>,
+    /// A short JSON suggestion shown in the triage queue.
+    pub route_hint: Option<String>,
 }
 
 /// What intake answers.
@@ -335,7 +354,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
     };
     let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
     if !fresh.is_empty() {
-        let mut drafts: Vec<(usize, Event, Complaint)> = Vec::with_capacity(fresh.len());
+        let mut drafts: Vec<(usize, Vec<Event>, Complaint)> = Vec::with_capacity(fresh.len());
         let mut insert = Query::insert();
         // One `columns` call: sea-query's `columns` replaces the list, it does not extend it.
         insert.into_table("complaints").columns(
@@ -349,6 +368,9 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 "tier",
                 "received_at",
                 "registered_at",
+                "order_ref",
+                "fingerprint",
+                "route_hint",
             ]
             .into_iter()
             .chain(projection_columns()),
@@ -378,7 +400,21 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                     received_at: chain::truncate_micros(n.received_at),
                 },
             };
-            let c = Complaint::from_registered(ComplaintId(0), &event).expect("registered event");
+            let mut c = Complaint::from_registered(ComplaintId(0), &event).expect("registered event");
+            let r = &j.routing;
+            let follow_ups = cloop_domain::routing::intake_events(
+                &c,
+                &r.repeats,
+                r.decision.as_ref(),
+                r.default_severity.unwrap_or(Severity::Level3),
+            );
+            let mut events = vec![event];
+            for (k, body) in follow_ups.into_iter().enumerate() {
+                let e = Event { seq: 2 + k as u32, at: c.registered_at, actor: ActorRef::System, body };
+                c.apply(&e);
+                events.push(e);
+            }
+            let dept_path = c.department_id.and(r.dept_path.as_deref());
             let earlier = prior.entry(customer_id.0).or_insert(0);
             let derived = Derived::compute(&c, &j.sla, *earlier, c.registered_at);
             *earlier += 1;
@@ -392,10 +428,13 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 c.tier.code().into(),
                 c.received_at.into(),
                 c.registered_at.into(),
+                c.order_ref.clone().into(),
+                r.fingerprint.map(|f| f as i64).into(),
+                r.route_hint.clone().into(),
             ];
-            values.extend(projection_values(&c, None, &derived));
+            values.extend(projection_values(&c, dept_path, &derived));
             insert.values_panic(values.into_iter().map(Expr::val));
-            drafts.push((i, event, c));
+            drafts.push((i, events, c));
         }
         insert.returning(Query::returning().columns(["id", "case_no"]));
         let ids: HashMap<String, i64> = txn
@@ -411,9 +450,14 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
         keys.into_table("idempotency_keys").columns(["key", "complaint_id", "case_no", "created_at"]);
         let mut any_key = false;
         let mut search_rows = Vec::with_capacity(drafts.len());
-        for (i, event, c) in &drafts {
+        for (i, events, c) in &drafts {
             let id = ids[&c.case_no];
-            rows.push(EventRow::new(id, event, GENESIS));
+            let mut prev = GENESIS.to_owned();
+            for event in events {
+                let row = EventRow::new(id, event, &prev);
+                prev.clone_from(&row.hash);
+                rows.push(row);
+            }
             search_rows.push((id, search::body_text(c)));
             let mut complaint = c.clone();
             complaint.id = ComplaintId(id);
@@ -681,6 +725,8 @@ pub struct ComplaintListRow {
     pub risk_level: Option<String>,
     /// Open level-1 complaint (top of every queue).
     pub pinned: bool,
+    /// Intake routing's suggestion (JSON: department, category, score), for the triage queue.
+    pub route_hint: Option<String>,
 }
 
 /// Filters of a complaint list; every one optional, all combined with AND.
@@ -771,6 +817,20 @@ impl Store {
         idempotency_key: Option<String>,
         now: DateTime<Utc>,
     ) -> StoreResult<IntakeReceipt> {
+        self.intake_routed(complaint, IntakeRouting::default(), actor, idempotency_key, now).await
+    }
+
+    /// [`Store::intake`] with what routing decided beforehand: repeat links, the `routed` event
+    /// and, when confident, classification and assignment follow `registered` in the same commit.
+    /// A retried idempotent request gets the first complaint as it was routed then.
+    pub async fn intake_routed(
+        &self,
+        complaint: NewComplaint,
+        routing: IntakeRouting,
+        actor: ActorRef,
+        idempotency_key: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IntakeReceipt> {
         let intake_path = self.org_path(complaint.intake_unit_id).await?;
         self.writer
             .intake(IntakeJob {
@@ -781,6 +841,7 @@ impl Store {
                 now,
                 case_prefix: self.config.case_prefix.clone(),
                 sla: self.sla_config(),
+                routing,
             })
             .await
     }
@@ -1004,6 +1065,7 @@ pub(crate) fn list_columns(q: &mut SelectStatement) {
         ("c", "risk_score"),
         ("c", "risk_level"),
         ("c", "pinned"),
+        ("c", "route_hint"),
     ])
     .expr_as(Expr::col(("cat", "name")), "category_name")
     .expr_as(Expr::col(("cu", "name")), "customer_name")

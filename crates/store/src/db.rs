@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_search.sql"),
         postgres: include_str!("../migrations/postgres/0004_search.sql"),
     },
+    Migration {
+        version: 5,
+        name: "routing",
+        sqlite: include_str!("../migrations/sqlite/0005_routing.sql"),
+        postgres: include_str!("../migrations/postgres/0005_routing.sql"),
+    },
 ];
 
 /// Which database a URL names.

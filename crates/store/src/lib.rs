@@ -15,6 +15,7 @@ pub mod error;
 pub mod files;
 pub mod org;
 pub mod portal;
+pub mod routing;
 pub mod scope;
 pub mod search;
 pub mod seed;
@@ -24,7 +25,8 @@ pub mod verify;
 mod writer;
 
 pub use complaints::{
-    ComplaintFilter, ComplaintListRow, EventRow, IntakeReceipt, Loaded, NewComplaint, NewCustomer, Page, SortKey,
+    ComplaintFilter, ComplaintListRow, EventRow, IntakeReceipt, IntakeRouting, Loaded, NewComplaint, NewCustomer, Page,
+    SortKey,
 };
 pub use db::Backend;
 pub use error::{StoreError, StoreResult};

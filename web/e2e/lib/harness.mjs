@@ -129,9 +129,10 @@ export function readLogins(dataDir) {
 
 /**
  * A fresh server: temp data dir, `cloop demo --complaints N` (which routes web complaints to
- * 华腾电器's first hotline team, so its agents see them), `cloop serve` on a free port.
+ * 华腾电器's first hotline team, so its agents see them), `cloop serve` on a free port. Intake
+ * routing is off unless `routing` is true, so the other specs find new complaints `received`.
  */
-export async function startServer({ complaints = 60 } = {}) {
+export async function startServer({ complaints = 60, routing = false } = {}) {
   requireWebBuild()
   requireBinary()
   const dataDir = mkdtempSync(join(tmpdir(), 'cloop-e2e-'))
@@ -139,12 +140,12 @@ export async function startServer({ complaints = 60 } = {}) {
   run(['demo', '--data-dir', dataDir, '--complaints', String(complaints)])
   const logins = readLogins(dataDir)
 
-  let server = await launch(dataDir)
+  let server = await launch(dataDir, routing)
   if (!(await servesBuiltWeb(server.url))) {
     await server.stop()
     log('the binary serves the placeholder page, not web/dist: rebuilding it')
     forceServerRebuild()
-    server = await launch(dataDir)
+    server = await launch(dataDir, routing)
     if (!(await servesBuiltWeb(server.url))) {
       await server.stop()
       throw new Error('e2e: cloop serve does not serve web/dist even after a rebuild')
@@ -164,11 +165,12 @@ export async function startServer({ complaints = 60 } = {}) {
   }
 }
 
-async function launch(dataDir) {
+async function launch(dataDir, routing) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const output = []
-  const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`], {
+  const args = ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--routing', String(routing)]
+  const child = spawn(BIN, args, {
     cwd: ROOT,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

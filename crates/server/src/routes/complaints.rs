@@ -275,7 +275,7 @@ async fn intake(
         company_id: OrgUnitId(company.id),
         intake_unit_id: OrgUnitId(unit.id),
     };
-    let receipt = state.store().intake(new, ActorRef::User { id: p.actor.user_id }, key, now).await?;
+    let receipt = state.register(new, ActorRef::User { id: p.actor.user_id }, key, now).await?;
     metrics::counter!("cloop_complaints_registered_total").increment(u64::from(receipt.created));
     // A new complaint comes back from the writer; a retried one is read.
     let complaint = match receipt.complaint {
@@ -1247,7 +1247,13 @@ command_endpoint!(
                 "the complaint to link does not exist",
             ))
         })?;
-        Command::LinkRepeat { link: RepeatLink { complaint_id: other.complaint.id, case_no: other.complaint.case_no } }
+        Command::LinkRepeat {
+            link: RepeatLink {
+                complaint_id: other.complaint.id,
+                case_no: other.complaint.case_no,
+                reasons: Vec::new(),
+            },
+        }
     }
 );
 

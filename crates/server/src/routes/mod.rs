@@ -10,6 +10,7 @@ pub mod ops;
 pub mod public;
 pub mod sla_admin;
 pub mod search;
+pub mod routing;
 pub mod stats;
 pub mod web;
 
@@ -28,4 +29,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(alerts::router())
         .merge(sla_admin::router())
         .merge(search::router())
+        .merge(routing::router())
 }

@@ -7,6 +7,7 @@ mod calendar;
 mod config;
 mod demo;
 mod maintain;
+mod routing;
 mod serve;
 
 use anyhow::Result;
@@ -61,6 +62,10 @@ enum Command {
     /// The business calendar: holidays and make-up working days per year / 工作日历
     #[command(subcommand)]
     Calendar(calendar::CalendarCommand),
+    /// Train the routing classifier from routed complaints or a JSONL file and store it as the next version / 训练分派模型
+    Train(routing::TrainArgs),
+    /// Evaluate the stored routing classifier on a labelled JSONL file / 评估分派模型
+    Eval(routing::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +106,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Categories(cmd) => admin::categories(&config, cmd).await?,
         Command::Org(cmd) => admin::org(&config, cmd).await?,
         Command::Calendar(cmd) => calendar::run(&config, cmd).await?,
+        Command::Train(args) => routing::train(&config, &args).await?,
+        Command::Eval(args) => routing::eval(&config, &args).await?,
         Command::ExportOpenapi { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)

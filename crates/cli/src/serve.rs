@@ -44,10 +44,25 @@ pub struct ServeArgs {
     /// Do not run the scheduler on this node / 本节点不运行调度
     #[arg(long)]
     pub no_scheduler: bool,
+
+    /// Route complaints on intake (keyword rules, classifier, repeat detection) / 受理时智能分派
+    #[arg(long, env = "CLOOP_ROUTING", default_value_t = true, action = clap::ArgAction::Set, value_name = "BOOL")]
+    pub routing: bool,
+
+    /// A classifier's choice counts only at or above this probability; below it the complaint waits in triage / 分派置信度阈值
+    #[arg(long, env = "CLOOP_ROUTING_THRESHOLD", default_value_t = 0.6, value_name = "P")]
+    pub routing_threshold: f64,
+
+    /// Earlier complaints of the same customer, order or text within this many days are linked as repeats / 重复投诉时间窗（天）
+    #[arg(long, env = "CLOOP_REPEAT_WINDOW_DAYS", default_value_t = 30, value_name = "DAYS")]
+    pub repeat_window_days: u32,
 }
 
 /// Runs the server until a shutdown signal.
 pub async fn run(config: &Config, args: ServeArgs) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.routing_threshold) {
+        anyhow::bail!("--routing-threshold must be between 0 and 1 / 分派置信度阈值须在 0 到 1 之间");
+    }
     let store = config.open_store().await?;
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -60,6 +75,12 @@ pub async fn run(config: &Config, args: ServeArgs) -> Result<()> {
         clock_offset: match args.now {
             Some(now) => now - chrono::Utc::now(),
             None => chrono::Duration::hours(args.clock_offset_hours),
+        },
+        routing: cloop_server::routing::RoutingConfig {
+            enabled: args.routing,
+            threshold: args.routing_threshold,
+            repeat_window: chrono::Duration::days(i64::from(args.repeat_window_days)),
+            ..Default::default()
         },
     };
     if args.print_logins {

@@ -393,3 +393,91 @@ fn database_names_are_swapped_in_urls() {
     assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }
+
+/// Two labels of clearly different text, `n` examples each, as JSONL.
+fn training_file(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        out.push_str(&format!("{{\"text\": \"手机屏幕碎裂，屏幕质量太差 {i}\", \"label\": \"质量部\"}}\n"));
+        out.push_str(&format!("{{\"text\": \"发票一直没开，退款也没到账 {i}\", \"label\": \"财务部\"}}\n"));
+    }
+    out
+}
+
+/// `cloop train --data` stores version 1; `cloop eval` prints the figures; every kind of bad
+/// training file is refused naming its line, and the model in use stays version 1.
+fn train_eval_and_bad_files(dir: &Path, db_args: &[&str]) {
+    let with = |args: &[&str]| -> Vec<String> { args.iter().chain(db_args).map(|s| (*s).to_owned()).collect() };
+    let run = |args: &[&str]| {
+        let owned = with(args);
+        cloop(dir, &owned.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let good = dir.join("good.jsonl");
+    std::fs::write(&good, training_file(20)).expect("write");
+    let good = good.to_str().expect("utf-8 path");
+    fails_with(&run(&["eval", "--data", good]), "no category model is stored");
+    let out = succeeds(&run(&["train", "--data", good, "--target", "category"]));
+    assert!(out.contains("category model version 1 stored: 40 examples, 2 labels"), "{out}");
+    let out = succeeds(&run(&["eval", "--data", good]));
+    assert!(out.contains("category model version 1") && out.contains("accuracy 1.0000"), "{out}");
+    assert!(out.contains("macro-F1") && out.contains("财务部"), "{out}");
+
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "malformed.jsonl",
+            b"{\"text\":\"a\",\"label\":\"x\"}\n{\"text\":\"b\",\"label\":\"y\"}\nnot json\n".to_vec(),
+            "line 3",
+        ),
+        (
+            "empty.jsonl",
+            "{\"text\":\"退款\",\"label\":\"x\"}\n{\"text\":\"  \",\"label\":\"y\"}\n".as_bytes().to_vec(),
+            "line 2: empty text",
+        ),
+        (
+            "single.jsonl",
+            "{\"text\":\"退款\",\"label\":\"x\"}\n{\"text\":\"发票\",\"label\":\"x\"}\n".as_bytes().to_vec(),
+            "at least two labels",
+        ),
+        (
+            "gbk.jsonl",
+            [
+                b"{\"text\":\"a\",\"label\":\"x\"}\n{\"text\":\"".as_slice(),
+                &[0xCD, 0xCB, 0xBF, 0xEE],
+                b"\",\"label\":\"y\"}\n",
+            ]
+            .concat(),
+            "line 2: not valid UTF-8",
+        ),
+        ("nothing.jsonl", b"\n\n".to_vec(), "no training examples"),
+    ];
+    for (name, bytes, needle) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let o = run(&["train", "--data", path.to_str().expect("path"), "--target", "category"]);
+        fails_with(&o, needle);
+        fails_with(&o, "the model in use stays version 1");
+    }
+    let out = succeeds(&run(&["eval", "--data", good]));
+    assert!(out.contains("category model version 1"), "{out}");
+    fails_with(&run(&["train", "--data", good]), "--target category or --target department");
+}
+
+#[test]
+fn train_and_eval_on_sqlite() {
+    let dir = TempDir::new("train");
+    train_eval_and_bad_files(dir.path(), &[]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn train_and_eval_on_postgres() {
+    let Some(server) = postgres_url() else { return };
+    let pg = PgDatabase::create(&server).await;
+    let dir = TempDir::new("train-pg");
+    let (url, path) = (pg.url.clone(), dir.path().to_owned());
+    let result =
+        tokio::task::spawn_blocking(move || train_eval_and_bad_files(&path, &["--database-url", url.as_str()])).await;
+    pg.drop_it().await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

@@ -94,6 +94,8 @@ permissions! {
     Audit = "audit.verify", "审计校验", "Verify the record";
     /// Edit the business calendar, SLA policy and warning thresholds.
     AdminSla = "admin.sla", "时限与预警配置", "Configure SLA and warnings";
+    /// Edit keyword routing rules and train routing models.
+    AdminRouting = "admin.routing", "分派规则与模型", "Administer routing rules and models";
 }
 
 /// A staff user as the domain needs to know them for a decision.

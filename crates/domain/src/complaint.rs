@@ -6,6 +6,7 @@ use crate::actor::ActorRef;
 use crate::ids::{CategoryId, ComplaintId, CustomerId, OrgUnitId, UserId};
 use crate::model::*;
 use crate::sla::Pause;
+use crate::routing::RoutingDecision;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -239,6 +240,13 @@ pub enum EventBody {
         /// The clock's due time when the alert was raised.
         due_at: DateTime<Utc>,
     },
+    /// Intake routing decided (rules, classifier) and said why (DESIGN §4). When confident,
+    /// `classified` and `assigned` follow in the same commit; otherwise the complaint waits in
+    /// triage. A severity floor from risk words raises the severity at once.
+    Routed {
+        /// The decision and its reasons.
+        decision: RoutingDecision,
+    },
 }
 
 impl EventBody {
@@ -273,6 +281,7 @@ impl EventBody {
             EventBody::RepeatLinked { .. } => "repeat_linked",
             EventBody::Escalated { .. } => "escalated",
             EventBody::SlaAlert { .. } => "sla_alert",
+            EventBody::Routed { .. } => "routed",
         }
     }
 }
@@ -371,6 +380,9 @@ pub struct Complaint {
     pub sla_alerted: SlaAlerted,
     /// Number of events applied (the complaint's chain length).
     pub version: u32,
+    /// What intake routing decided and why (none for complaints registered without routing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routing: Option<RoutingDecision>,
 }
 
 /// The highest share (percent) of each SLA target already alerted; 0 before any alert.
@@ -467,6 +479,7 @@ impl Complaint {
             pauses: Vec::new(),
             sla_alerted: SlaAlerted::default(),
             version: 1,
+            routing: None,
         })
     }
 
@@ -615,6 +628,10 @@ impl Complaint {
                 if external.is_some() {
                     self.external_escalation = *external;
                 }
+            }
+            EventBody::Routed { decision } => {
+                self.severity = crate::routing::more_serious(self.severity, decision.severity_floor);
+                self.routing = Some(decision.clone());
             }
             EventBody::SlaAlert { clock, percent, .. } => self.sla_alerted.raise(*clock, *percent),
         }

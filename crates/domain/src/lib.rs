@@ -18,6 +18,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod model;
 pub mod risk;
+pub mod routing;
 pub mod sla;
 pub mod sla_watch;
 pub mod text;

@@ -608,7 +608,11 @@ pub fn available_actions(c: &Complaint, ctx: &Context<'_>) -> Vec<&'static str> 
         (
             "links",
             Command::LinkRepeat {
-                link: RepeatLink { complaint_id: crate::ids::ComplaintId(-1), case_no: String::new() },
+                link: RepeatLink {
+                    complaint_id: crate::ids::ComplaintId(-1),
+                    case_no: String::new(),
+                    reasons: Vec::new(),
+                },
             },
         ),
         ("escalate", Command::Escalate { level: next_level, external: None, reason: x() }),

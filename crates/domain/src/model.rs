@@ -370,4 +370,19 @@ pub struct RepeatLink {
     pub complaint_id: ComplaintId,
     /// Its case number, for display.
     pub case_no: String,
+    /// Why intake linked it (empty for a link made by a person).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<RepeatReason>,
+}
+
+/// Why intake took a complaint for a repeat of an earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RepeatReason {
+    /// The same customer (phone or email) complained within the window.
+    SameCustomer,
+    /// The same order number within the window.
+    SameOrder,
+    /// Nearly the same text (SimHash) within the window.
+    SimilarText,
 }

@@ -635,7 +635,9 @@ fn every_command(f: &Fixture) -> Vec<Command> {
         cmd::reopen("重开"),
         Command::SetCaseValue { value: true, note: "典型案例".into() },
         Command::Archive,
-        Command::LinkRepeat { link: RepeatLink { complaint_id: ComplaintId(1), case_no: "TS20260201000001".into() } },
+        Command::LinkRepeat {
+            link: RepeatLink { complaint_id: ComplaintId(1), case_no: "TS20260201000001".into(), reasons: Vec::new() },
+        },
         Command::Escalate { level: 2, external: Some(ExternalBody::Media), reason: "媒体曝光".into() },
     ]
 }
@@ -720,7 +722,11 @@ fn repeat_links_refuse_self_and_duplicates() {
     let f = Fixture::new();
     let mut case = f.case();
     let link = |id| Command::LinkRepeat {
-        link: RepeatLink { complaint_id: ComplaintId(id), case_no: format!("TS2026020100000{id}") },
+        link: RepeatLink {
+            complaint_id: ComplaintId(id),
+            case_no: format!("TS2026020100000{id}"),
+            reasons: Vec::new(),
+        },
     };
     assert_eq!(case.refused(f.agent(), link(COMPLAINT.0)).code, "self_link");
     case.ok(f.agent(), link(1));

@@ -296,7 +296,11 @@ fn build(kind: Kind, a: &Args) -> Command {
         Kind::SetCaseValue => Command::SetCaseValue { value: a.case_value, note: text },
         Kind::Archive => Command::Archive,
         Kind::LinkRepeat => Command::LinkRepeat {
-            link: RepeatLink { complaint_id: a.link, case_no: format!("TS20260201{:06}", a.link.0) },
+            link: RepeatLink {
+                complaint_id: a.link,
+                case_no: format!("TS20260201{:06}", a.link.0),
+                reasons: Vec::new(),
+            },
         },
         Kind::Escalate => Command::Escalate { level: a.level, external: a.external, reason: text },
         Kind::SlaAlert => Command::SlaAlert {

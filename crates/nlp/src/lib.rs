@@ -12,12 +12,14 @@
 //! - [`classifier`]: training, prediction with confidence, model bytes.
 //! - [`eval`]: accuracy, macro-F1, per-label scores, confusion matrix, latency.
 //! - [`near_dup`]: SimHash fingerprints for repeat complaints.
+//! - [`rules`]: admin-editable keyword rules (routing and risk words).
 
 pub mod classifier;
 pub mod eval;
 mod features;
 pub mod keywords;
 pub mod near_dup;
+pub mod rules;
 pub mod segment;
 
 pub use classifier::{Example, Model, Prediction, TrainConfig, TrainError, parse_jsonl, train};

@@ -158,6 +158,296 @@ pub fn query_terms(query: &str) -> Vec<String> {
     terms
 }
 
+// ---------------------------------------------------------------------------------------------
+// The full-text index (DESIGN §13 "Search")
+//
+// Word tokens cannot promise that a query finds every text containing it: jieba cuts `不退货` or
+// `退货款` differently in a text than `退货` alone, and a word missing from the dictionary may be
+// cut anywhere. The database index therefore holds *character bigrams* of every run of Chinese
+// (and other non-Latin) letters, and queries are turned into phrases of the same bigrams: a text
+// contains the string `退货款` exactly when its bigrams `退货 货款` stand next to each other, so
+// the phrase query finds every text containing the string, however either side would be cut
+// into words. Each run ends with its last character on its own, so every character of the run
+// starts a token (a one-character query is a prefix query) and the bigrams of two runs never
+// stand next to each other (no phrase matches across punctuation). Latin words and numbers are
+// indexed whole and matched as prefixes (`ipad` finds `iPad2`, `ipads`).
+//
+// Jieba is used on the query side only, to split a typed run such as `退货物流` into the words the
+// user meant (`退货` AND `物流`); each part is still a contiguous piece of the query, so anything
+// containing the whole query string contains every part and is found.
+
+/// Version of [`index_text`]'s tokenisation. The store keeps the version its index was built
+/// with and rebuilds the index when this changes.
+pub const INDEX_VERSION: i64 = 1;
+
+/// Longest token kept, in characters; a longer Latin word or number is cut to this length on
+/// both the index and the query side (PostgreSQL refuses lexemes over 2 KB).
+pub const MAX_TOKEN_CHARS: usize = 60;
+
+/// At most this many terms of a query are used; the rest are ignored (bounded work).
+pub const MAX_QUERY_TERMS: usize = 12;
+
+/// The tokens the database's full-text index stores for `text`, joined by single spaces: for
+/// every run of Chinese (or other non-Latin) letters its character bigrams in order and then its
+/// last character alone; for every Latin word or number the word, lower-cased. SQLite FTS5
+/// (`unicode61`) and PostgreSQL (`to_tsvector('simple', …)`) both split the string back into
+/// exactly these tokens. Needs no dictionary, so it is cheap on the intake path.
+///
+/// ```
+/// assert_eq!(cloop_nlp::segment::index_text("我的iPad2坏了！"), "我的 的 ipad 2 坏了 了");
+/// ```
+pub fn index_text(text: &str) -> String {
+    let normalized = normalize(text);
+    let mut out = String::with_capacity(normalized.len() * 3);
+    for run in runs(&normalized) {
+        match run {
+            Run::Han(chars) => {
+                for pair in chars.windows(2) {
+                    push_token(&mut out, pair);
+                }
+                push_token(&mut out, &chars[chars.len() - 1..]);
+            }
+            Run::Word(word) => push_token(&mut out, &word.chars().take(MAX_TOKEN_CHARS).collect::<Vec<_>>()),
+        }
+    }
+    out
+}
+
+fn push_token(out: &mut String, chars: &[char]) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.extend(chars);
+}
+
+/// A piece of normalised text that becomes index tokens.
+enum Run<'a> {
+    /// Consecutive letters of a script written without spaces (Chinese and any non-Latin
+    /// letters or digits).
+    Han(Vec<char>),
+    /// A Latin word or a number.
+    Word(&'a str),
+}
+
+/// Splits normalised text into runs: non-Latin letters together, Latin letters together, ASCII
+/// digits together; everything else separates.
+fn runs(normalized: &str) -> Vec<Run<'_>> {
+    fn flush<'a>(piece: &'a str, class: CharClass, out: &mut Vec<Run<'a>>) {
+        match class {
+            CharClass::Other => {}
+            CharClass::OtherAlnum => out.push(Run::Han(piece.chars().collect())),
+            CharClass::Latin | CharClass::AsciiDigit => out.push(Run::Word(piece)),
+        }
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut class = CharClass::Other;
+    for (i, c) in normalized.char_indices() {
+        let next = CharClass::of(c);
+        if next != class {
+            flush(&normalized[start..i], class, &mut out);
+            start = i;
+            class = next;
+        }
+    }
+    flush(&normalized[start..], class, &mut out);
+    out
+}
+
+/// One condition of a full-text query; a text matches the query when it matches every term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryTerm {
+    /// Index tokens that must stand next to each other in this order: the bigrams of a piece of
+    /// Chinese of two or more characters (one bigram for a two-character word).
+    Phrase(Vec<String>),
+    /// A token that must start an index token: a Latin word, a number, or one Chinese character.
+    Prefix(String),
+}
+
+/// A parsed full-text query: the terms for the index and the pieces of text to highlight.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// Conditions, all required; empty when the query has no letters or digits.
+    pub terms: Vec<QueryTerm>,
+    /// The normalised query pieces each term stands for (`退货`, `ipad`), for highlighting.
+    pub pieces: Vec<String>,
+}
+
+impl SearchQuery {
+    /// Parses what a user typed. Never fails: punctuation, operators of any search syntax
+    /// (`" * ( ) NEAR OR -`) and symbols only separate pieces, so a query of symbols only has no
+    /// terms. Chinese runs are split into words with jieba, single characters staying attached to
+    /// a neighbour (`很差劲` stays one piece, `退货物流` becomes `退货` and `物流`).
+    ///
+    /// ```
+    /// use cloop_nlp::segment::{QueryTerm, SearchQuery};
+    /// let q = SearchQuery::parse("退货款 iPad");
+    /// assert_eq!(q.terms, [
+    ///     QueryTerm::Phrase(vec!["退货".into(), "货款".into()]),
+    ///     QueryTerm::Prefix("ipad".into()),
+    /// ]);
+    /// assert!(SearchQuery::parse("\"*()-: OR NEAR").terms.iter().all(|t| matches!(t, QueryTerm::Prefix(_))));
+    /// assert!(SearchQuery::parse("!!! ***").is_empty());
+    /// ```
+    pub fn parse(query: &str) -> Self {
+        let normalized = normalize(query);
+        let mut q = SearchQuery::default();
+        for run in runs(&normalized) {
+            match run {
+                Run::Word(word) => {
+                    let word: String = word.chars().take(MAX_TOKEN_CHARS).collect();
+                    q.push(QueryTerm::Prefix(word.clone()), word);
+                }
+                Run::Han(chars) if chars.len() == 1 => {
+                    q.push(QueryTerm::Prefix(chars[0].to_string()), chars[0].to_string())
+                }
+                Run::Han(chars) => {
+                    let run: String = chars.iter().collect();
+                    for piece in han_pieces(&run) {
+                        let chars: Vec<char> = piece.chars().collect();
+                        let bigrams = chars.windows(2).map(|p| p.iter().collect()).collect();
+                        q.push(QueryTerm::Phrase(bigrams), piece);
+                    }
+                }
+            }
+        }
+        q.terms.truncate(MAX_QUERY_TERMS);
+        q.pieces.truncate(MAX_QUERY_TERMS);
+        q
+    }
+
+    fn push(&mut self, term: QueryTerm, piece: String) {
+        if !self.terms.contains(&term) {
+            self.terms.push(term);
+            self.pieces.push(piece);
+        }
+    }
+
+    /// Whether there is nothing to search for.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Whether `text` contains every piece of the query, judged on the text itself rather than
+    /// an index: Chinese pieces anywhere, Latin words and numbers at the start of a word. This
+    /// is the meaning the index promises; tests compare the two.
+    pub fn matches_text(&self, text: &str) -> bool {
+        let folded: Vec<char> = normalize_chars(text);
+        !self.is_empty() && self.pieces.iter().all(|p| !find_piece(&folded, p).is_empty())
+    }
+}
+
+/// Splits a run of Chinese of two or more characters into query pieces of two or more
+/// characters each: jieba's words, with single characters joined to the piece before (or after).
+fn han_pieces(run: &str) -> Vec<String> {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut last_single = false;
+    for token in JIEBA.cut(run, false) {
+        let single = token.word.chars().count() == 1;
+        match pieces.last_mut() {
+            Some(last) if single || last_single => last.push_str(token.word),
+            _ => pieces.push(token.word.to_owned()),
+        }
+        last_single = single;
+    }
+    // A leading single character joined nothing before it; the merge above attached what follows.
+    pieces
+}
+
+/// Normalises text one character for one character (unlike [`normalize`], never changing the
+/// length), so positions in the result are positions in the original text.
+pub fn normalize_chars(text: &str) -> Vec<char> {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect()
+}
+
+/// Where `piece` occurs in `folded` (from [`normalize_chars`]), as character ranges: anywhere for
+/// Chinese pieces, only at the start of a word for Latin words and numbers.
+pub fn find_piece(folded: &[char], piece: &str) -> Vec<std::ops::Range<usize>> {
+    let needle: Vec<char> = piece.chars().collect();
+    let Some(&first) = needle.first() else { return Vec::new() };
+    let word = CharClass::of(first) != CharClass::OtherAlnum;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= folded.len() {
+        if folded[i..i + needle.len()] == needle[..]
+            && !(word && i > 0 && CharClass::of(folded[i - 1]) == CharClass::of(first))
+        {
+            out.push(i..i + needle.len());
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A piece of a snippet: text, and whether it is a match to highlight.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SnippetPart {
+    /// The text, as in the original (not escaped: the caller renders it as text).
+    pub text: String,
+    /// Whether this is a match of the query.
+    pub hit: bool,
+}
+
+/// A window of about `width` characters of `text` around the first matches of the query's
+/// pieces, split into parts with the matches marked. `None` when the text contains no piece.
+/// Whitespace runs are collapsed to one space; `…` marks cut ends.
+pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<SnippetPart>> {
+    let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    let folded = normalize_chars(text);
+    let mut hits: Vec<std::ops::Range<usize>> = query.pieces.iter().flat_map(|p| find_piece(&folded, p)).collect();
+    if hits.is_empty() {
+        return None;
+    }
+    hits.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    // Start a little before the first match, so it has context.
+    let first = hits[0].start;
+    let start = first.saturating_sub(width / 4);
+    let end = Ord::min(original.len(), start + Ord::max(width, hits[0].len()));
+    let start = if end == original.len() { end.saturating_sub(width) } else { start };
+    let mut parts: Vec<SnippetPart> = Vec::new();
+    let push = |chars: &[char], hit: bool, parts: &mut Vec<SnippetPart>| {
+        if chars.is_empty() {
+            return;
+        }
+        let mut s = String::new();
+        for &c in chars {
+            if !(c == ' ' && s.ends_with(' ')) {
+                s.push(c);
+            }
+        }
+        match parts.last_mut() {
+            Some(last) if last.hit == hit => last.text.push_str(&s),
+            _ => parts.push(SnippetPart { text: s, hit }),
+        }
+    };
+    if start > 0 {
+        push(&['…'], false, &mut parts);
+    }
+    let mut at = start;
+    for h in hits.iter().filter(|h| h.start >= start && h.end <= end) {
+        if h.start < at {
+            continue; // overlaps a match already marked
+        }
+        push(&original[at..h.start], false, &mut parts);
+        push(&original[h.start..h.end], true, &mut parts);
+        at = h.end;
+    }
+    push(&original[at..end], false, &mut parts);
+    if end < original.len() {
+        push(&['…'], false, &mut parts);
+    }
+    Some(parts)
+}
+
 /// Pushes the alphanumeric parts of one jieba token: split at every non-alphanumeric character and
 /// where Latin letters meet digits.
 fn push_parts(word: &str, out: &mut Vec<String>) {
@@ -298,6 +588,191 @@ mod tests {
         assert!(q.iter().all(|w| w.chars().all(char::is_alphanumeric)));
         // Generous: debug builds on a busy machine.
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    /// What the database does with [`index_text`] and a [`SearchQuery`]: phrases match
+    /// consecutive tokens, prefixes match the start of a token.
+    fn index_matches(indexed: &str, q: &SearchQuery) -> bool {
+        let tokens: Vec<&str> = indexed.split(' ').filter(|t| !t.is_empty()).collect();
+        !q.is_empty()
+            && q.terms.iter().all(|term| match term {
+                QueryTerm::Prefix(p) => tokens.iter().any(|t| t.starts_with(p.as_str())),
+                QueryTerm::Phrase(words) => {
+                    tokens.windows(words.len()).any(|w| w.iter().zip(words).all(|(a, b)| a == b))
+                }
+            })
+    }
+
+    /// A small deterministic generator (no dependency needed for this).
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n
+        }
+    }
+
+    const PIECES: [&str; 28] = [
+        "退",
+        "货",
+        "款",
+        "不",
+        "物",
+        "流",
+        "客",
+        "服",
+        "退货",
+        "货款",
+        "退货款",
+        "不退货",
+        "物流",
+        "客服",
+        "客服务",
+        "服务",
+        "ipad",
+        "iPad",
+        "ＩＰＡＤ",
+        "2",
+        "mini",
+        "，",
+        "。",
+        " ",
+        "！",
+        "很差",
+        "快递",
+        "了",
+    ];
+
+    #[test]
+    fn the_index_finds_every_text_containing_the_query_as_a_substring_scan_does() {
+        let mut rng = Lcg(20261122);
+        let texts: Vec<String> =
+            (0..3000).map(|_| (0..1 + rng.next(14)).map(|_| PIECES[rng.next(PIECES.len())]).collect()).collect();
+        let indexed: Vec<String> = texts.iter().map(|t| index_text(t)).collect();
+        let queries = [
+            "退货",
+            "物流",
+            "客服",
+            "ipad",
+            "iPad mini",
+            "退货款",
+            "不退货",
+            "退",
+            "货",
+            "款不",
+            "退货 物流",
+            "客服 退货 ipad",
+            "物流客服",
+            "很差",
+            "服务",
+            "货款物流",
+            "2",
+            "快递了",
+            "退货物流客服",
+        ];
+        for query in queries {
+            let q = SearchQuery::parse(query);
+            let mut expected = 0;
+            for (text, idx) in texts.iter().zip(&indexed) {
+                // The plain substring scan, word by word, on normalised text.
+                let folded = normalize(text);
+                let contains_all = normalize(query).split(' ').all(|w| folded.contains(w));
+                let latin_word_start_only = q.matches_text(text);
+                if contains_all && latin_word_start_only {
+                    expected += 1;
+                    assert!(index_matches(idx, &q), "{query:?} misses {text:?} (indexed {idx:?}, terms {:?})", q.terms);
+                }
+                // The index never finds a text the meaning does not cover.
+                if index_matches(idx, &q) {
+                    assert!(q.matches_text(text), "{query:?} wrongly finds {text:?}");
+                }
+            }
+            assert!(expected > 0, "the generated texts should contain {query:?}");
+        }
+    }
+
+    #[test]
+    fn chinese_substrings_are_found_whatever_jieba_would_cut() {
+        for (text, query) in [
+            ("我要退货款", "退货"),
+            ("商家说不退货", "退货"),
+            ("这个客服务必回复", "客服"),
+            ("物流程序有问题", "物流"),
+            ("质量问题很严重", "质量问题"),
+            ("差", "差"),
+            ("价格太贵", "贵"),
+        ] {
+            let q = SearchQuery::parse(query);
+            assert!(index_matches(&index_text(text), &q), "{query} in {text}: {:?}", index_text(text));
+        }
+    }
+
+    #[test]
+    fn phrases_do_not_match_across_punctuation() {
+        let q = SearchQuery::parse("退货款");
+        assert!(!index_matches(&index_text("我要退货，款到了再说"), &q));
+        assert!(index_matches(&index_text("我要退货款"), &q));
+    }
+
+    #[test]
+    fn typed_runs_are_split_into_words_with_single_characters_kept_attached() {
+        let q = SearchQuery::parse("退货物流");
+        assert_eq!(q.pieces, ["退货", "物流"]);
+        let q = SearchQuery::parse("很差劲");
+        assert_eq!(q.pieces, ["很差劲"]);
+        assert!(q.pieces.iter().all(|p| p.chars().count() >= 2));
+    }
+
+    #[test]
+    fn latin_words_match_at_the_start_of_a_word() {
+        let q = SearchQuery::parse("ipad");
+        assert!(index_matches(&index_text("我的iPad2坏了"), &q));
+        assert!(index_matches(&index_text("IPADS 都不行"), &q));
+        assert!(!index_matches(&index_text("myipad"), &q));
+        assert!(q.matches_text("我的iPad2坏了") && !q.matches_text("myipad"));
+    }
+
+    #[test]
+    fn hostile_queries_become_plain_terms_or_nothing() {
+        for query in ["\"", "*", "( )", "NEAR(a b)", "a OR b", "-x", "'; DROP TABLE complaints; --", "^$@!~`", ""] {
+            let q = SearchQuery::parse(query);
+            for term in &q.terms {
+                let words = match term {
+                    QueryTerm::Prefix(p) => vec![p.clone()],
+                    QueryTerm::Phrase(w) => w.clone(),
+                };
+                assert!(
+                    words.iter().all(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric)),
+                    "{query}: {term:?}"
+                );
+            }
+        }
+        assert!(SearchQuery::parse("\"*()-:^").is_empty());
+        let long = SearchQuery::parse(&"退货 物流 ".repeat(1000));
+        assert!(long.terms.len() <= MAX_QUERY_TERMS);
+        let long_word = SearchQuery::parse(&"a".repeat(500));
+        assert_eq!(long_word.terms, [QueryTerm::Prefix("a".repeat(MAX_TOKEN_CHARS))]);
+    }
+
+    #[test]
+    fn snippets_mark_matches_and_keep_the_original_text() {
+        let q = SearchQuery::parse("退货 ipad");
+        let parts = snippet("我的iPad坏了，要求<b>退货</b>", &q, 40).expect("matches");
+        let marked: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+        assert_eq!(marked, ["iPad", "退货"]);
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(all, "我的iPad坏了，要求<b>退货</b>");
+        assert!(snippet("没有关系", &q, 40).is_none());
+    }
+
+    #[test]
+    fn long_snippets_are_cut_around_the_first_match() {
+        let text = format!("{}退货{}", "前".repeat(100), "后".repeat(100));
+        let parts = snippet(&text, &SearchQuery::parse("退货"), 30).expect("matches");
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(all.starts_with('…') && all.ends_with('…'), "{all}");
+        assert!(all.chars().count() <= 32, "{all}");
+        assert!(parts.iter().any(|p| p.hit && p.text == "退货"));
     }
 
     #[test]

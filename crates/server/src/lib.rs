@@ -9,6 +9,7 @@ mod observe;
 pub mod password;
 mod routes;
 pub mod scheduler;
+pub mod routing;
 
 use axum::Router;
 use chrono::{DateTime, Utc};
@@ -32,6 +33,8 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// Shifts the server's clock (demos and tests of deadlines only).
     pub clock_offset: chrono::Duration,
+    /// Intake routing: threshold, repeat window, on/off.
+    pub routing: routing::RoutingConfig,
 }
 
 impl Default for ServerConfig {
@@ -40,6 +43,7 @@ impl Default for ServerConfig {
             public_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             clock_offset: chrono::Duration::zero(),
+            routing: routing::RoutingConfig::default(),
         }
     }
 }
@@ -61,6 +65,8 @@ struct Inner {
     public_hits: Mutex<HashMap<std::net::IpAddr, (Instant, u32)>>,
     /// Wakes the live alert badges of these users (SSE streams on this node).
     alert_pings: tokio::sync::broadcast::Sender<Arc<Vec<i64>>>,
+    /// Intake routing: rules, models and their refresh.
+    router: routing::Router,
 }
 
 const TOKEN_CACHE_TTL: Duration = Duration::from_secs(10);
@@ -71,8 +77,10 @@ pub const PUBLIC_REQUESTS_PER_MINUTE: u32 = 30;
 impl AppState {
     /// State over an opened store.
     pub fn new(store: Store, config: ServerConfig) -> Self {
+        let router = routing::Router::new(config.routing.clone());
         Self {
             inner: Arc::new(Inner {
+                router,
                 store,
                 config,
                 tokens: Mutex::new(HashMap::new()),
@@ -90,6 +98,33 @@ impl AppState {
     /// The configuration.
     pub fn config(&self) -> &ServerConfig {
         &self.inner.config
+    }
+
+    /// Intake routing of this node.
+    pub fn router(&self) -> &routing::Router {
+        &self.inner.router
+    }
+
+    /// Takes a complaint in with routing (DESIGN §4): repeats, rules and classifier are worked
+    /// out before the writer, and their events are written in the same commit as `registered`.
+    pub async fn register(
+        &self,
+        new: cloop_store::NewComplaint,
+        actor: cloop_domain::ActorRef,
+        idempotency_key: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<cloop_store::IntakeReceipt, cloop_store::StoreError> {
+        let started = Instant::now();
+        let routing = self.inner.router.plan(&self.inner.store, &new).await?;
+        metrics::histogram!("cloop_routing_seconds").record(started.elapsed().as_secs_f64());
+        if let Some(d) = &routing.decision {
+            let outcome = match d.outcome {
+                cloop_domain::routing::RoutingOutcome::Assigned => "assigned",
+                cloop_domain::routing::RoutingOutcome::Triage => "triage",
+            };
+            metrics::counter!("cloop_routing_decisions_total", "outcome" => outcome).increment(1);
+        }
+        self.inner.store.intake_routed(new, routing, actor, idempotency_key, now).await
     }
 
     /// The current time as the product sees it (the real clock plus the demo offset).
@@ -160,6 +195,7 @@ impl AppState {
         (name = "admin", description = "Organisation, users, roles, categories, authority matrix, API tokens"),
         (name = "alerts", description = "Alert centre: SLA warnings, breaches, escalations, level-1 cases, batch warnings; live unread count (SSE)"),
         (name = "sla", description = "Business calendar (holidays and 调休), SLA policy, warning / escalation / risk / batch thresholds"),
+        (name = "routing", description = "Intake routing: keyword rules, classifier models and their training, a preview of a decision"),
         (name = "ops", description = "Health and metrics"),
     )
 )]

@@ -6,15 +6,17 @@ use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::scope::Scope;
 use crate::sla::{DERIVED_COLUMNS, Derived, SlaConfig, customer_counts};
+use crate::search::{self, SearchChange};
 use chrono::{DateTime, Utc};
 use cloop_domain::chain::{self, ChainLink, GENESIS};
 use cloop_domain::complaint::{Event, EventBody};
 use cloop_domain::lifecycle::{Context, Who, to_events};
 use cloop_domain::*;
+use cloop_nlp::segment::SearchQuery;
 use sea_orm::sea_query::{
     Expr, ExprTrait, JoinType, LikeExpr, NullOrdering, OnConflict, Order, Query, SelectStatement,
 };
-use sea_orm::{ConnectionTrait, DatabaseTransaction, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Value};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -68,6 +70,25 @@ pub(crate) struct IntakeJob {
     pub(crate) now: DateTime<Utc>,
     pub(crate) case_prefix: String,
     pub(crate) sla: std::sync::Arc<SlaConfig>,
+    pub(crate) routing: IntakeRouting,
+}
+
+/// What intake routing decided before the complaint went to the writer (DESIGN §4): repeat
+/// links and the routing decision become events right after `registered`, in the same commit.
+#[derive(Debug, Clone, Default)]
+pub struct IntakeRouting {
+    /// Earlier complaints this one repeats.
+    pub repeats: Vec<RepeatLink>,
+    /// The routing decision, if routing ran.
+    pub decision: Option<cloop_domain::routing::RoutingDecision>,
+    /// Severity given to a routed complaint that has none (default level 3).
+    pub default_severity: Option<Severity>,
+    /// Organisation path of the department the decision assigns (data scope).
+    pub dept_path: Option<String>,
+    /// SimHash of the text, for later near-duplicate checks.
+    pub fingerprint: Option<u64>,
+    /// A short JSON suggestion shown in the triage queue.
+    pub route_hint: Option<String>,
 }
 
 /// What intake answers.
@@ -94,6 +115,7 @@ pub(crate) struct AppendJob {
     dept_path: Option<String>,
     derived: Derived,
     rows: Vec<EventRow>,
+    search: SearchChange,
 }
 
 /// An event as stored, hash chain included.
@@ -188,16 +210,6 @@ impl EventDbRow {
 const EVENT_COLUMNS: [&str; 10] =
     ["id", "complaint_id", "seq", "at", "actor_kind", "actor_id", "kind", "payload", "prev_hash", "hash"];
 
-/// Text the list filter searches (lower-cased so matching ignores case on both databases).
-fn search_text(c: &Complaint) -> String {
-    let mut s = format!("{} {} {}", c.case_no, c.summary, c.content);
-    for extra in [&c.product_ref, &c.order_ref, &c.customer_request].into_iter().flatten() {
-        s.push(' ');
-        s.push_str(extra);
-    }
-    s.to_lowercase()
-}
-
 /// The projection's indexed columns, in the order of [`PROJECTION_COLUMNS`].
 fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) -> Vec<Value> {
     let mut values: Vec<Value> = vec![
@@ -208,7 +220,6 @@ fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) 
         c.severity.map(|s| i64::from(s.level())).into(),
         c.category_id.map(|x| x.0).into(),
         c.summary.clone().into(),
-        search_text(c).into(),
         i64::from(c.escalation_level).into(),
         i64::from(c.transfer_count).into(),
         c.approval_role.clone().into(),
@@ -226,7 +237,7 @@ fn projection_columns() -> impl Iterator<Item = &'static str> {
     PROJECTION_COLUMNS.into_iter().chain(DERIVED_COLUMNS)
 }
 
-const PROJECTION_COLUMNS: [&str; 15] = [
+const PROJECTION_COLUMNS: [&str; 14] = [
     "department_id",
     "dept_path",
     "handler_id",
@@ -234,7 +245,6 @@ const PROJECTION_COLUMNS: [&str; 15] = [
     "severity",
     "category_id",
     "summary",
-    "search_text",
     "escalation_level",
     "transfer_count",
     "approval_role",
@@ -344,7 +354,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
     };
     let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
     if !fresh.is_empty() {
-        let mut drafts: Vec<(usize, Event, Complaint)> = Vec::with_capacity(fresh.len());
+        let mut drafts: Vec<(usize, Vec<Event>, Complaint)> = Vec::with_capacity(fresh.len());
         let mut insert = Query::insert();
         // One `columns` call: sea-query's `columns` replaces the list, it does not extend it.
         insert.into_table("complaints").columns(
@@ -358,6 +368,9 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 "tier",
                 "received_at",
                 "registered_at",
+                "order_ref",
+                "fingerprint",
+                "route_hint",
             ]
             .into_iter()
             .chain(projection_columns()),
@@ -387,7 +400,21 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                     received_at: chain::truncate_micros(n.received_at),
                 },
             };
-            let c = Complaint::from_registered(ComplaintId(0), &event).expect("registered event");
+            let mut c = Complaint::from_registered(ComplaintId(0), &event).expect("registered event");
+            let r = &j.routing;
+            let follow_ups = cloop_domain::routing::intake_events(
+                &c,
+                &r.repeats,
+                r.decision.as_ref(),
+                r.default_severity.unwrap_or(Severity::Level3),
+            );
+            let mut events = vec![event];
+            for (k, body) in follow_ups.into_iter().enumerate() {
+                let e = Event { seq: 2 + k as u32, at: c.registered_at, actor: ActorRef::System, body };
+                c.apply(&e);
+                events.push(e);
+            }
+            let dept_path = c.department_id.and(r.dept_path.as_deref());
             let earlier = prior.entry(customer_id.0).or_insert(0);
             let derived = Derived::compute(&c, &j.sla, *earlier, c.registered_at);
             *earlier += 1;
@@ -401,10 +428,13 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 c.tier.code().into(),
                 c.received_at.into(),
                 c.registered_at.into(),
+                c.order_ref.clone().into(),
+                r.fingerprint.map(|f| f as i64).into(),
+                r.route_hint.clone().into(),
             ];
-            values.extend(projection_values(&c, None, &derived));
+            values.extend(projection_values(&c, dept_path, &derived));
             insert.values_panic(values.into_iter().map(Expr::val));
-            drafts.push((i, event, c));
+            drafts.push((i, events, c));
         }
         insert.returning(Query::returning().columns(["id", "case_no"]));
         let ids: HashMap<String, i64> = txn
@@ -419,9 +449,16 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
         let mut keys = Query::insert();
         keys.into_table("idempotency_keys").columns(["key", "complaint_id", "case_no", "created_at"]);
         let mut any_key = false;
-        for (i, event, c) in &drafts {
+        let mut search_rows = Vec::with_capacity(drafts.len());
+        for (i, events, c) in &drafts {
             let id = ids[&c.case_no];
-            rows.push(EventRow::new(id, event, GENESIS));
+            let mut prev = GENESIS.to_owned();
+            for event in events {
+                let row = EventRow::new(id, event, &prev);
+                prev.clone_from(&row.hash);
+                rows.push(row);
+            }
+            search_rows.push((id, search::body_text(c)));
             let mut complaint = c.clone();
             complaint.id = ComplaintId(id);
             let receipt = IntakeReceipt {
@@ -439,7 +476,9 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
             receipts[*i] = Some(receipt);
         }
         insert_events(txn, &rows).await?;
-        // 6. Idempotency keys, so a retried request finds its complaint.
+        // 6. Their full-text search rows.
+        search::insert_rows(txn, &search_rows).await?;
+        // 7. Idempotency keys, so a retried request finds its complaint.
         if any_key {
             txn.execute(&keys).await?;
         }
@@ -597,6 +636,7 @@ pub(crate) async fn write_appends(txn: &DatabaseTransaction, jobs: &[&AppendJob]
         let lost = res.rows_affected() == 0;
         if !lost {
             rows.extend(j.rows.iter().cloned());
+            search::apply_change(txn, j.complaint.id.0, &j.search).await?;
         }
         conflicts.push(lost);
     }
@@ -685,6 +725,8 @@ pub struct ComplaintListRow {
     pub risk_level: Option<String>,
     /// Open level-1 complaint (top of every queue).
     pub pinned: bool,
+    /// Intake routing's suggestion (JSON: department, category, score), for the triage queue.
+    pub route_hint: Option<String>,
 }
 
 /// Filters of a complaint list; every one optional, all combined with AND.
@@ -712,7 +754,8 @@ pub struct ComplaintFilter {
     pub received_from: Option<DateTime<Utc>>,
     /// Received before.
     pub received_to: Option<DateTime<Utc>>,
-    /// Text contained in case number, summary, content, product, order or request.
+    /// Full-text query over case number, summary, content, request, product, order and notes
+    /// (see [`crate::search`]): every word must occur.
     pub text: Option<String>,
     /// A running clock due at or before this instant (the overdue queue, with now).
     pub due_before: Option<DateTime<Utc>>,
@@ -738,6 +781,9 @@ pub enum SortKey {
     DueAt,
     /// Risk score.
     Risk,
+    /// Full-text relevance, best first (newest received among equals); received time when the
+    /// filter has no text.
+    Relevance,
 }
 
 /// One page of a list.
@@ -771,6 +817,20 @@ impl Store {
         idempotency_key: Option<String>,
         now: DateTime<Utc>,
     ) -> StoreResult<IntakeReceipt> {
+        self.intake_routed(complaint, IntakeRouting::default(), actor, idempotency_key, now).await
+    }
+
+    /// [`Store::intake`] with what routing decided beforehand: repeat links, the `routed` event
+    /// and, when confident, classification and assignment follow `registered` in the same commit.
+    /// A retried idempotent request gets the first complaint as it was routed then.
+    pub async fn intake_routed(
+        &self,
+        complaint: NewComplaint,
+        routing: IntakeRouting,
+        actor: ActorRef,
+        idempotency_key: Option<String>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IntakeReceipt> {
         let intake_path = self.org_path(complaint.intake_unit_id).await?;
         self.writer
             .intake(IntakeJob {
@@ -781,6 +841,7 @@ impl Store {
                 now,
                 case_prefix: self.config.case_prefix.clone(),
                 sla: self.sla_config(),
+                routing,
             })
             .await
     }
@@ -869,12 +930,14 @@ impl Store {
             let others = customer_counts(&self.db, std::iter::once(next.customer_id.0)).await?;
             let others = others.get(&next.customer_id.0).copied().unwrap_or(1).saturating_sub(1);
             let derived = Derived::compute(&next, &self.sla_config(), others, next.updated_at);
+            let search = SearchChange::of(&loaded.complaint, &next, &events);
             let job = AppendJob {
                 expected_version: loaded.complaint.version,
                 complaint: next.clone(),
                 dept_path,
                 derived,
                 rows,
+                search,
             };
             match self.writer.append(job).await {
                 Ok(()) => return Ok(next),
@@ -922,57 +985,29 @@ impl Store {
     ) -> StoreResult<Page<ComplaintListRow>> {
         let page = Ord::max(page, 1);
         let per_page = per_page.clamp(1, 200);
+        let backend = self.db.get_database_backend();
         let mut base = Query::select();
         base.from_as("complaints", "c");
-        apply_filter(&mut base, scope, filter);
+        let query = apply_filter(&mut base, backend, scope, filter);
         let total_row =
             self.db.query_one(&base.clone().expr_as(Expr::col(("c", "id")).count(), "n").to_owned()).await?;
         let total: i64 = total_row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
 
         let mut q = base;
-        q.columns([
-            ("c", "id"),
-            ("c", "case_no"),
-            ("c", "state"),
-            ("c", "severity"),
-            ("c", "category_id"),
-            ("c", "channel"),
-            ("c", "summary"),
-            ("c", "customer_id"),
-            ("c", "tier"),
-            ("c", "company_id"),
-            ("c", "department_id"),
-            ("c", "handler_id"),
-            ("c", "escalation_level"),
-            ("c", "transfer_count"),
-            ("c", "approval_role"),
-            ("c", "received_at"),
-            ("c", "updated_at"),
-            ("c", "response_due_at"),
-            ("c", "resolution_due_at"),
-            ("c", "due_at"),
-            ("c", "sla_confirmed"),
-            ("c", "risk_score"),
-            ("c", "risk_level"),
-            ("c", "pinned"),
-        ])
-        .expr_as(Expr::col(("cat", "name")), "category_name")
-        .expr_as(Expr::col(("cu", "name")), "customer_name")
-        .expr_as(Expr::col(("d", "name")), "department_name")
-        .expr_as(Expr::col(("u", "display_name")), "handler_name")
-        .join_as(JoinType::LeftJoin, "categories", "cat", Expr::col(("cat", "id")).equals(("c", "category_id")))
-        .join_as(JoinType::InnerJoin, "customers", "cu", Expr::col(("cu", "id")).equals(("c", "customer_id")))
-        .join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
-        .join_as(JoinType::LeftJoin, "users", "u", Expr::col(("u", "id")).equals(("c", "handler_id")));
+        list_columns(&mut q);
         let order = if descending { Order::Desc } else { Order::Asc };
-        let col = match sort {
-            SortKey::ReceivedAt => "received_at",
-            SortKey::UpdatedAt => "updated_at",
-            SortKey::Severity => "severity",
-            SortKey::CaseNo => "case_no",
-            SortKey::State => "state",
-            SortKey::DueAt => "due_at",
-            SortKey::Risk => "risk_score",
+        let col = match (sort, &query) {
+            (SortKey::Relevance, Some(query)) => {
+                search::rank(&mut q, backend, query);
+                "received_at"
+            }
+            (SortKey::ReceivedAt | SortKey::Relevance, _) => "received_at",
+            (SortKey::UpdatedAt, _) => "updated_at",
+            (SortKey::Severity, _) => "severity",
+            (SortKey::CaseNo, _) => "case_no",
+            (SortKey::State, _) => "state",
+            (SortKey::DueAt, _) => "due_at",
+            (SortKey::Risk, _) => "risk_score",
         };
         // Open level-1 complaints head every queue, whatever the sort (DESIGN §3).
         q.order_by(("c", "pinned"), Order::Desc)
@@ -988,7 +1023,7 @@ impl Store {
     pub async fn count_by_state(&self, scope: &Scope) -> StoreResult<Vec<(String, i64)>> {
         let mut q = Query::select();
         q.from_as("complaints", "c");
-        apply_filter(&mut q, scope, &ComplaintFilter::default());
+        apply_filter(&mut q, self.db.get_database_backend(), scope, &ComplaintFilter::default());
         q.column(("c", "state")).expr_as(Expr::col(("c", "id")).count(), "n").group_by_col(("c", "state"));
         self.db.query_all(&q).await?.into_iter().map(|r| Ok((r.try_get("", "state")?, r.try_get("", "n")?))).collect()
     }
@@ -1003,7 +1038,53 @@ impl Store {
     }
 }
 
-pub(crate) fn apply_filter(q: &mut SelectStatement, scope: &Scope, f: &ComplaintFilter) {
+/// The columns and joins of a [`ComplaintListRow`] (`c` = complaints).
+pub(crate) fn list_columns(q: &mut SelectStatement) {
+    q.columns([
+        ("c", "id"),
+        ("c", "case_no"),
+        ("c", "state"),
+        ("c", "severity"),
+        ("c", "category_id"),
+        ("c", "channel"),
+        ("c", "summary"),
+        ("c", "customer_id"),
+        ("c", "tier"),
+        ("c", "company_id"),
+        ("c", "department_id"),
+        ("c", "handler_id"),
+        ("c", "escalation_level"),
+        ("c", "transfer_count"),
+        ("c", "approval_role"),
+        ("c", "received_at"),
+        ("c", "updated_at"),
+        ("c", "response_due_at"),
+        ("c", "resolution_due_at"),
+        ("c", "due_at"),
+        ("c", "sla_confirmed"),
+        ("c", "risk_score"),
+        ("c", "risk_level"),
+        ("c", "pinned"),
+        ("c", "route_hint"),
+    ])
+    .expr_as(Expr::col(("cat", "name")), "category_name")
+    .expr_as(Expr::col(("cu", "name")), "customer_name")
+    .expr_as(Expr::col(("d", "name")), "department_name")
+    .expr_as(Expr::col(("u", "display_name")), "handler_name")
+    .join_as(JoinType::LeftJoin, "categories", "cat", Expr::col(("cat", "id")).equals(("c", "category_id")))
+    .join_as(JoinType::InnerJoin, "customers", "cu", Expr::col(("cu", "id")).equals(("c", "customer_id")))
+    .join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
+    .join_as(JoinType::LeftJoin, "users", "u", Expr::col(("u", "id")).equals(("c", "handler_id")));
+}
+
+/// Adds the scope and the filters to a complaint query (`c` = complaints); answers the parsed
+/// full-text query when the filter has text.
+pub(crate) fn apply_filter(
+    q: &mut SelectStatement,
+    backend: DbBackend,
+    scope: &Scope,
+    f: &ComplaintFilter,
+) -> Option<SearchQuery> {
     if let Scope::Under(path) = scope {
         let like = format!("{}%", escape_like(path));
         q.cond_where(
@@ -1051,10 +1132,5 @@ pub(crate) fn apply_filter(q: &mut SelectStatement, scope: &Scope, f: &Complaint
     if !f.risk_levels.is_empty() {
         q.and_where(Expr::col(("c", "risk_level")).is_in(f.risk_levels.iter().map(|l| l.code())));
     }
-    if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        for word in text.to_lowercase().split_whitespace().take(8) {
-            let like = format!("%{}%", escape_like(word));
-            q.and_where(Expr::col(("c", "search_text")).like(LikeExpr::new(like).escape('\\')));
-        }
-    }
+    search::apply_text(q, backend, f)
 }

@@ -38,6 +38,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_sla.sql"),
         postgres: include_str!("../migrations/postgres/0003_sla.sql"),
     },
+    Migration {
+        version: 4,
+        name: "search",
+        sqlite: include_str!("../migrations/sqlite/0004_search.sql"),
+        postgres: include_str!("../migrations/postgres/0004_search.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "routing",
+        sqlite: include_str!("../migrations/sqlite/0005_routing.sql"),
+        postgres: include_str!("../migrations/postgres/0005_routing.sql"),
+    },
 ];
 
 /// Which database a URL names.
@@ -144,6 +156,9 @@ pub async fn migrate(db: &DatabaseConnection) -> StoreResult<Vec<i64>> {
         .await?;
         done.push(m.version);
     }
+    // Not a migration file: the full-text index is built in Rust (segmentation lives in
+    // crates/nlp), for complaints that predate it or when its tokenisation changed.
+    crate::search::ensure_index(&txn).await?;
     txn.commit().await?;
     Ok(done)
 }
@@ -153,17 +168,24 @@ pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
-/// Splits a migration file into statements (no semicolons inside our DDL's literals).
+/// Splits a migration file into statements (no semicolons inside our DDL's literals). A
+/// `CREATE TRIGGER … BEGIN … END;` is one statement although its body has semicolons.
 fn split_statements(sql: &str) -> Vec<String> {
-    sql.lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    let mut out: Vec<String> = Vec::new();
+    let mut open_trigger = false;
+    let text = sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+    for piece in text.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        if open_trigger {
+            let last = out.last_mut().expect("a trigger was started");
+            last.push_str(";\n");
+            last.push_str(piece);
+        } else {
+            out.push(piece.to_owned());
+        }
+        let current = out.last().expect("just pushed").to_ascii_uppercase();
+        open_trigger = current.starts_with("CREATE TRIGGER") && !current.ends_with("END");
+    }
+    out
 }
 
 /// The highest applied version (for readiness checks).
@@ -178,17 +200,44 @@ pub async fn current_version(db: &DatabaseConnection) -> StoreResult<i64> {
 mod tests {
     use super::*;
 
+    /// Lines outside `-- dialect: begin` … `-- dialect: end` blocks (the full-text index is
+    /// FTS5 on SQLite and tsvector + GIN on PostgreSQL, on purpose).
+    fn shared_lines(sql: &str) -> Vec<&str> {
+        let mut inside = false;
+        sql.lines()
+            .filter(|l| {
+                let t = l.trim_start();
+                if t.starts_with("-- dialect: begin") {
+                    inside = true;
+                } else if t.starts_with("-- dialect: end") {
+                    inside = false;
+                    return false;
+                }
+                !inside
+            })
+            .collect()
+    }
+
     #[test]
     fn both_dialects_have_the_same_tables_columns_and_indexes() {
         for m in MIGRATIONS {
             let names = |sql: &str| -> Vec<String> {
-                sql.lines()
+                shared_lines(sql)
+                    .into_iter()
                     .filter(|l| !l.trim_start().starts_with("--"))
                     .filter_map(|l| l.split_whitespace().next().map(|w| w.to_owned()))
                     .collect()
             };
             assert_eq!(names(m.sqlite), names(m.postgres), "migration {} differs", m.version);
         }
+    }
+
+    #[test]
+    fn triggers_stay_one_statement() {
+        let sql = "CREATE TABLE a (x INT);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n  INSERT INTO b VALUES (1);\n  INSERT INTO c VALUES (2);\nEND;\nCREATE INDEX i ON a(x);";
+        let stmts = split_statements(sql);
+        assert_eq!(stmts.len(), 3, "{stmts:?}");
+        assert!(stmts[1].starts_with("CREATE TRIGGER") && stmts[1].ends_with("END"), "{}", stmts[1]);
     }
 
     #[test]

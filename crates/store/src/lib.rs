@@ -1,5 +1,6 @@
 //! Storage for Complaint Loop: SQLite (embedded default) and PostgreSQL (scale-out) through one
-//! code path of sea-query statements. Dialect differences live in [`db`] only.
+//! code path of sea-query statements. Dialect differences live in [`db`] (setup, migrations) and
+//! in the marked dialect section of [`search`] (the full-text index and its queries).
 //!
 //! Writes to complaints go through one group-commit writer ([`writer`]); reads use the pool.
 //! Every change to a complaint appends hash-chained events and updates the projection in the
@@ -14,7 +15,9 @@ pub mod error;
 pub mod files;
 pub mod org;
 pub mod portal;
+pub mod routing;
 pub mod scope;
+pub mod search;
 pub mod seed;
 pub mod sla;
 pub mod stats;
@@ -22,7 +25,8 @@ pub mod verify;
 mod writer;
 
 pub use complaints::{
-    ComplaintFilter, ComplaintListRow, EventRow, IntakeReceipt, Loaded, NewComplaint, NewCustomer, Page, SortKey,
+    ComplaintFilter, ComplaintListRow, EventRow, IntakeReceipt, IntakeRouting, Loaded, NewComplaint, NewCustomer, Page,
+    SortKey,
 };
 pub use db::Backend;
 pub use error::{StoreError, StoreResult};

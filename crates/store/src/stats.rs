@@ -25,7 +25,7 @@ impl Store {
     pub async fn count_complaints(&self, scope: &Scope, filter: &ComplaintFilter) -> StoreResult<i64> {
         let mut q = Query::select();
         q.from_as("complaints", "c").expr_as(Expr::col(("c", "id")).count(), "n");
-        apply_filter(&mut q, scope, filter);
+        apply_filter(&mut q, self.db.get_database_backend(), scope, filter);
         let row = self.db.query_one(&q).await?;
         Ok(row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0))
     }
@@ -52,7 +52,7 @@ impl Store {
             .group_by_col(("c", key))
             .order_by_expr(Expr::col(("c", "id")).count(), Order::Desc)
             .limit(limit);
-        apply_filter(&mut q, scope, filter);
+        apply_filter(&mut q, self.db.get_database_backend(), scope, filter);
         self.db
             .query_all(&q)
             .await?
@@ -72,7 +72,12 @@ impl Store {
     pub async fn received_times(&self, scope: &Scope, from: DateTime<Utc>) -> StoreResult<Vec<DateTime<Utc>>> {
         let mut q = Query::select();
         q.from_as("complaints", "c").column(("c", "received_at"));
-        apply_filter(&mut q, scope, &ComplaintFilter { received_from: Some(from), ..Default::default() });
+        apply_filter(
+            &mut q,
+            self.db.get_database_backend(),
+            scope,
+            &ComplaintFilter { received_from: Some(from), ..Default::default() },
+        );
         self.db.query_all(&q).await?.into_iter().map(|r| Ok(r.try_get("", "received_at")?)).collect()
     }
 }

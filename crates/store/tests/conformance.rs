@@ -193,6 +193,280 @@ async fn both_backends_behave_the_same() {
     }
 }
 
+/// Texts for the search tests: pieces that jieba cuts differently in different neighbourhoods
+/// (`退货款`, `不退货`, `客服务`), Latin words in several spellings, punctuation.
+fn generated_texts(n: usize, seed: u64) -> Vec<String> {
+    const PIECES: [&str; 30] = [
+        "退",
+        "货",
+        "款",
+        "不",
+        "物",
+        "流",
+        "客",
+        "服",
+        "退货",
+        "货款",
+        "退货款",
+        "不退货",
+        "物流",
+        "客服",
+        "客服务",
+        "服务",
+        "ipad",
+        "iPad",
+        "ＩＰＡＤ",
+        "myipad",
+        "2",
+        "mini",
+        "，",
+        "。",
+        " ",
+        "！",
+        "很差",
+        "快递",
+        "了",
+        "\"*(OR)",
+    ];
+    let mut state = seed;
+    let mut next = |n: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % n
+    };
+    (0..n).map(|_| (0..2 + next(12)).map(|_| PIECES[next(PIECES.len())]).collect()).collect()
+}
+
+/// Every case number a full-text query finds (all pages).
+async fn found(store: &Store, scope: &Scope, filter: &ComplaintFilter) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for page in 1.. {
+        let p = store.list_complaints(scope, filter, SortKey::Relevance, true, page, 200).await.expect("search");
+        let n = p.items.len();
+        out.extend(p.items.into_iter().map(|r| r.case_no));
+        if n < 200 {
+            break;
+        }
+    }
+    out
+}
+
+/// `word` in `text`; a Latin word or a number only where no letter (digit) stands before it.
+fn substring(text: &str, word: &str) -> bool {
+    let same_kind = |a: char, b: char| {
+        (a.is_ascii_alphabetic() && b.is_ascii_alphabetic()) || (a.is_ascii_digit() && b.is_ascii_digit())
+    };
+    let first = word.chars().next().expect("a word");
+    text.match_indices(word).any(|(i, _)| text[..i].chars().next_back().is_none_or(|before| !same_kind(before, first)))
+}
+
+fn text_filter(q: &str) -> ComplaintFilter {
+    ComplaintFilter { text: Some(q.into()), ..Default::default() }
+}
+
+#[tokio::test]
+async fn full_text_search_finds_what_a_substring_scan_finds_on_both_backends() {
+    use cloop_nlp::segment::SearchQuery;
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let contents = generated_texts(240, 20261122);
+        let notes = generated_texts(240, 7);
+        let mut handles = Vec::new();
+        for (i, content) in contents.iter().enumerate() {
+            let (store, actor) = (store.clone(), actor.clone());
+            let mut c = complaint(&w, &format!("1370000{i:04}"), w.cc, now);
+            c.summary = "投诉".into();
+            c.content = content.clone();
+            c.customer_request = None;
+            c.order_ref = None;
+            handles.push(tokio::spawn(async move { store.intake(c, actor, None, now).await.expect("intake") }));
+        }
+        let mut receipts = Vec::new();
+        for h in handles {
+            receipts.push(h.await.expect("task"));
+        }
+        // Every third complaint gets a note: notes are searched too.
+        let mut texts: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        for (i, r) in receipts.iter().enumerate() {
+            let mut all = format!("{}\n投诉\n{}", r.case_no, contents[i]);
+            if i % 3 == 0 {
+                let cmd = Command::AddNote { visibility: Visibility::Internal, text: notes[i].clone() };
+                store.execute(r.complaint_id, &cmd, Who::Staff(&w.agent), now).await.expect("note");
+                all.push('\n');
+                all.push_str(&notes[i]);
+            }
+            texts.insert(r.case_no.clone(), all);
+        }
+        for q in [
+            "退货",
+            "物流",
+            "客服",
+            "ipad",
+            "退货款",
+            "不退货",
+            "退",
+            "款",
+            "货款",
+            "退货 物流",
+            "客服 退货 ipad",
+            "物流客服",
+            "很差",
+            "服务",
+            "iPad mini",
+            "快递了",
+            "退货物流",
+            "2",
+        ] {
+            let parsed = SearchQuery::parse(q);
+            let expected: std::collections::BTreeSet<String> =
+                texts.iter().filter(|(_, t)| parsed.matches_text(t)).map(|(k, _)| k.clone()).collect();
+            // The meaning `matches_text` promises is the plain substring scan (Latin words and
+            // numbers from a word start): check it by hand too, so the comparison is not circular.
+            for (case_no, t) in &texts {
+                let folded = cloop_nlp::segment::normalize(t);
+                let all_words = cloop_nlp::segment::normalize(q).split(' ').all(|word| substring(&folded, word));
+                // (A typed run such as 物流客服 is searched as its words, so more may match.)
+                if all_words {
+                    assert!(expected.contains(case_no), "{backend}: {q:?} in {t:?}");
+                }
+            }
+            assert!(!expected.is_empty(), "{backend}: the generated texts contain {q:?}");
+            assert_eq!(found(&store, &Scope::All, &text_filter(q)).await, expected, "{backend}: {q:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_both_backends() {
+    use cloop_nlp::segment::SearchQuery;
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let intake = |content: &str, unit: OrgUnitId, severity: Severity, phone: &str| {
+            let mut c = complaint(&w, phone, unit, now);
+            c.summary = content.chars().take(10).collect();
+            c.content = content.into();
+            c.customer_request = None;
+            c.order_ref = None;
+            c.severity = Some(severity);
+            let (store, actor) = (store.clone(), actor.clone());
+            async move { store.intake(c, actor, None, now).await.expect("intake") }
+        };
+        let strong = intake("退货退货，还是退货！商家拒绝退货", w.cc, Severity::Level1, "13600000001").await;
+        let weak = intake(
+            "物流很慢，快递员态度差，客服也不理人，说可以退货但一直没人处理这件事情",
+            w.cc,
+            Severity::Level2,
+            "13600000002",
+        )
+        .await;
+        let other = intake("我要退货，别的公司受理的", w.other_company_cc, Severity::Level2, "13600000003").await;
+        let washer = intake("洗衣机漏水，洗衣机排水管破裂，地板泡水", w.cc, Severity::Level3, "13600000004").await;
+        let washer2 = intake("新买的洗衣机漏水严重，排水管有裂缝", w.cc, Severity::Level3, "13600000005").await;
+        let _phone = intake("手机屏幕碎了，充电很慢", w.cc, Severity::Level3, "13600000006").await;
+
+        // Ranking: the complaint about returns ranks above the one that mentions it in passing.
+        let page =
+            store.list_complaints(&Scope::All, &text_filter("退货"), SortKey::Relevance, true, 1, 10).await.unwrap();
+        let order: Vec<&str> = page.items.iter().map(|r| r.case_no.as_str()).collect();
+        assert_eq!(page.total, 3, "{backend}: {order:?}");
+        assert!(
+            order.iter().position(|c| *c == strong.case_no) < order.iter().position(|c| *c == weak.case_no),
+            "{backend}: {order:?}"
+        );
+
+        // Scope: the call centre does not find the other company's complaint.
+        let cc = Scope::Under(store.org_path(w.cc).await.expect("path"));
+        let in_scope = found(&store, &cc, &text_filter("退货")).await;
+        assert!(in_scope.contains(&strong.case_no) && !in_scope.contains(&other.case_no), "{backend}: {in_scope:?}");
+
+        // Filters combine with text.
+        let severe = ComplaintFilter { severity: Some(Severity::Level1), ..text_filter("退货") };
+        let only: Vec<String> = found(&store, &Scope::All, &severe).await.into_iter().collect();
+        assert_eq!(only, [strong.case_no.clone()], "{backend}");
+        let later = ComplaintFilter { received_from: Some(now + Duration::days(1)), ..text_filter("退货") };
+        assert!(found(&store, &Scope::All, &later).await.is_empty(), "{backend}");
+
+        // Notes are found, with their snippet.
+        let cmd =
+            Command::AddNote { visibility: Visibility::Internal, text: "客户补充：蓝牙耳机也坏了".into() };
+        store.execute(washer.complaint_id, &cmd, Who::Staff(&w.agent), now).await.expect("note");
+        let hits = found(&store, &Scope::All, &text_filter("蓝牙耳机")).await;
+        assert_eq!(hits.into_iter().collect::<Vec<_>>(), [washer.case_no.clone()], "{backend}");
+        let snippets =
+            store.search_snippets(&[washer.complaint_id.0], &SearchQuery::parse("蓝牙耳机")).await.expect("snippets");
+        let m = &snippets[&washer.complaint_id.0];
+        assert_eq!(m.field, "notes", "{backend}");
+        assert!(m.snippet.iter().any(|p| p.hit && p.text == "蓝牙耳机"), "{backend}: {m:?}");
+
+        // Commands that do not touch the text leave the index alone; text changes re-index.
+        let cmd = Command::Classify {
+            category_id: w.category,
+            severity: Severity::Level3,
+            product_ref: Some("XQB80-型号".into()),
+            order_ref: None,
+        };
+        store.execute(washer2.complaint_id, &cmd, Who::Staff(&w.agent), now).await.expect("classify");
+        assert_eq!(found(&store, &Scope::All, &text_filter("xqb80")).await.len(), 1, "{backend}");
+
+        // Hostile or odd queries answer, never error: symbols only find nothing.
+        for q in [
+            "\"",
+            "\"\"",
+            "*",
+            "(",
+            ")",
+            "NEAR(退货 物流)",
+            "退货 OR 物流",
+            "-退货",
+            "退货*",
+            "'; DROP TABLE complaints; --",
+            "^$@!~`",
+            "AND",
+            "NOT 退货",
+            "col:退货",
+            "{退货}",
+            "退货\"物流",
+            &"退货".repeat(100),
+            "😡😡",
+            "\u{0}",
+        ] {
+            store
+                .list_complaints(&Scope::All, &text_filter(q), SortKey::Relevance, true, 1, 20)
+                .await
+                .unwrap_or_else(|e| panic!("{backend}: {q:?} failed: {e}"));
+        }
+        for q in ["\"", "*()", "😡😡", "-:^"] {
+            assert_eq!(found(&store, &Scope::All, &text_filter(q)).await.len(), 0, "{backend}: {q:?}");
+        }
+
+        // Similar complaints: the other washing machine leak, never itself, within scope.
+        let similar = store.similar_complaints(&Scope::All, washer.complaint_id, 5).await.expect("similar");
+        assert_eq!(
+            similar.items.first().map(|s| s.complaint.case_no.as_str()),
+            Some(washer2.case_no.as_str()),
+            "{backend}: {similar:?}"
+        );
+        assert!(similar.items.iter().all(|s| s.complaint.id != washer.complaint_id.0), "{backend}");
+        assert!(similar.keywords.iter().any(|k| k == "洗衣机"), "{backend}: {:?}", similar.keywords);
+        let other_scope = Scope::Under(store.org_path(w.other_company_cc).await.expect("path"));
+        let none = store.similar_complaints(&other_scope, washer.complaint_id, 5).await.expect("similar");
+        assert!(none.items.is_empty(), "{backend}: {none:?}");
+
+        // Complaints from before the index (or after a tokenisation change) are indexed at
+        // migration: drop the index rows and the version, migrate, and search finds them again.
+        let db = store.connection();
+        db.execute_unprepared("DELETE FROM complaint_search").await.expect("clear");
+        db.execute_unprepared("DELETE FROM settings WHERE key = 'search_index_version'").await.expect("forget");
+        assert!(found(&store, &Scope::All, &text_filter("退货")).await.is_empty(), "{backend}");
+        cloop_store::db::migrate(db).await.expect("migrate");
+        assert_eq!(found(&store, &Scope::All, &text_filter("退货")).await.len(), 3, "{backend}");
+        assert_eq!(found(&store, &Scope::All, &text_filter("蓝牙耳机")).await.len(), 1, "{backend}: notes too");
+    }
+}
+
 #[tokio::test]
 async fn verify_names_the_first_edited_event_on_both_backends() {
     for (backend, store) in stores().await {

@@ -129,11 +129,12 @@ export function readLogins(dataDir) {
 
 /**
  * A fresh server: temp data dir, `cloop demo --complaints N` (which routes web complaints to
- * 华腾电器's first hotline team, so its agents see them), `cloop serve` on a free port.
+ * 华腾电器's first hotline team, so its agents see them), `cloop serve` on a free port. Intake
+ * routing is off unless `routing` is true, so the other specs find new complaints `received`.
  * `serveArgs` go to `cloop serve` (e.g. `['--scheduler-interval', '1']` so the scheduler raises
  * the demo's SLA warnings and escalations within seconds, or `['--now', …]`).
  */
-export async function startServer({ complaints = 60, serveArgs = [] } = {}) {
+export async function startServer({ complaints = 60, routing = false, serveArgs = [] } = {}) {
   requireWebBuild()
   requireBinary()
   const dataDir = mkdtempSync(join(tmpdir(), 'cloop-e2e-'))
@@ -141,12 +142,12 @@ export async function startServer({ complaints = 60, serveArgs = [] } = {}) {
   run(['demo', '--data-dir', dataDir, '--complaints', String(complaints)])
   const logins = readLogins(dataDir)
 
-  let server = await launch(dataDir, serveArgs)
+  let server = await launch(dataDir, routing, serveArgs)
   if (!(await servesBuiltWeb(server.url))) {
     await server.stop()
     log('the binary serves the placeholder page, not web/dist: rebuilding it')
     forceServerRebuild()
-    server = await launch(dataDir, serveArgs)
+    server = await launch(dataDir, routing, serveArgs)
     if (!(await servesBuiltWeb(server.url))) {
       await server.stop()
       throw new Error('e2e: cloop serve does not serve web/dist even after a rebuild')
@@ -166,11 +167,12 @@ export async function startServer({ complaints = 60, serveArgs = [] } = {}) {
   }
 }
 
-async function launch(dataDir, extra = []) {
+async function launch(dataDir, routing, extra = []) {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const output = []
-  const child = spawn(BIN, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, ...extra], {
+  const args = ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--routing', String(routing), ...extra]
+  const child = spawn(BIN, args, {
     cwd: ROOT,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

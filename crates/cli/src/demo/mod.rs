@@ -210,6 +210,13 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
     while let Some(done) = running.join_next().await {
         tally.merge(done.context("a demo lane stopped unexpectedly")??);
     }
+    // Routing models from the demo's own routed complaints, so new complaints arrive routed.
+    for target in cloop_store::routing::ModelTarget::ALL {
+        match cloop_server::routing::train_from_database(&store, target).await {
+            Ok(m) => println!("routing model ({}) trained on {} complaints, {} labels", m.target, m.examples, m.labels),
+            Err(e) => println!("routing model ({}) not trained: {e}", target.code()),
+        }
+    }
     summary(&store, config, &tally, n, started).await
 }
 
@@ -343,7 +350,7 @@ async fn lane(shared: Arc<Shared>, order: Vec<usize>) -> Result<Tally> {
                 // Registered earlier, so on an earlier day's lane or earlier in this one.
                 let (id, case_no) = shared.receipts[earlier].wait().await;
                 tally.repeats += 1;
-                Some(RepeatLink { complaint_id: *id, case_no: case_no.clone() })
+                Some(RepeatLink { complaint_id: *id, case_no: case_no.clone(), reasons: Vec::new() })
             }
             None => None,
         };

@@ -275,7 +275,7 @@ async fn intake(
         company_id: OrgUnitId(company.id),
         intake_unit_id: OrgUnitId(unit.id),
     };
-    let receipt = state.store().intake(new, ActorRef::User { id: p.actor.user_id }, key, now).await?;
+    let receipt = state.register(new, ActorRef::User { id: p.actor.user_id }, key, now).await?;
     metrics::counter!("cloop_complaints_registered_total").increment(u64::from(receipt.created));
     // A new complaint comes back from the writer; a retried one is read.
     let complaint = match receipt.complaint {
@@ -319,11 +319,11 @@ pub struct ListQuery {
     pub from: Option<DateTime<Utc>>,
     /// Received before (RFC 3339).
     pub to: Option<DateTime<Utc>>,
-    /// Words in case number, summary, content, product, order or request.
+    /// Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet.
     pub q: Option<String>,
     /// Risk colours, comma-separated: `red`, `orange`, `yellow`.
     pub risk: Option<String>,
-    /// Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score).
+    /// Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score), `relevance` (default when `q` is given).
     pub sort: Option<String>,
     /// `desc` (default) or `asc`.
     pub order: Option<String>,
@@ -395,7 +395,7 @@ async fn list(
             "search text must be at most 200 characters",
         ));
     }
-    f.text = q.q.clone();
+    f.text = q.q.clone().filter(|t| !t.trim().is_empty());
     if let Some(levels) = &q.risk {
         for l in levels.split(',').filter(|l| !l.is_empty()) {
             match RiskLevel::from_code(l) {
@@ -405,7 +405,9 @@ async fn list(
         }
     }
     let sort = match q.sort.as_deref() {
+        None if f.text.is_some() => SortKey::Relevance,
         None | Some("received_at") => SortKey::ReceivedAt,
+        Some("relevance") => SortKey::Relevance,
         Some("updated_at") => SortKey::UpdatedAt,
         Some("severity") => SortKey::Severity,
         Some("case_no") => SortKey::CaseNo,
@@ -441,8 +443,22 @@ async fn list(
         return Err(ApiError::fields(errors));
     }
     let page = state.store().list_complaints(&p.scope, &f, sort, descending, q.page.unwrap_or(1), per_page).await?;
+    let mut snippets = match f.text.as_deref() {
+        Some(text) => {
+            let ids: Vec<i64> = page.items.iter().map(|r| r.id).collect();
+            state.store().search_snippets(&ids, &cloop_store::search::SearchQuery::parse(text)).await?
+        }
+        None => Default::default(),
+    };
     Ok(Json(ComplaintPage {
-        items: page.items.into_iter().map(Into::into).collect(),
+        items: page
+            .items
+            .into_iter()
+            .map(|r| {
+                let search = snippets.remove(&r.id).map(Into::into);
+                ComplaintListItem { search, ..r.into() }
+            })
+            .collect(),
         total: page.total,
         page: page.page,
         per_page: page.per_page,
@@ -499,7 +515,7 @@ async fn counts(State(state): State<AppState>, p: Principal) -> ApiResult<Json<s
 
 /// Loads a complaint by id or case number, within the caller's scope (outside it: 404, so the
 /// answer does not reveal that it exists).
-async fn load_visible(state: &AppState, p: &Principal, key: &str) -> ApiResult<Loaded> {
+pub(crate) async fn load_visible(state: &AppState, p: &Principal, key: &str) -> ApiResult<Loaded> {
     let id = match key.parse::<i64>() {
         Ok(id) => ComplaintId(id),
         Err(_) if key.len() <= 40 => state.store().id_by_case_no(key).await?,
@@ -1231,7 +1247,13 @@ command_endpoint!(
                 "the complaint to link does not exist",
             ))
         })?;
-        Command::LinkRepeat { link: RepeatLink { complaint_id: other.complaint.id, case_no: other.complaint.case_no } }
+        Command::LinkRepeat {
+            link: RepeatLink {
+                complaint_id: other.complaint.id,
+                case_no: other.complaint.case_no,
+                reasons: Vec::new(),
+            },
+        }
     }
 );
 

@@ -7,7 +7,7 @@ use cloop_domain::{Complaint, Permission};
 use cloop_store::accounts::User;
 use cloop_store::customers::Customer;
 use cloop_store::{ComplaintListRow, EventRow};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A permission with its labels.
@@ -216,6 +216,11 @@ pub struct ComplaintDto {
     pub risk: Option<RiskDto>,
     /// Open level-1 complaint: heads every queue.
     pub pinned: bool,
+    /// What intake routing decided and why: `{outcome: assigned|triage, rules: [{rule_id, name,
+    /// matched}], category: {id, label, source: intake|rule|model, rule_id, top: [{label, score}],
+    /// model_version}, department: {…}, severity_floor, flags: [legal|media|safety], threshold}`.
+    #[schema(value_type = Option<Object>)]
+    pub routing: Option<serde_json::Value>,
     /// What the caller may do now: the command paths under `/api/v1/complaints/{id}/`.
     pub allowed_actions: Vec<String>,
 }
@@ -377,6 +382,7 @@ impl ComplaintDto {
             sla,
             risk: None,
             pinned: c.state.is_open() && c.severity == Some(cloop_domain::Severity::Level1),
+            routing: c.routing.as_ref().map(json),
             allowed_actions: Vec::new(),
         }
     }
@@ -506,6 +512,29 @@ pub struct ComplaintListItem {
     pub risk_level: Option<String>,
     /// Open level-1 complaint (heads the queue).
     pub pinned: bool,
+    /// Where a full-text search (`q`) matched, with the words marked; only on search results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search: Option<crate::routes::search::SearchMatchDto>,
+    /// Intake routing's suggestion (for the triage queue).
+    pub route_hint: Option<RouteHintDto>,
+}
+
+/// What intake routing suggested for a complaint, as the triage queue shows it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct RouteHintDto {
+    /// `assigned` or `triage`.
+    pub outcome: String,
+    /// Suggested department (name).
+    pub department: Option<String>,
+    /// The classifier's probability for it (none when a rule chose it).
+    pub department_score: Option<f64>,
+    /// Suggested category (code).
+    pub category: Option<String>,
+    /// The classifier's probability for it.
+    pub category_score: Option<f64>,
+    /// Risk flags raised by keyword rules.
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 impl From<ComplaintListRow> for ComplaintListItem {
@@ -539,6 +568,8 @@ impl From<ComplaintListRow> for ComplaintListItem {
             risk_score: r.risk_score,
             risk_level: r.risk_level,
             pinned: r.pinned,
+            search: None,
+            route_hint: r.route_hint.as_deref().and_then(|h| serde_json::from_str(h).ok()),
         }
     }
 }

@@ -9,6 +9,8 @@ pub mod dto;
 pub mod ops;
 pub mod public;
 pub mod sla_admin;
+pub mod search;
+pub mod routing;
 pub mod stats;
 pub mod web;
 
@@ -26,4 +28,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(stats::router())
         .merge(alerts::router())
         .merge(sla_admin::router())
+        .merge(search::router())
+        .merge(routing::router())
 }

@@ -153,8 +153,7 @@ async fn submit(
     let now = state.now();
     let summary: String = content.chars().take(40).collect();
     let receipt = state
-        .store()
-        .intake(
+        .register(
             NewComplaint {
                 customer: NewCustomer { name: name.expect("checked"), phone: ph, email: em },
                 channel: Channel::Web,

@@ -13,6 +13,8 @@ mod intake;
 mod lifecycle;
 mod ops;
 mod portal;
+mod routing;
 mod scope;
 mod sla;
+mod search;
 mod workbench;

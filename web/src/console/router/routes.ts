@@ -85,6 +85,12 @@ export const routes: RouteRecordRaw[] = [
         meta: { permissions: ['admin.categories'], title: 'nav.adminCategories', section: 'nav.admin', menuIcon: 'categories' },
       },
       {
+        path: 'admin/routing',
+        name: 'admin-routing',
+        component: () => import('../pages/admin/routing/RoutingView.vue'),
+        meta: { permissions: ['admin.routing'], title: 'nav.adminRouting', section: 'nav.admin', menuIcon: 'routing' },
+      },
+      {
         path: 'admin/authority',
         name: 'admin-authority',
         component: () => import('../pages/admin/authority/AuthorityView.vue'),
@@ -142,6 +148,6 @@ export const MENU: { section?: string; icon?: string; routes: string[] }[] = [
   {
     section: 'nav.admin',
     icon: 'admin',
-    routes: ['admin-org', 'admin-users', 'admin-roles', 'admin-categories', 'admin-authority', 'admin-calendar', 'admin-sla', 'admin-tokens', 'admin-audit'],
+    routes: ['admin-org', 'admin-users', 'admin-roles', 'admin-categories', 'admin-routing', 'admin-authority', 'admin-calendar', 'admin-sla', 'admin-tokens', 'admin-audit'],
   },
 ]

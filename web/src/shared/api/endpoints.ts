@@ -2,6 +2,7 @@
 // never fetch.
 
 import { http, apiUrl, type Query } from './http'
+import type { RoutingDecision } from '../domain/complaint/routing'
 import type {
   AlertPage,
   AlertSettings,
@@ -30,13 +31,17 @@ import type {
   CustomerDto,
   IntakeRequest,
   MetaDto,
+  ModelDto,
   NewTokenDto,
   OrgUnitDto,
   OrgUnitRequest,
   QueueCounts,
   RoleDto,
   RoleRequest,
+  RuleDto,
+  RuleRequest,
   SessionDto,
+  SimilarDto,
   StatsOverview,
   TokenDto,
   UpdateUserRequest,
@@ -73,6 +78,9 @@ export const complaintsApi = {
   attachmentUrl: (id: number | string, sha256: string) =>
     apiUrl(`/complaints/${enc(String(id))}/attachments/${enc(sha256)}`),
   bulkAssign: (req: BulkAssignRequest) => http.post<BulkAssignResult>('/complaints/bulk-assign', req),
+  /** Complaints like this one by text, within the caller's data scope. */
+  similar: (key: string | number, limit = 5, signal?: AbortSignal) =>
+    http.get<SimilarDto>(`/complaints/${enc(String(key))}/similar`, { limit }, { signal }),
 }
 
 export const customersApi = {
@@ -135,4 +143,15 @@ export const slaAdminApi = {
   putPolicy: (p: SlaPolicy) => http.put<SlaPolicy>('/admin/sla-policy', p),
   alertSettings: () => http.get<AlertSettings>('/admin/alert-settings'),
   putAlertSettings: (s: AlertSettings) => http.put<AlertSettings>('/admin/alert-settings', s),
+}
+
+/** Intake routing: keyword rules, classifier models, a preview of a decision. */
+export const routingApi = {
+  rules: () => http.get<RuleDto[]>('/routing/rules'),
+  createRule: (req: RuleRequest) => http.post<RuleDto>('/routing/rules', req),
+  updateRule: (id: number, req: RuleRequest) => http.put<RuleDto>(`/routing/rules/${id}`, req),
+  deleteRule: (id: number) => http.del<void>(`/routing/rules/${id}`),
+  models: () => http.get<ModelDto[]>('/routing/models'),
+  train: (target: 'category' | 'department') => http.post<ModelDto>('/routing/models/train', { target }),
+  preview: (text: string) => http.post<RoutingDecision>('/routing/preview', { text }),
 }

@@ -31,6 +31,14 @@ export type UpdateUserRequest = S['UpdateUserRequest']
 export type IntakeRequest = S['IntakeRequest']
 export type MeasureInput = S['MeasureInput']
 export type RemedyRequest = S['RemedyRequest']
+export type SnippetPartDto = S['SnippetPartDto']
+export type SearchMatchDto = S['SearchMatchDto']
+export type SimilarDto = S['SimilarDto']
+export type SimilarItemDto = S['SimilarItemDto']
+export type RuleDto = S['RuleDto']
+export type RuleRequest = S['RuleRequest']
+export type ModelDto = S['ModelDto']
+export type RouteHintDto = S['RouteHintDto']
 
 // Fields the server is adding (see the backend issue); optional until openapi.json has them, so
 // the console works against both an older and a newer server.
@@ -59,6 +67,8 @@ export interface Remedy {
 export interface RepeatLink {
   complaint_id: number
   case_no: string
+  /** Why intake linked it (`same_customer`, `same_order`, `similar_text`); empty when a person did. */
+  reasons?: string[]
 }
 
 // Queue counts: `{mine, department, triage, approval, awaiting_customer, return_visits, open, all}`.

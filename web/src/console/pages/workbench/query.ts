@@ -8,7 +8,7 @@ export const QUEUES = ['mine', 'department', 'triage', 'approval', 'awaiting_cus
 export const ALERT_QUEUES: readonly Queue[] = ['overdue', 'at_risk']
 export type Queue = (typeof QUEUES)[number]
 
-export const SORT_KEYS = ['received_at', 'updated_at', 'severity', 'case_no', 'state', 'due_at', 'risk'] as const
+export const SORT_KEYS = ['received_at', 'updated_at', 'severity', 'case_no', 'state', 'due_at', 'risk', 'relevance'] as const
 export const RISK_FILTER = ['red', 'orange', 'yellow'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
 
@@ -46,9 +46,17 @@ const date = (v: RouteQuery[string]): string | null => {
   return s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null
 }
 
+/** The sort a list has when the URL names none: relevance while searching, newest otherwise. */
+export function defaultSort(text: string): SortKey {
+  return text.trim() ? 'relevance' : 'received_at'
+}
+
 export function parseQuery(rq: RouteQuery, defaults: { queue: Queue; per_page: number }): WorkbenchQuery {
   const queue = one(rq.queue)
   const sort = one(rq.sort)
+  const text = (one(rq.q) ?? '').slice(0, 200)
+  // Relevance only means something with search text.
+  const sortOk = (SORT_KEYS as readonly string[]).includes(sort ?? '') && (sort !== 'relevance' || !!text.trim())
   const severity = int(rq.severity)
   const perPage = int(rq.per_page)
   return {
@@ -61,8 +69,8 @@ export function parseQuery(rq: RouteQuery, defaults: { queue: Queue; per_page: n
     risk: (one(rq.risk) ?? '').split(',').filter((r) => (RISK_FILTER as readonly string[]).includes(r)),
     from: date(rq.from),
     to: date(rq.to),
-    q: (one(rq.q) ?? '').slice(0, 200),
-    sort: (SORT_KEYS as readonly string[]).includes(sort ?? '') ? (sort as SortKey) : 'received_at',
+    q: text,
+    sort: sortOk ? (sort as SortKey) : defaultSort(text),
     order: one(rq.order) === 'asc' ? 'asc' : 'desc',
     page: Math.max(1, int(rq.page) ?? 1),
     per_page: perPage !== null && perPage >= 1 && perPage <= 200 ? perPage : defaults.per_page,
@@ -82,7 +90,7 @@ export function toRouteQuery(q: WorkbenchQuery, defaults: { queue: Queue; per_pa
   if (q.from) out.from = q.from
   if (q.to) out.to = q.to
   if (q.q.trim()) out.q = q.q.trim()
-  if (q.sort !== 'received_at') out.sort = q.sort
+  if (q.sort !== defaultSort(q.q)) out.sort = q.sort
   if (q.order !== 'desc') out.order = q.order
   if (q.page > 1) out.page = String(q.page)
   if (q.per_page !== defaults.per_page) out.per_page = String(q.per_page)

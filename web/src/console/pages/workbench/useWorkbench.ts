@@ -9,6 +9,7 @@ import { usePrefsStore } from '../../stores/prefs'
 import { useSelectionStore } from '../../stores/selection'
 import {
   defaultQueue,
+  defaultSort,
   hasFilters,
   parseQuery,
   queueCountsFromStates,
@@ -34,6 +35,8 @@ export function useWorkbench() {
   const page = shallowRef<ComplaintPage | null>(null)
   const loading = ref(false)
   const error = shallowRef<ApiError | null>(null)
+  /** The search text of the page on screen (the URL may be ahead of it while loading). */
+  const searchedFor = ref('')
   let ctrl: AbortController | null = null
 
   async function refresh() {
@@ -42,7 +45,9 @@ export function useWorkbench() {
     loading.value = true
     error.value = null
     try {
-      page.value = await complaintsApi.list(toApiQuery(query.value), my.signal)
+      const q = query.value
+      page.value = await complaintsApi.list(toApiQuery(q), my.signal)
+      searchedFor.value = q.q.trim()
       if (currentIndex.value >= (page.value?.items.length ?? 0)) currentIndex.value = -1
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') return
@@ -89,7 +94,7 @@ export function useWorkbench() {
   const setPage = (p: number) => update({ page: p }, false)
   const setPerPage = (n: number) => update({ per_page: n })
   function setSort(sortKey: SortKey | null, order: 'ascending' | 'descending' | null) {
-    if (!sortKey || !order) update({ sort: 'received_at', order: 'desc' })
+    if (!sortKey || !order) update({ sort: defaultSort(query.value.q), order: 'desc' })
     else update({ sort: sortKey, order: order === 'ascending' ? 'asc' : 'desc' })
   }
   function clearFilters() {
@@ -122,7 +127,11 @@ export function useWorkbench() {
     { immediate: true },
   )
   function applyFilters() {
+    // New search text starts ranked by relevance; clearing it goes back to newest first.
+    const textChanged = filters.q.trim() !== query.value.q.trim()
+    const sort = textChanged && (query.value.sort === defaultSort(query.value.q) || !filters.q.trim()) ? defaultSort(filters.q) : query.value.sort
     update({
+      sort,
       state: filters.state,
       risk: filters.risk,
       severity: filters.severity || null,
@@ -165,6 +174,7 @@ export function useWorkbench() {
   return {
     query,
     page,
+    searchedFor,
     rows,
     loading,
     error,

@@ -32,6 +32,7 @@ export const EVENT_KINDS = [
   'repeat_linked',
   'escalated',
   'sla_alert',
+  'routed',
 ] as const
 export type EventKind = (typeof EVENT_KINDS)[number]
 
@@ -64,6 +65,7 @@ const LOOK: Record<EventKind, { icon: IconKey; tone: Tone }> = {
   repeat_linked: { icon: 'link', tone: 'info' },
   escalated: { icon: 'warning', tone: 'danger' },
   sla_alert: { icon: 'clock', tone: 'warning' },
+  routed: { icon: 'send', tone: 'info' },
 }
 
 export function isEventKind(k: string): k is EventKind {

@@ -39,6 +39,16 @@ describe('workbench URL state', () => {
     expect(again).toEqual({ ...q, q: '漏水' })
   })
 
+  it('ranks search results by relevance unless another sort is chosen', () => {
+    expect(parseQuery({ q: '退货' }, defaults).sort).toBe('relevance')
+    expect(parseQuery({}, defaults).sort).toBe('received_at')
+    expect(parseQuery({ sort: 'relevance' }, defaults).sort).toBe('received_at')
+    expect(parseQuery({ q: '退货', sort: 'severity' }, defaults).sort).toBe('severity')
+    expect(toRouteQuery(parseQuery({ q: '退货' }, defaults), defaults)).toEqual({ q: '退货' })
+    expect(toRouteQuery(parseQuery({ q: '退货', sort: 'received_at' }, defaults), defaults)).toEqual({ q: '退货', sort: 'received_at' })
+    expect(toApiQuery(parseQuery({ q: ' 退货 物流 ' }, defaults))).toMatchObject({ q: '退货 物流', sort: 'relevance' })
+  })
+
   it('turns local dates into an instant range for the API', () => {
     const api = toApiQuery(parseQuery({ from: '2026-11-01', to: '2026-11-02', state: 'resolved' }, defaults))
     expect(api.queue).toBe('triage')

@@ -1,0 +1,444 @@
+//! Routing administration (DESIGN §4): the keyword rules the admin edits, the stored classifier
+//! models with their figures, training from the database's own complaints, and a preview that
+//! shows what routing would decide for a text. Every change is written to the audit log.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiJson, Principal};
+use crate::routing::{TrainFailure, train_from_database};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use cloop_domain::validate::required_text;
+use cloop_domain::*;
+use cloop_nlp::rules::{MAX_PATTERNS, PatternError, RiskFlag, check_pattern};
+use cloop_store::routing::{ModelRow, ModelTarget, RoutingRule, RuleDraft};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(rules, create_rule))
+        .routes(routes!(update_rule, delete_rule))
+        .routes(routes!(models))
+        .routes(routes!(train))
+        .routes(routes!(preview))
+}
+
+/// A keyword rule.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleDto {
+    /// Id (lower wins a priority tie).
+    pub id: i64,
+    /// Name, shown as the reason of a routing decision.
+    pub name: String,
+    /// Words (substring match), `a+b` (all words) or `re:` regular expressions; any one matching is enough.
+    pub patterns: Vec<String>,
+    /// Category code to route to.
+    pub category_code: Option<String>,
+    /// Department name to route to (looked up within the complaint's company).
+    pub department: Option<String>,
+    /// Severity floor 1–3 (1 most serious).
+    pub severity_floor: Option<i64>,
+    /// Risk flags: `legal`, `media`, `safety`.
+    pub flags: Vec<String>,
+    /// Higher wins when rules disagree.
+    pub priority: i64,
+    /// Whether the rule applies.
+    pub enabled: bool,
+    /// Last change.
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<RoutingRule> for RuleDto {
+    fn from(r: RoutingRule) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            patterns: r.patterns,
+            category_code: r.category_code,
+            department: r.department,
+            severity_floor: r.severity_floor,
+            flags: r.flags,
+            priority: r.priority,
+            enabled: r.enabled,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A keyword rule to create or replace.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleRequest {
+    /// Name (1–50 characters).
+    pub name: String,
+    /// 1–50 patterns of at most 100 characters.
+    pub patterns: Vec<String>,
+    /// Category code.
+    pub category_code: Option<String>,
+    /// Department name.
+    pub department: Option<String>,
+    /// Severity floor 1–3.
+    pub severity_floor: Option<i64>,
+    /// Risk flags.
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// Priority, −1000 to 1000 (default 0).
+    pub priority: Option<i64>,
+    /// Default true.
+    pub enabled: Option<bool>,
+}
+
+fn pattern_error(i: usize, e: &PatternError) -> FieldError {
+    let field = format!("patterns[{i}]");
+    match e {
+        PatternError::Empty => FieldError::new(field, "empty_pattern", "关键词不能为空", "a pattern cannot be empty"),
+        PatternError::TooLong => {
+            FieldError::new(field, "pattern_too_long", "关键词最多 100 个字符", "a pattern is at most 100 characters")
+        }
+        PatternError::EmptyConjunct => FieldError::new(
+            field,
+            "empty_conjunct",
+            "“+” 两边都需要有词，例如 退款+拒绝",
+            "both sides of `+` need a word, e.g. 退款+拒绝",
+        ),
+        PatternError::BadRegex(msg) => FieldError::new(
+            field,
+            "invalid_regex",
+            &format!("正则表达式无效：{msg}"),
+            &format!("invalid regular expression: {msg}"),
+        ),
+    }
+}
+
+/// Checks a rule and turns it into a draft; every bad field is named at once.
+async fn draft_of(state: &AppState, req: RuleRequest) -> ApiResult<RuleDraft> {
+    let mut errors = Vec::new();
+    let name = required_text("name", &req.name, 50).map_err(|e| errors.push(e)).ok();
+    let patterns: Vec<String> = req.patterns.iter().map(|p| p.trim().to_owned()).collect();
+    if patterns.is_empty() {
+        errors.push(FieldError::new("patterns", "required", "至少填写一个关键词", "at least one pattern is required"));
+    } else if patterns.len() > MAX_PATTERNS {
+        errors.push(FieldError::new("patterns", "too_many", "关键词最多 50 个", "at most 50 patterns"));
+    }
+    for (i, p) in patterns.iter().enumerate() {
+        if let Err(e) = check_pattern(p) {
+            errors.push(pattern_error(i, &e));
+        }
+    }
+    let category_code = req.category_code.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    if let Some(code) = &category_code {
+        let known = state.store().categories().await?.into_iter().any(|c| c.active && &c.code == code);
+        if !known {
+            errors.push(FieldError::new(
+                "category_code",
+                "unknown_category",
+                "分类不存在或已停用",
+                "unknown or inactive category",
+            ));
+        }
+    }
+    let department = req.department.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    if let Some(name) = &department {
+        let known = state.store().org_units().await?.into_iter().any(|u| u.kind == "department" && &u.name == name);
+        if !known {
+            errors.push(FieldError::new(
+                "department",
+                "unknown_department",
+                "没有这个名称的部门",
+                "no department has that name",
+            ));
+        }
+    }
+    if let Some(s) = req.severity_floor
+        && !(1..=3).contains(&s)
+    {
+        errors.push(FieldError::new(
+            "severity_floor",
+            "invalid_severity",
+            "级别只能是 1、2 或 3",
+            "severity must be 1, 2 or 3",
+        ));
+    }
+    let mut flags = Vec::new();
+    for f in &req.flags {
+        match RiskFlag::from_code(f.trim()) {
+            Some(flag) if !flags.contains(&flag.code().to_owned()) => flags.push(flag.code().to_owned()),
+            Some(_) => {}
+            None => errors.push(FieldError::new(
+                "flags",
+                "invalid_flag",
+                "风险标记只能是 legal、media 或 safety",
+                "flags are legal, media or safety",
+            )),
+        }
+    }
+    let priority = req.priority.unwrap_or(0);
+    if !(-1000..=1000).contains(&priority) {
+        errors.push(FieldError::new(
+            "priority",
+            "invalid_priority",
+            "优先级为 −1000 到 1000",
+            "priority is −1000 to 1000",
+        ));
+    }
+    if category_code.is_none() && department.is_none() && req.severity_floor.is_none() && flags.is_empty() {
+        errors.push(FieldError::new(
+            "department",
+            "no_effect",
+            "规则至少要指定分类、部门、最低级别或风险标记之一",
+            "a rule needs a category, a department, a severity floor or a flag",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::fields(errors));
+    }
+    Ok(RuleDraft {
+        name: name.expect("checked"),
+        patterns,
+        category_code,
+        department,
+        severity_floor: req.severity_floor,
+        flags,
+        priority,
+        enabled: req.enabled.unwrap_or(true),
+    })
+}
+
+/// The keyword rules, highest priority first.
+#[utoipa::path(get, path = "/api/v1/routing/rules", tag = "routing",
+    responses((status = 200, body = Vec<RuleDto>), (status = 403, body = crate::error::ErrorResponse)))]
+async fn rules(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Vec<RuleDto>>> {
+    p.require(Permission::AdminRouting)?;
+    Ok(Json(state.store().routing_rules().await?.into_iter().map(Into::into).collect()))
+}
+
+/// Adds a keyword rule.
+#[utoipa::path(post, path = "/api/v1/routing/rules", tag = "routing", request_body = RuleRequest,
+    responses((status = 201, body = RuleDto), (status = 403, body = crate::error::ErrorResponse), (status = 422, body = crate::error::ErrorResponse)))]
+async fn create_rule(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<RuleRequest>,
+) -> ApiResult<(StatusCode, Json<RuleDto>)> {
+    p.require(Permission::AdminRouting)?;
+    let draft = draft_of(&state, req).await?;
+    let rule = state.store().create_routing_rule(&draft).await?;
+    state.router().invalidate();
+    state
+        .store()
+        .audit(
+            Some(p.user.id),
+            "admin.routing_rule.create",
+            &format!("routing_rule:{}", rule.id),
+            serde_json::json!({"name": rule.name}),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(rule.into())))
+}
+
+/// Replaces a keyword rule.
+#[utoipa::path(put, path = "/api/v1/routing/rules/{id}", tag = "routing", params(("id" = i64, Path, description = "Rule id")), request_body = RuleRequest,
+    responses((status = 200, body = RuleDto), (status = 404, body = crate::error::ErrorResponse), (status = 422, body = crate::error::ErrorResponse)))]
+async fn update_rule(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<RuleRequest>,
+) -> ApiResult<Json<RuleDto>> {
+    p.require(Permission::AdminRouting)?;
+    state.store().routing_rule(id).await?;
+    let draft = draft_of(&state, req).await?;
+    let rule = state.store().update_routing_rule(id, &draft).await?;
+    state.router().invalidate();
+    state
+        .store()
+        .audit(
+            Some(p.user.id),
+            "admin.routing_rule.update",
+            &format!("routing_rule:{id}"),
+            serde_json::json!({"name": rule.name}),
+        )
+        .await?;
+    Ok(Json(rule.into()))
+}
+
+/// Deletes a keyword rule (decisions already logged keep its name).
+#[utoipa::path(delete, path = "/api/v1/routing/rules/{id}", tag = "routing", params(("id" = i64, Path, description = "Rule id")),
+    responses((status = 204), (status = 404, body = crate::error::ErrorResponse)))]
+async fn delete_rule(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+    p.require(Permission::AdminRouting)?;
+    let rule = state.store().routing_rule(id).await?;
+    state.store().delete_routing_rule(id).await?;
+    state.router().invalidate();
+    state
+        .store()
+        .audit(
+            Some(p.user.id),
+            "admin.routing_rule.delete",
+            &format!("routing_rule:{id}"),
+            serde_json::json!({"name": rule.name}),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A stored classifier model.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModelDto {
+    /// `category` or `department`.
+    pub target: String,
+    /// Version (per target, from 1).
+    pub version: i64,
+    /// Stored at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// `database` or the training file's name.
+    pub source: String,
+    /// Training examples.
+    pub examples: i64,
+    /// Labels it chooses among.
+    pub labels: i64,
+    /// Figures on a held-out fifth: `{held_out, accuracy, macro_f1, latency_mean_ms}`.
+    #[schema(value_type = Object)]
+    pub metrics: serde_json::Value,
+    /// Size in bytes.
+    pub size: i64,
+    /// Whether this node routes with it now.
+    pub in_use: bool,
+}
+
+fn model_dto(m: ModelRow, in_use: (Option<i64>, Option<i64>)) -> ModelDto {
+    let using = match m.target.as_str() {
+        "category" => in_use.0,
+        _ => in_use.1,
+    };
+    ModelDto {
+        in_use: using == Some(m.version),
+        target: m.target,
+        version: m.version,
+        created_at: m.created_at,
+        source: m.source,
+        examples: m.examples,
+        labels: m.labels,
+        metrics: m.metrics,
+        size: m.size,
+    }
+}
+
+/// The stored models, newest first.
+#[utoipa::path(get, path = "/api/v1/routing/models", tag = "routing",
+    responses((status = 200, body = Vec<ModelDto>), (status = 403, body = crate::error::ErrorResponse)))]
+async fn models(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Vec<ModelDto>>> {
+    p.require(Permission::AdminRouting)?;
+    let in_use = state.router().snapshot(state.store()).await?.model_versions();
+    Ok(Json(state.store().models().await?.into_iter().map(|m| model_dto(m, in_use)).collect()))
+}
+
+/// What to train.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainRequest {
+    /// `category` or `department`.
+    pub target: String,
+}
+
+/// Trains a model from the organisation's own routed complaints and stores it as the next
+/// version; every node picks it up within its refresh interval. On bad data (e.g. a single
+/// label) nothing is stored and the model in use stays.
+#[utoipa::path(post, path = "/api/v1/routing/models/train", tag = "routing", request_body = TrainRequest,
+    responses((status = 201, body = ModelDto), (status = 422, body = crate::error::ErrorResponse)))]
+async fn train(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<TrainRequest>,
+) -> ApiResult<(StatusCode, Json<ModelDto>)> {
+    p.require(Permission::AdminRouting)?;
+    let target = ModelTarget::from_code(&req.target).ok_or_else(|| {
+        FieldError::new(
+            "target",
+            "invalid_target",
+            "目标只能是 category 或 department",
+            "target is category or department",
+        )
+    })?;
+    let row = match train_from_database(state.store(), target).await {
+        Ok(row) => row,
+        Err(TrainFailure::Data(e)) => {
+            return Err(FieldError::new(
+                "target",
+                "training_data_refused",
+                &format!("训练数据不可用：{e}"),
+                &format!("the training data was refused: {e}"),
+            )
+            .into());
+        }
+        Err(TrainFailure::Store(e)) => return Err(e.into()),
+        Err(e @ TrainFailure::Aborted(_)) => {
+            tracing::error!(error = %e, "training failed");
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "training_failed",
+                "训练失败",
+                "training failed",
+            ));
+        }
+    };
+    state.router().invalidate();
+    state
+        .store()
+        .audit(
+            Some(p.user.id),
+            "admin.routing_model.train",
+            &format!("routing_model:{}:{}", row.target, row.version),
+            serde_json::json!({"examples": row.examples}),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(model_dto(row, (None, None)))))
+}
+
+/// A text to route without registering it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    /// The complaint's words.
+    pub text: String,
+    /// The company whose departments the decision names (default: the caller's company, or the
+    /// first company for users at group level).
+    pub company_id: Option<i64>,
+}
+
+/// What routing would decide for a text from the caller's company (rules and models as this node
+/// has them); registers nothing. Answers the decision in the shape of a complaint's `routing`.
+#[utoipa::path(post, path = "/api/v1/routing/preview", tag = "routing", request_body = PreviewRequest,
+    responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorResponse)))]
+async fn preview(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<PreviewRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
+    p.require(Permission::View)?;
+    let text = required_text("text", &req.text, 5000)?;
+    let company = match req.company_id {
+        Some(id) => {
+            let unit = state.store().org_unit(id).await.ok().filter(|u| u.kind == "company");
+            unit.ok_or_else(|| FieldError::new("company_id", "unknown_company", "公司不存在", "unknown company"))?.id
+        }
+        None => {
+            let unit = state.store().org_unit(p.user.org_unit_id).await?;
+            match state.store().company_of(&unit).await? {
+                Some(c) => c.id,
+                None => {
+                    state.store().org_units().await?.into_iter().find(|u| u.kind == "company").map_or(unit.id, |c| c.id)
+                }
+            }
+        }
+    };
+    let decision = state.router().preview(state.store(), OrgUnitId(company), &text).await?;
+    Ok(Json(serde_json::to_value(decision).map_err(|e| {
+        tracing::error!(error = %e, "decision does not serialize");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "内部错误", "internal error")
+    })?))
+}

@@ -1,0 +1,519 @@
+//! Intake routing (智能分派, DESIGN §4) as the server runs it: before a complaint goes to the
+//! writer, the keyword rules are matched, the classifier asked, and earlier complaints of the same
+//! customer or order (or with nearly the same text) looked up; what comes out
+//! ([`cloop_store::IntakeRouting`]) is written in the same group commit as the complaint, so routing
+//! costs intake no extra transaction.
+//!
+//! Rules, models, categories and departments are read from the database into a [`Snapshot`] that
+//! every node refreshes on use when it is older than [`RoutingConfig::refresh`]: an admin's rule
+//! edit or a newly trained model (a higher version) reaches every node within that interval
+//! without a restart. The refresh runs in one request at a time; the others keep using the
+//! snapshot they have.
+//!
+//! Training ([`train_from_database`], [`train_examples`]) is here too, so the CLI and the demo
+//! share one path: a held-out fifth is scored for the stored metrics, then the model is trained on
+//! everything and stored as the next version.
+
+use cloop_domain::routing::{ClassScore, RoutedTarget, RoutingDecision, RoutingOutcome, RuleReason, TargetSource};
+use cloop_domain::{CategoryId, ComplaintId, OrgUnitId, RepeatLink, RepeatReason, Severity};
+use cloop_nlp::classifier::{Example, Model, TrainConfig, TrainError};
+use cloop_nlp::near_dup;
+use cloop_nlp::rules::{KeywordRule, RiskFlag, RuleSet};
+use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, training_text};
+use cloop_store::{IntakeRouting, NewComplaint, Store, StoreResult};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How routing behaves; part of [`crate::ServerConfig`].
+#[derive(Debug, Clone)]
+pub struct RoutingConfig {
+    /// Route on intake at all (off: every complaint waits in triage, as before).
+    pub enabled: bool,
+    /// A model's choice counts only at or above this probability; below it the complaint waits
+    /// in the triage queue.
+    pub threshold: f64,
+    /// Earlier complaints within this window are compared for repeats.
+    pub repeat_window: chrono::Duration,
+    /// At most this many recent complaints of the company are compared for near-duplicate text.
+    pub near_dup_scan: u64,
+    /// Severity of a routed complaint that has none and matched no risk rule.
+    pub default_severity: Severity,
+    /// How old the snapshot of rules and models may get before a request refreshes it.
+    pub refresh: Duration,
+}
+
+impl Default for RoutingConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            threshold: 0.6,
+            repeat_window: chrono::Duration::days(30),
+            near_dup_scan: 200,
+            default_severity: Severity::Level3,
+            refresh: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Most repeat links one intake makes (the newest matches).
+const MAX_REPEAT_LINKS: usize = 3;
+/// How many of the classifier's classes a decision records.
+const TOP_CLASSES: usize = 3;
+
+/// A department by name within a company.
+#[derive(Debug, Clone)]
+struct Department {
+    id: i64,
+    path: String,
+}
+
+/// What routing reads from the database, as of one refresh.
+#[derive(Debug)]
+pub struct Snapshot {
+    rules: RuleSet,
+    rules_stamp: Option<(i64, Option<chrono::DateTime<chrono::Utc>>)>,
+    category_model: Option<(i64, Arc<Model>)>,
+    department_model: Option<(i64, Arc<Model>)>,
+    /// Active category code → id.
+    categories: HashMap<String, i64>,
+    /// (company id, department name) → department.
+    departments: HashMap<(i64, String), Department>,
+    taken: Instant,
+}
+
+impl Snapshot {
+    fn empty() -> Self {
+        Self {
+            rules: RuleSet::default(),
+            rules_stamp: None,
+            category_model: None,
+            department_model: None,
+            categories: HashMap::new(),
+            departments: HashMap::new(),
+            taken: Instant::now() - Duration::from_secs(24 * 3600),
+        }
+    }
+
+    /// The model versions in use (category, department).
+    pub fn model_versions(&self) -> (Option<i64>, Option<i64>) {
+        (self.category_model.as_ref().map(|m| m.0), self.department_model.as_ref().map(|m| m.0))
+    }
+}
+
+/// The routing state of one node.
+#[derive(Debug)]
+pub struct Router {
+    config: RoutingConfig,
+    current: Mutex<Arc<Snapshot>>,
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl Router {
+    /// A router that reads everything on first use.
+    pub fn new(config: RoutingConfig) -> Self {
+        Self { config, current: Mutex::new(Arc::new(Snapshot::empty())), refreshing: tokio::sync::Mutex::new(()) }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &RoutingConfig {
+        &self.config
+    }
+
+    fn current(&self) -> Arc<Snapshot> {
+        self.current.lock().expect("routing snapshot lock").clone()
+    }
+
+    /// Forgets the snapshot's age, so the next use reloads (after an edit on this node).
+    pub fn invalidate(&self) {
+        let mut cur = self.current.lock().expect("routing snapshot lock");
+        let mut stale = Snapshot::empty();
+        stale.rules = cur.rules.clone();
+        stale.rules_stamp = None;
+        stale.category_model.clone_from(&cur.category_model);
+        stale.department_model.clone_from(&cur.department_model);
+        stale.categories.clone_from(&cur.categories);
+        stale.departments.clone_from(&cur.departments);
+        *cur = Arc::new(stale);
+    }
+
+    /// The snapshot, refreshed first if it is older than the configured interval. The first
+    /// request to notice refreshes; the others go on with the snapshot they have, unless there
+    /// is none yet.
+    pub async fn snapshot(&self, store: &Store) -> StoreResult<Arc<Snapshot>> {
+        let cur = self.current();
+        if cur.taken.elapsed() < self.config.refresh {
+            return Ok(cur);
+        }
+        let first = cur.rules_stamp.is_none() && cur.categories.is_empty();
+        let _turn = if first {
+            self.refreshing.lock().await
+        } else {
+            match self.refreshing.try_lock() {
+                Ok(g) => g,
+                Err(_) => return Ok(cur),
+            }
+        };
+        let cur = self.current();
+        if cur.taken.elapsed() < self.config.refresh {
+            return Ok(cur);
+        }
+        let next = Arc::new(self.load(store, &cur).await?);
+        *self.current.lock().expect("routing snapshot lock") = next.clone();
+        Ok(next)
+    }
+
+    async fn load(&self, store: &Store, cur: &Snapshot) -> StoreResult<Snapshot> {
+        let stamp = store.routing_rules_stamp().await?;
+        let rules = if cur.rules_stamp == Some(stamp) {
+            cur.rules.clone()
+        } else {
+            RuleSet::new(store.routing_rules().await?.into_iter().map(keyword_rule))
+        };
+        let category_model = reload_model(store, ModelTarget::Category, cur.category_model.as_ref()).await?;
+        let department_model = reload_model(store, ModelTarget::Department, cur.department_model.as_ref()).await?;
+        let categories = store.categories().await?.into_iter().filter(|c| c.active).map(|c| (c.code, c.id)).collect();
+        let units = store.org_units().await?;
+        let companies: Vec<_> = units.iter().filter(|u| u.kind == "company").collect();
+        let mut departments = HashMap::new();
+        for d in units.iter().filter(|u| u.kind == "department") {
+            // A department belongs to the nearest company above it (none for headquarters).
+            if let Some(company) = companies.iter().filter(|c| d.path.starts_with(&c.path)).max_by_key(|c| c.path.len())
+            {
+                departments.insert((company.id, d.name.clone()), Department { id: d.id, path: d.path.clone() });
+            }
+        }
+        Ok(Snapshot {
+            rules,
+            rules_stamp: Some(stamp),
+            category_model,
+            department_model,
+            categories,
+            departments,
+            taken: Instant::now(),
+        })
+    }
+
+    /// Routes a complaint about to be taken in: repeats, rules, classifier. Never fails intake
+    /// over routing: a database error while looking for repeats is logged and routing goes on.
+    pub async fn plan(&self, store: &Store, new: &NewComplaint) -> StoreResult<IntakeRouting> {
+        if !self.config.enabled {
+            return Ok(IntakeRouting::default());
+        }
+        let snap = self.snapshot(store).await?;
+        let text = training_text(&new.summary, &new.content);
+        let fingerprint = near_dup::fingerprint(&text);
+        let repeats = match self.repeats(store, new, fingerprint).await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "repeat detection failed; intake goes on without it");
+                Vec::new()
+            }
+        };
+        let decision = decide(&snap, &self.config, new.company_id, new.category_id, &text);
+        let dept_path = decision
+            .assigned_department()
+            .and_then(|d| snap.departments.values().find(|x| x.id == d.0).map(|x| x.path.clone()));
+        let route_hint = hint(&decision);
+        Ok(IntakeRouting {
+            repeats,
+            decision: Some(decision),
+            default_severity: Some(self.config.default_severity),
+            dept_path,
+            fingerprint: Some(fingerprint),
+            route_hint,
+        })
+    }
+
+    /// What routing would decide for `text` from `company`, registering nothing.
+    pub async fn preview(&self, store: &Store, company: OrgUnitId, text: &str) -> StoreResult<RoutingDecision> {
+        let snap = self.snapshot(store).await?;
+        Ok(decide(&snap, &self.config, company, None, text))
+    }
+
+    async fn repeats(&self, store: &Store, new: &NewComplaint, fingerprint: u64) -> StoreResult<Vec<RepeatLink>> {
+        let since = new.received_at - self.config.repeat_window;
+        let phone = new.customer.phone.as_deref();
+        let email = new.customer.email.as_deref();
+        let order = new.order_ref.as_deref();
+        let mut found: BTreeMap<std::cmp::Reverse<i64>, (String, Vec<RepeatReason>)> = BTreeMap::new();
+        for c in store.repeat_candidates(new.company_id, phone, email, order, since, 50).await? {
+            let mut reasons = Vec::new();
+            if (phone.is_some() && c.phone.as_deref() == phone) || (email.is_some() && c.email.as_deref() == email) {
+                reasons.push(RepeatReason::SameCustomer);
+            }
+            if order.is_some() && c.order_ref.as_deref() == order {
+                reasons.push(RepeatReason::SameOrder);
+            }
+            if similar(c.fingerprint, fingerprint) {
+                reasons.push(RepeatReason::SimilarText);
+            }
+            found.insert(std::cmp::Reverse(c.id), (c.case_no, reasons));
+        }
+        if fingerprint != 0 && self.config.near_dup_scan > 0 {
+            for c in store.recent_complaints(new.company_id, since, self.config.near_dup_scan).await? {
+                if similar(c.fingerprint, fingerprint) {
+                    let entry = found.entry(std::cmp::Reverse(c.id)).or_insert_with(|| (c.case_no, Vec::new()));
+                    if !entry.1.contains(&RepeatReason::SimilarText) {
+                        entry.1.push(RepeatReason::SimilarText);
+                    }
+                }
+            }
+        }
+        Ok(found
+            .into_iter()
+            .take(MAX_REPEAT_LINKS)
+            .map(|(id, (case_no, mut reasons))| {
+                reasons.sort();
+                RepeatLink { complaint_id: ComplaintId(id.0), case_no, reasons }
+            })
+            .collect())
+    }
+}
+
+fn similar(stored: Option<i64>, fingerprint: u64) -> bool {
+    stored.is_some_and(|f| f != 0 && near_dup::hamming(f as u64, fingerprint) <= near_dup::SIMILAR_MAX_DISTANCE)
+}
+
+async fn reload_model(
+    store: &Store,
+    target: ModelTarget,
+    cur: Option<&(i64, Arc<Model>)>,
+) -> StoreResult<Option<(i64, Arc<Model>)>> {
+    let latest = store.latest_model_version(target).await?;
+    if latest.is_none() || latest == cur.map(|c| c.0) {
+        return Ok(cur.cloned());
+    }
+    let Some((version, bytes)) = store.latest_model(target).await? else { return Ok(cur.cloned()) };
+    let loaded = tokio::task::spawn_blocking(move || Model::from_bytes(&bytes)).await;
+    match loaded {
+        Ok(Ok(model)) => {
+            tracing::info!(target = target.code(), version, "routing model loaded");
+            Ok(Some((version, Arc::new(model))))
+        }
+        Ok(Err(e)) => {
+            tracing::error!(target = target.code(), version, error = %e, "routing model unreadable; keeping the one in use");
+            Ok(cur.cloned())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "loading the routing model panicked");
+            Ok(cur.cloned())
+        }
+    }
+}
+
+/// A stored rule as the matcher takes it.
+pub fn keyword_rule(r: RoutingRule) -> KeywordRule {
+    KeywordRule {
+        id: r.id,
+        name: r.name,
+        patterns: r.patterns,
+        category: r.category_code,
+        department: r.department,
+        severity_floor: r.severity_floor.and_then(|s| u8::try_from(s).ok()),
+        flags: r.flags.iter().filter_map(|f| RiskFlag::from_code(f)).collect(),
+        priority: i32::try_from(r.priority).unwrap_or(if r.priority > 0 { i32::MAX } else { i32::MIN }),
+        enabled: r.enabled,
+    }
+}
+
+fn rounded(p: f32) -> f64 {
+    (f64::from(p) * 10_000.0).round() / 10_000.0
+}
+
+/// The classifier's view of `text` for one target: its best classes and the label chosen when
+/// the best is at or above the threshold.
+fn classify(
+    model: Option<&(i64, Arc<Model>)>,
+    text: &str,
+    threshold: f64,
+) -> (Vec<ClassScore>, Option<String>, Option<i64>) {
+    let Some((version, model)) = model else { return (Vec::new(), None, None) };
+    let p = model.predict(text);
+    let top: Vec<ClassScore> = p
+        .top
+        .iter()
+        .take(TOP_CLASSES)
+        .map(|(label, s)| ClassScore { label: label.clone(), score: rounded(*s) })
+        .collect();
+    let chosen = (f64::from(p.confidence) >= threshold).then_some(p.label);
+    (top, chosen, Some(*version))
+}
+
+/// The decision for a complaint of `new.company_id` with `text`: pure over the snapshot.
+fn decide(
+    snap: &Snapshot,
+    config: &RoutingConfig,
+    company: OrgUnitId,
+    intake_category: Option<CategoryId>,
+    text: &str,
+) -> RoutingDecision {
+    let rules = snap.rules.evaluate(text);
+    let rule_reasons = rules
+        .hits
+        .iter()
+        .map(|h| RuleReason { rule_id: h.rule_id, name: h.name.clone(), matched: h.matched.clone() })
+        .collect();
+
+    // Category: given at intake, else a rule, else a confident model.
+    let (cat_top, cat_model, cat_version) = classify(snap.category_model.as_ref(), text, config.threshold);
+    let mut category =
+        RoutedTarget { id: None, label: None, source: None, rule_id: None, top: cat_top, model_version: cat_version };
+    let rule_category = rules.category.as_ref().and_then(|code| snap.categories.get(code).map(|id| (code, *id)));
+    if let Some(id) = intake_category {
+        category.id = Some(id.0);
+        category.label = snap.categories.iter().find(|(_, v)| **v == id.0).map(|(k, _)| k.clone());
+        category.source = Some(TargetSource::Intake);
+    } else if let Some((code, id)) = rule_category {
+        category.id = Some(id);
+        category.label = Some(code.clone());
+        category.source = Some(TargetSource::Rule);
+        category.rule_id = rules.category_rule;
+    } else if let Some(code) = cat_model
+        && let Some(id) = snap.categories.get(&code)
+    {
+        category.id = Some(*id);
+        category.label = Some(code);
+        category.source = Some(TargetSource::Model);
+    }
+
+    // Department: a rule, else a confident model; looked up by name within the company.
+    let company = company.0;
+    let (dept_top, dept_model, dept_version) = classify(snap.department_model.as_ref(), text, config.threshold);
+    let mut department =
+        RoutedTarget { id: None, label: None, source: None, rule_id: None, top: dept_top, model_version: dept_version };
+    let lookup = |name: &str| snap.departments.get(&(company, name.to_owned())).map(|d| d.id);
+    if let Some(name) = rules.department.as_ref()
+        && let Some(id) = lookup(name)
+    {
+        department.id = Some(id);
+        department.label = Some(name.clone());
+        department.source = Some(TargetSource::Rule);
+        department.rule_id = rules.department_rule;
+    } else if let Some(name) = dept_model
+        && let Some(id) = lookup(&name)
+    {
+        department.id = Some(id);
+        department.label = Some(name);
+        department.source = Some(TargetSource::Model);
+    }
+
+    let outcome = if category.id.is_some() && department.id.is_some() {
+        RoutingOutcome::Assigned
+    } else {
+        RoutingOutcome::Triage
+    };
+    RoutingDecision {
+        outcome,
+        rules: rule_reasons,
+        category,
+        department,
+        severity_floor: rules.severity_floor.and_then(|s| Severity::from_level(i64::from(s)).ok()),
+        flags: rules.flags.iter().map(|f| f.code().to_owned()).collect(),
+        threshold: config.threshold,
+    }
+}
+
+/// The triage queue's one-line suggestion: the best department and category and their scores.
+fn hint(d: &RoutingDecision) -> Option<String> {
+    let best = |t: &RoutedTarget| {
+        t.label.clone().map(|l| (l, None)).or_else(|| t.top.first().map(|c| (c.label.clone(), Some(c.score))))
+    };
+    let dept = best(&d.department);
+    let cat = best(&d.category);
+    if dept.is_none() && cat.is_none() && d.flags.is_empty() {
+        return None;
+    }
+    Some(
+        serde_json::json!({
+            "outcome": d.outcome,
+            "department": dept.as_ref().map(|x| &x.0),
+            "department_score": dept.and_then(|x| x.1),
+            "category": cat.as_ref().map(|x| &x.0),
+            "category_score": cat.and_then(|x| x.1),
+            "flags": d.flags,
+        })
+        .to_string(),
+    )
+}
+
+/// Why training failed; the model in use stays as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainFailure {
+    /// The examples cannot be learned from.
+    #[error("{0}")]
+    Data(#[from] TrainError),
+    /// The database failed.
+    #[error("database: {0}")]
+    Store(#[from] cloop_store::StoreError),
+    /// Training panicked or was cancelled.
+    #[error("training did not finish: {0}")]
+    Aborted(String),
+}
+
+/// Trains a model for `target` on `examples`, scores it on a held-out fifth (every fifth example
+/// by position after a stable shuffle), retrains on everything and stores it as the next version.
+/// Nothing is stored when the examples are refused.
+pub async fn train_examples(
+    store: &Store,
+    target: ModelTarget,
+    source: &str,
+    examples: Vec<Example>,
+) -> Result<ModelRow, TrainFailure> {
+    let trained = tokio::task::spawn_blocking(move || train_and_score(&examples))
+        .await
+        .map_err(|e| TrainFailure::Aborted(e.to_string()))??;
+    let (model, metrics) = trained;
+    let bytes = model.to_bytes();
+    let row = store
+        .save_model(NewModel {
+            target,
+            source,
+            examples: model.info().examples as i64,
+            labels: model.labels().len() as i64,
+            metrics,
+            bytes: &bytes,
+        })
+        .await?;
+    Ok(row)
+}
+
+/// Trains `target` from the database's own complaints ([`Store::training_examples`]).
+pub async fn train_from_database(store: &Store, target: ModelTarget) -> Result<ModelRow, TrainFailure> {
+    let examples =
+        store.training_examples(target).await?.into_iter().map(|(text, label)| Example::new(text, label)).collect();
+    train_examples(store, target, "database", examples).await
+}
+
+/// Training and its held-out figures (accuracy, macro-F1, latency) as JSON.
+pub fn train_and_score(examples: &[Example]) -> Result<(Model, serde_json::Value), TrainError> {
+    let config = TrainConfig::default();
+    // Validate the whole set first, so a bad example is named by its place in the input.
+    let model = cloop_nlp::train(examples, &config)?;
+    let mut held_out = Vec::new();
+    let mut fit = Vec::new();
+    for (i, ex) in examples.iter().enumerate() {
+        if (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) % 5 == 0 {
+            held_out.push(ex.clone())
+        } else {
+            fit.push(ex.clone())
+        }
+    }
+    let metrics = if held_out.len() >= 10 && cloop_nlp::classifier::labels_of(&fit).len() >= 2 {
+        match cloop_nlp::train(&fit, &config) {
+            Ok(partial) => {
+                let report = cloop_nlp::evaluate(&partial, &held_out);
+                serde_json::json!({
+                    "held_out": report.examples,
+                    "accuracy": report.accuracy,
+                    "macro_f1": report.macro_f1,
+                    "latency_mean_ms": report.latency.map(|l| l.mean.as_secs_f64() * 1000.0),
+                })
+            }
+            Err(_) => serde_json::json!({ "held_out": 0 }),
+        }
+    } else {
+        serde_json::json!({ "held_out": 0 })
+    };
+    Ok((model, metrics))
+}

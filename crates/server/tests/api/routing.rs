@@ -1,0 +1,238 @@
+//! Intake routing (DESIGN §4) through the API: keyword rules route confidently, a trained model
+//! routes what it is sure of, everything else waits in triage with a suggestion; risk words raise
+//! the severity; repeats are linked; rules are validated field by field; bad training data
+//! leaves the model in use as it was.
+
+use crate::helpers::{Session, TestApp, sqlite_and_postgres_routed};
+use serde_json::{Value, json};
+
+sqlite_and_postgres_routed!(
+    a_keyword_rule_classifies_and_assigns_on_intake,
+    without_a_confident_choice_the_complaint_waits_in_triage_with_a_suggestion,
+    a_trained_model_routes_what_it_is_sure_of_and_bad_training_keeps_the_model,
+    risk_words_raise_the_severity_and_flag_the_complaint,
+    repeats_are_linked_by_customer_order_and_similar_text,
+    rules_are_validated_field_by_field_and_need_the_permission,
+);
+
+fn body(phone: &str, content: &str) -> Value {
+    json!({
+        "customer": {"name": "张三", "phone": phone},
+        "channel": "phone",
+        "content": content,
+    })
+}
+
+async fn events(s: &Session, id: i64) -> Vec<String> {
+    let e = s.get(&format!("/api/v1/complaints/{id}/events")).await.expect(200).clone();
+    e.as_array().expect("events").iter().map(|e| e["kind"].as_str().expect("kind").to_owned()).collect()
+}
+
+async fn a_keyword_rule_classifies_and_assigns_on_intake(app: TestApp) {
+    let admin = app.login("admin").await;
+    let rule = admin
+        .post(
+            "/api/v1/routing/rules",
+            &json!({"name": "发票问题", "patterns": ["发票", "开票+税号"], "category_code": "product_fault",
+                    "department": "财务部", "priority": 20}),
+        )
+        .await
+        .expect(201)
+        .clone();
+    let agent = app.login("agent").await;
+    let c = agent.intake_with(&body("13800000001", "买了空调一个月了，发票还没开给我")).await;
+    assert_eq!(c["state"], "assigned", "{c}");
+    assert_eq!(c["department_id"], app.seed.acme_finance);
+    assert_eq!(c["category_id"], app.seed.product_fault);
+    assert_eq!(c["severity"], 3, "the default severity of a routed complaint");
+    let r = &c["routing"];
+    assert_eq!(r["outcome"], "assigned");
+    assert_eq!(r["department"]["source"], "rule");
+    assert_eq!(r["department"]["rule_id"], rule["id"]);
+    assert_eq!(r["rules"][0]["name"], "发票问题");
+    assert_eq!(r["rules"][0]["matched"], "发票");
+    let id = c["id"].as_i64().unwrap();
+    assert_eq!(events(&agent, id).await, ["registered", "routed", "classified", "assigned"]);
+    // The department sees it in its queue at once.
+    let finance = app.login("finance").await;
+    assert_eq!(finance.detail(id).await["complaint"]["state"], "assigned");
+
+    // A disabled rule no longer routes (this node reloads on every use in tests).
+    let mut edit = json!({"name": "发票问题", "patterns": ["发票"], "department": "财务部", "enabled": false});
+    admin.put(&format!("/api/v1/routing/rules/{}", rule["id"]), &edit).await.expect(200);
+    let c = agent.intake_with(&body("13800000002", "发票一直没开")).await;
+    assert_eq!((c["state"].as_str(), c["routing"]["outcome"].as_str()), (Some("received"), Some("triage")));
+    edit["enabled"] = true.into();
+    admin.put(&format!("/api/v1/routing/rules/{}", rule["id"]), &edit).await.expect(200);
+    admin.delete(&format!("/api/v1/routing/rules/{}", rule["id"])).await.expect(204);
+    admin.delete(&format!("/api/v1/routing/rules/{}", rule["id"])).await.expect_error(404, "not_found");
+}
+
+async fn without_a_confident_choice_the_complaint_waits_in_triage_with_a_suggestion(app: TestApp) {
+    let agent = app.login("agent").await;
+    // The seeded 退款 rule names 财务部, which this organisation has; no category is known,
+    // so the complaint waits for a person with the suggestion.
+    let c = agent.intake_with(&body("13800000003", "退货十天了还没退款")).await;
+    assert_eq!(c["state"], "received");
+    assert_eq!(c["department_id"], Value::Null);
+    let r = &c["routing"];
+    assert_eq!(r["outcome"], "triage");
+    assert_eq!(r["department"]["label"], "财务部");
+    assert_eq!(r["rules"][0]["name"], "退款");
+    let list = agent.get("/api/v1/complaints?queue=triage").await.expect(200).clone();
+    let row = list["items"].as_array().unwrap().iter().find(|i| i["id"] == c["id"]).expect("in triage").clone();
+    assert_eq!(row["route_hint"]["department"], "财务部", "{row}");
+    assert_eq!(row["route_hint"]["outcome"], "triage");
+
+    // Without any rule or model: triage, no suggestion.
+    let c = agent.intake_with(&body("13800000004", "你们的服务让我很失望")).await;
+    assert_eq!((c["state"].as_str(), c["routing"]["outcome"].as_str()), (Some("received"), Some("triage")));
+    assert_eq!(c["routing"]["department"]["top"], Value::Null, "no model, no scores");
+
+    // The preview answers the same decision without registering anything.
+    let before = agent.total().await;
+    let p = agent.post("/api/v1/routing/preview", &json!({"text": "退货十天了还没退款"})).await.expect(200).clone();
+    assert_eq!(p["department"]["label"], "财务部");
+    assert_eq!(agent.total().await, before);
+}
+
+async fn a_trained_model_routes_what_it_is_sure_of_and_bad_training_keeps_the_model(app: TestApp) {
+    let admin = app.login("admin").await;
+    let agent = app.login("agent").await;
+    // No routed complaints yet: training is refused and nothing is stored.
+    let r = admin.post("/api/v1/routing/models/train", &json!({"target": "department"})).await;
+    r.expect_error(422, "validation_failed");
+    r.expect_field("target", "training_data_refused");
+    assert_eq!(admin.get("/api/v1/routing/models").await.expect(200).as_array().unwrap().len(), 0);
+
+    // People route some complaints: screens to quality, deliveries to finance.
+    let texts = [
+        ("手机屏幕碎裂，屏幕有划痕，质量太差", app.seed.acme_quality),
+        ("快递物流太慢，配送一周还没到", app.seed.acme_finance),
+    ];
+    for i in 0..8 {
+        for (k, (text, dept)) in texts.iter().enumerate() {
+            let c = agent.intake_with(&body(&format!("1390000{k}{i:03}"), &format!("{text}（第{i}次）"))).await;
+            let id = c["id"].as_i64().unwrap();
+            agent.command(id, "classify", json!({"category": "product_fault", "severity": 2})).await;
+            agent.command(id, "assign", json!({"department_id": dept})).await;
+        }
+    }
+    // A single label (every complaint has the same category) is refused; the model stays none.
+    let r = admin.post("/api/v1/routing/models/train", &json!({"target": "category"})).await;
+    r.expect_field("target", "training_data_refused");
+    assert!(r.text().contains("at least two labels"), "{}", r.text());
+
+    let m = admin.post("/api/v1/routing/models/train", &json!({"target": "department"})).await.expect(201).clone();
+    assert_eq!(
+        (m["target"].as_str(), m["version"].as_i64(), m["labels"].as_i64()),
+        (Some("department"), Some(1), Some(2))
+    );
+    let models = admin.get("/api/v1/routing/models").await.expect(200).clone();
+    assert_eq!(models[0]["in_use"], true, "{models}");
+
+    // A new screen complaint: the model is sure of the department, but no category is known
+    // (the category model could not be trained), so it waits in triage with the suggestion.
+    let c = agent.intake_with(&body("13700000001", "屏幕碎裂了，质量太差")).await;
+    let d = &c["routing"]["department"];
+    assert_eq!(d["source"], "model", "{c}");
+    assert_eq!(d["id"], app.seed.acme_quality);
+    assert_eq!(d["top"][0]["label"], "质量部");
+    assert!(d["top"][0]["score"].as_f64().unwrap() >= 0.6, "{d}");
+    assert_eq!(d["model_version"], 1);
+    assert_eq!(c["state"], "received");
+    // With the category given at intake, the model's department is enough to assign.
+    let mut b = body("13700000002", "物流配送太慢了");
+    b["category"] = "product_fault".into();
+    b["severity"] = 2.into();
+    let c = agent.intake_with(&b).await;
+    assert_eq!(c["state"], "assigned", "{c}");
+    assert_eq!(c["department_id"], app.seed.acme_finance);
+    assert_eq!(c["routing"]["category"]["source"], "intake");
+    assert_eq!(c["severity"], 2);
+}
+
+async fn risk_words_raise_the_severity_and_flag_the_complaint(app: TestApp) {
+    let agent = app.login("agent").await;
+    let mut b = body("13800000005", "热水器漏电，孩子洗澡时被电到受伤了，我要找律师");
+    b["severity"] = 3.into();
+    let c = agent.intake_with(&b).await;
+    assert_eq!(c["severity"], 1, "{c}");
+    let flags: Vec<&str> = c["routing"]["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+    assert_eq!(flags, ["legal", "safety"]);
+    assert_eq!(c["routing"]["severity_floor"], "level1");
+    assert_eq!(c["state"], "received", "risk rules route nowhere by themselves");
+}
+
+async fn repeats_are_linked_by_customer_order_and_similar_text(app: TestApp) {
+    let agent = app.login("agent").await;
+    let first = agent.intake_with(&body("13800000006", "洗衣机漏水严重，地板都泡坏了，要求上门维修")).await;
+    let again = agent.intake_with(&body("13800000006", "空调遥控器失灵")).await;
+    assert_eq!(again["repeat_of"][0]["case_no"], first["case_no"]);
+    assert_eq!(again["repeat_of"][0]["reasons"], json!(["same_customer"]));
+
+    let mut by_order = body("13800000007", "订单里的东西少发了一件");
+    by_order["order_ref"] = "HT-9".into();
+    let o1 = agent.intake_with(&by_order).await;
+    by_order["customer"]["phone"] = "13800000008".into();
+    by_order["content"] = "我朋友帮我下的单，东西少了".into();
+    let o2 = agent.intake_with(&by_order).await;
+    assert_eq!(o2["repeat_of"][0]["case_no"], o1["case_no"]);
+    assert_eq!(o2["repeat_of"][0]["reasons"], json!(["same_order"]));
+
+    // Nearly the same words from someone else (a relative calling for the customer).
+    let similar = agent.intake_with(&body("13800000009", "洗衣机漏水严重，地板都泡坏了，要求上门维修！")).await;
+    assert_eq!(similar["repeat_of"][0]["case_no"], first["case_no"], "{similar}");
+    assert_eq!(similar["repeat_of"][0]["reasons"], json!(["similar_text"]));
+
+    // Another company's customer with the same phone is not a repeat across companies.
+    let beta = app.login("beta_agent").await;
+    let other = beta.intake_with(&body("13800000006", "洗衣机漏水严重，地板都泡坏了，要求上门维修")).await;
+    assert_eq!(other["repeat_of"], json!([]));
+    let id = again["id"].as_i64().unwrap();
+    assert!(events(&agent, id).await.contains(&"repeat_linked".to_owned()));
+}
+
+async fn rules_are_validated_field_by_field_and_need_the_permission(app: TestApp) {
+    let admin = app.login("admin").await;
+    let rules = admin.get("/api/v1/routing/rules").await.expect(200).clone();
+    assert!(rules.as_array().unwrap().iter().any(|r| r["name"] == "人身安全"), "the defaults are seeded");
+
+    let bad = json!({"name": " ", "patterns": ["退款+", "re:(unclosed"], "category_code": "nope",
+                     "department": "不存在的部门", "severity_floor": 5, "flags": ["fire"], "priority": 5000});
+    let r = admin.post("/api/v1/routing/rules", &bad).await;
+    r.expect_error(422, "validation_failed");
+    for (field, code) in [
+        ("name", "required"),
+        ("patterns[0]", "empty_conjunct"),
+        ("patterns[1]", "invalid_regex"),
+        ("category_code", "unknown_category"),
+        ("department", "unknown_department"),
+        ("severity_floor", "invalid_severity"),
+        ("flags", "invalid_flag"),
+        ("priority", "invalid_priority"),
+    ] {
+        r.expect_field(field, code);
+    }
+    let r = admin.post("/api/v1/routing/rules", &json!({"name": "空", "patterns": ["词"]})).await;
+    r.expect_field("department", "no_effect");
+    let r = admin.post("/api/v1/routing/rules", &json!({"name": "空", "patterns": []})).await;
+    r.expect_field("patterns", "required");
+    let err =
+        admin.post("/api/v1/routing/rules", &json!({"name": "x", "patterns": ["re:("], "flags": ["legal"]})).await;
+    let e = err.expect_field("patterns[0]", "invalid_regex");
+    let f = e["fields"].as_array().unwrap().iter().find(|f| f["field"] == "patterns[0]").unwrap();
+    assert!(f["message"]["zh-CN"].as_str().unwrap().starts_with("正则表达式无效"), "{f}");
+    assert!(f["message"]["en"].as_str().unwrap().starts_with("invalid regular expression"), "{f}");
+
+    let agent = app.login("agent").await;
+    agent.get("/api/v1/routing/rules").await.expect_error(403, "missing_permission");
+    agent
+        .post("/api/v1/routing/rules", &json!({"name": "x", "patterns": ["y"], "flags": ["legal"]}))
+        .await
+        .expect_error(403, "missing_permission");
+    agent
+        .post("/api/v1/routing/models/train", &json!({"target": "category"}))
+        .await
+        .expect_error(403, "missing_permission");
+}

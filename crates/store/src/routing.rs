@@ -1,0 +1,544 @@
+//! What intake routing keeps in the database (DESIGN §4): the admin's keyword rules, the trained
+//! classifier models (versioned, so every node can tell it has an older one and reload), the
+//! labelled examples the next training learns from, and the earlier complaints repeat detection
+//! compares a new one with.
+//!
+//! The store knows nothing of how rules match or models predict (that is `cloop-nlp`); it keeps
+//! rules as rows and models as bytes.
+
+use crate::Store;
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use cloop_domain::*;
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use serde::Serialize;
+
+/// A keyword rule as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoutingRule {
+    /// Id (lower wins a priority tie).
+    pub id: i64,
+    /// Name shown as the reason of a decision.
+    pub name: String,
+    /// Words, `a+b` conjunctions or `re:` expressions.
+    pub patterns: Vec<String>,
+    /// Category code to route to.
+    pub category_code: Option<String>,
+    /// Department name to route to (looked up within the complaint's company).
+    pub department: Option<String>,
+    /// Severity floor 1–3.
+    pub severity_floor: Option<i64>,
+    /// Risk flags (`legal`, `media`, `safety`).
+    pub flags: Vec<String>,
+    /// Higher wins.
+    pub priority: i64,
+    /// Whether it applies.
+    pub enabled: bool,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A keyword rule to create or change (validated at the edge).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleDraft {
+    /// Name.
+    pub name: String,
+    /// Patterns.
+    pub patterns: Vec<String>,
+    /// Category code.
+    pub category_code: Option<String>,
+    /// Department name.
+    pub department: Option<String>,
+    /// Severity floor 1–3.
+    pub severity_floor: Option<i64>,
+    /// Risk flags.
+    pub flags: Vec<String>,
+    /// Priority.
+    pub priority: i64,
+    /// Enabled.
+    pub enabled: bool,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct RuleRow {
+    id: i64,
+    name: String,
+    patterns: String,
+    category_code: Option<String>,
+    department: Option<String>,
+    severity_floor: Option<i64>,
+    flags: String,
+    priority: i64,
+    enabled: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl RuleRow {
+    fn into_rule(self) -> RoutingRule {
+        RoutingRule {
+            id: self.id,
+            name: self.name,
+            patterns: serde_json::from_str(&self.patterns).unwrap_or_default(),
+            category_code: self.category_code,
+            department: self.department,
+            severity_floor: self.severity_floor,
+            flags: serde_json::from_str(&self.flags).unwrap_or_default(),
+            priority: self.priority,
+            enabled: self.enabled,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+const RULE_COLUMNS: [&str; 11] = [
+    "id",
+    "name",
+    "patterns",
+    "category_code",
+    "department",
+    "severity_floor",
+    "flags",
+    "priority",
+    "enabled",
+    "created_at",
+    "updated_at",
+];
+
+/// What a model was trained to predict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelTarget {
+    /// The category code.
+    Category,
+    /// The responsible department's name.
+    Department,
+}
+
+impl ModelTarget {
+    /// Both targets.
+    pub const ALL: [ModelTarget; 2] = [ModelTarget::Category, ModelTarget::Department];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ModelTarget::Category => "category",
+            ModelTarget::Department => "department",
+        }
+    }
+
+    /// Parses a code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// A stored model's description (its bytes are loaded separately).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelRow {
+    /// Row id.
+    pub id: i64,
+    /// `category` or `department`.
+    pub target: String,
+    /// Version, from 1, per target.
+    pub version: i64,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+    /// What it was trained on (`database`, or the file name).
+    pub source: String,
+    /// Training examples.
+    pub examples: i64,
+    /// Labels it chooses among.
+    pub labels: i64,
+    /// Evaluation figures (accuracy, macro-F1 … on a held-out part).
+    pub metrics: serde_json::Value,
+    /// Size of the model in bytes.
+    pub size: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ModelDbRow {
+    id: i64,
+    target: String,
+    version: i64,
+    created_at: DateTime<Utc>,
+    source: String,
+    examples: i64,
+    labels: i64,
+    metrics: String,
+    size: i64,
+}
+
+impl ModelDbRow {
+    fn into_row(self) -> ModelRow {
+        ModelRow {
+            id: self.id,
+            target: self.target,
+            version: self.version,
+            created_at: self.created_at,
+            source: self.source,
+            examples: self.examples,
+            labels: self.labels,
+            metrics: serde_json::from_str(&self.metrics).unwrap_or(serde_json::Value::Null),
+            size: self.size,
+        }
+    }
+}
+
+/// A model to store.
+#[derive(Debug, Clone)]
+pub struct NewModel<'a> {
+    /// What it predicts.
+    pub target: ModelTarget,
+    /// What it was trained on.
+    pub source: &'a str,
+    /// Training examples.
+    pub examples: i64,
+    /// Labels.
+    pub labels: i64,
+    /// Evaluation figures.
+    pub metrics: serde_json::Value,
+    /// The serialized model.
+    pub bytes: &'a [u8],
+}
+
+/// An earlier complaint that may be the same matter as a new one.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct RepeatCandidate {
+    /// Its id.
+    pub id: i64,
+    /// Its case number.
+    pub case_no: String,
+    /// Its customer.
+    pub customer_id: i64,
+    /// Its customer's phone.
+    pub phone: Option<String>,
+    /// Its customer's email.
+    pub email: Option<String>,
+    /// Its order number.
+    pub order_ref: Option<String>,
+    /// SimHash of its text (`u64` stored as `i64`).
+    pub fingerprint: Option<i64>,
+}
+
+/// States whose department and category a person has confirmed (or that the loop went through),
+/// which training learns from.
+const TRAINED_STATES: [State; 8] = [
+    State::Assigned,
+    State::Investigating,
+    State::PendingApproval,
+    State::AwaitingCustomer,
+    State::Executing,
+    State::Resolved,
+    State::SecondaryReview,
+    State::Closed,
+];
+
+impl Store {
+    /// Every keyword rule, by priority (highest first), then id.
+    pub async fn routing_rules(&self) -> StoreResult<Vec<RoutingRule>> {
+        let stmt = self.db.get_database_backend().build(
+            Query::select()
+                .columns(RULE_COLUMNS)
+                .from("routing_rules")
+                .order_by("priority", Order::Desc)
+                .order_by("id", Order::Asc),
+        );
+        Ok(RuleRow::find_by_statement(stmt).all(&self.db).await?.into_iter().map(RuleRow::into_rule).collect())
+    }
+
+    /// One keyword rule.
+    pub async fn routing_rule(&self, id: i64) -> StoreResult<RoutingRule> {
+        let stmt = self
+            .db
+            .get_database_backend()
+            .build(Query::select().columns(RULE_COLUMNS).from("routing_rules").and_where(Expr::col("id").eq(id)));
+        RuleRow::find_by_statement(stmt)
+            .one(&self.db)
+            .await?
+            .map(RuleRow::into_rule)
+            .ok_or(StoreError::NotFound("routing rule"))
+    }
+
+    /// Adds a keyword rule.
+    pub async fn create_routing_rule(&self, draft: &RuleDraft) -> StoreResult<RoutingRule> {
+        let now = chrono::Utc::now();
+        let row = self
+            .db
+            .query_one(
+                &Query::insert()
+                    .into_table("routing_rules")
+                    .columns(RULE_COLUMNS[1..].iter().copied())
+                    .values_panic(rule_values(draft, now).into_iter().chain([now.into()]).map(Expr::val))
+                    .returning_col("id")
+                    .to_owned(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound("routing rule"))?;
+        self.routing_rule(row.try_get("", "id")?).await
+    }
+
+    /// Changes a keyword rule.
+    pub async fn update_routing_rule(&self, id: i64, draft: &RuleDraft) -> StoreResult<RoutingRule> {
+        let now = chrono::Utc::now();
+        let mut update = Query::update();
+        update.table("routing_rules");
+        // Every column but id and created_at.
+        for (col, v) in RULE_COLUMNS[1..9].iter().zip(rule_values(draft, now)) {
+            update.value(*col, v);
+        }
+        update.value("updated_at", cloop_domain::chain::truncate_micros(now));
+        let res = self.db.execute(&update.and_where(Expr::col("id").eq(id)).to_owned()).await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound("routing rule"));
+        }
+        self.routing_rule(id).await
+    }
+
+    /// Deletes a keyword rule (decisions already logged keep its name and id).
+    pub async fn delete_routing_rule(&self, id: i64) -> StoreResult<()> {
+        let res = self
+            .db
+            .execute(&Query::delete().from_table("routing_rules").and_where(Expr::col("id").eq(id)).to_owned())
+            .await?;
+        if res.rows_affected() == 0 {
+            return Err(StoreError::NotFound("routing rule"));
+        }
+        Ok(())
+    }
+
+    /// A cheap fingerprint of the rule table (count and last change), so nodes notice edits.
+    pub async fn routing_rules_stamp(&self) -> StoreResult<(i64, Option<DateTime<Utc>>)> {
+        let row = self
+            .db
+            .query_one(
+                &Query::select()
+                    .expr_as(Expr::col("id").count(), "n")
+                    .expr_as(Expr::col("updated_at").max(), "last")
+                    .from("routing_rules")
+                    .to_owned(),
+            )
+            .await?
+            .ok_or(StoreError::NotFound("routing rules"))?;
+        Ok((row.try_get("", "n")?, row.try_get::<Option<DateTime<Utc>>>("", "last")?))
+    }
+
+    /// Stores a model as the next version of its target and returns its row. Versions only grow,
+    /// so a node that holds version `n` knows to reload when it sees `n + 1`.
+    pub async fn save_model(&self, model: NewModel<'_>) -> StoreResult<ModelRow> {
+        let txn = self.db.begin().await?;
+        if self.backend == crate::Backend::Postgres {
+            // Serialise concurrent trainings of one target so versions stay gapless and unique.
+            txn.execute_unprepared("LOCK TABLE routing_models IN SHARE ROW EXCLUSIVE MODE").await?;
+        }
+        let row = txn
+            .query_one(
+                &Query::select()
+                    .expr_as(Expr::col("version").max(), "v")
+                    .from("routing_models")
+                    .and_where(Expr::col("target").eq(model.target.code()))
+                    .to_owned(),
+            )
+            .await?;
+        let version = row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()).unwrap_or(0) + 1;
+        let now = cloop_domain::chain::truncate_micros(chrono::Utc::now());
+        txn.execute(
+            &Query::insert()
+                .into_table("routing_models")
+                .columns(["target", "version", "created_at", "source", "examples", "labels", "metrics", "bytes"])
+                .values_panic([
+                    model.target.code().into(),
+                    version.into(),
+                    now.into(),
+                    model.source.into(),
+                    model.examples.into(),
+                    model.labels.into(),
+                    model.metrics.to_string().into(),
+                    model.bytes.to_vec().into(),
+                ])
+                .to_owned(),
+        )
+        .await?;
+        txn.commit().await?;
+        self.models()
+            .await?
+            .into_iter()
+            .find(|m| m.target == model.target.code() && m.version == version)
+            .ok_or(StoreError::NotFound("model"))
+    }
+
+    /// Every stored model, newest first (without bytes).
+    pub async fn models(&self) -> StoreResult<Vec<ModelRow>> {
+        let size = match self.backend {
+            crate::Backend::Postgres => "CAST(octet_length(bytes) AS BIGINT)",
+            crate::Backend::Sqlite => "length(bytes)",
+        };
+        let stmt = self.db.get_database_backend().build(
+            Query::select()
+                .columns(["id", "target", "version", "created_at", "source", "examples", "labels", "metrics"])
+                .expr_as(Expr::cust(size), "size")
+                .from("routing_models")
+                .order_by("id", Order::Desc),
+        );
+        Ok(ModelDbRow::find_by_statement(stmt).all(&self.db).await?.into_iter().map(ModelDbRow::into_row).collect())
+    }
+
+    /// The newest version of a target's model, if any.
+    pub async fn latest_model_version(&self, target: ModelTarget) -> StoreResult<Option<i64>> {
+        let row = self
+            .db
+            .query_one(
+                &Query::select()
+                    .expr_as(Expr::col("version").max(), "v")
+                    .from("routing_models")
+                    .and_where(Expr::col("target").eq(target.code()))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()))
+    }
+
+    /// The newest model of a target: its version and bytes.
+    pub async fn latest_model(&self, target: ModelTarget) -> StoreResult<Option<(i64, Vec<u8>)>> {
+        let row = self
+            .db
+            .query_one(
+                &Query::select()
+                    .columns(["version", "bytes"])
+                    .from("routing_models")
+                    .and_where(Expr::col("target").eq(target.code()))
+                    .order_by("version", Order::Desc)
+                    .limit(1)
+                    .to_owned(),
+            )
+            .await?;
+        row.map(|r| Ok((r.try_get("", "version")?, r.try_get::<Vec<u8>>("", "bytes")?))).transpose()
+    }
+
+    /// Labelled texts to train on: every complaint that went past triage (assigned … closed),
+    /// its summary and content with the category code or the department's name as the label.
+    /// A person's classification or assignment (including a correction of routing) is what the
+    /// projection holds, so the next training learns from it.
+    pub async fn training_examples(&self, target: ModelTarget) -> StoreResult<Vec<(String, String)>> {
+        let mut q = Query::select();
+        q.column(("c", "doc"))
+            .from_as("complaints", "c")
+            .and_where(Expr::col(("c", "state")).is_in(TRAINED_STATES.iter().map(|s| s.code())));
+        match target {
+            ModelTarget::Category => {
+                q.expr_as(Expr::col(("x", "code")), "label").join_as(
+                    JoinType::InnerJoin,
+                    "categories",
+                    "x",
+                    Expr::col(("x", "id")).equals(("c", "category_id")),
+                );
+            }
+            ModelTarget::Department => {
+                q.expr_as(Expr::col(("x", "name")), "label").join_as(
+                    JoinType::InnerJoin,
+                    "org_units",
+                    "x",
+                    Expr::col(("x", "id")).equals(("c", "department_id")),
+                );
+            }
+        }
+        q.order_by(("c", "id"), Order::Asc);
+        let mut out = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            let doc: String = r.try_get("", "doc")?;
+            let label: String = r.try_get("", "label")?;
+            let c: Complaint = serde_json::from_str(&doc)
+                .map_err(|e| StoreError::Config(format!("complaint projection unreadable: {e}")))?;
+            out.push((training_text(&c.summary, &c.content), label));
+        }
+        Ok(out)
+    }
+
+    /// Complaints of `company` received since `since` from the same customer (phone or email) or
+    /// about the same order, newest first, at most `limit`.
+    pub async fn repeat_candidates(
+        &self,
+        company: OrgUnitId,
+        phone: Option<&str>,
+        email: Option<&str>,
+        order_ref: Option<&str>,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<RepeatCandidate>> {
+        let mut any = sea_orm::Condition::any();
+        if let Some(p) = phone {
+            any = any.add(Expr::col(("cu", "phone")).eq(p));
+        }
+        if let Some(e) = email {
+            any = any.add(Expr::col(("cu", "email")).eq(e));
+        }
+        if let Some(o) = order_ref {
+            any = any.add(Expr::col(("c", "order_ref")).eq(o));
+        }
+        if any.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.candidates(company, since, limit, Some(any)).await
+    }
+
+    /// The newest complaints of `company` received since `since`, at most `limit` (for the
+    /// near-duplicate text comparison).
+    pub async fn recent_complaints(
+        &self,
+        company: OrgUnitId,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<RepeatCandidate>> {
+        self.candidates(company, since, limit, None).await
+    }
+
+    async fn candidates(
+        &self,
+        company: OrgUnitId,
+        since: DateTime<Utc>,
+        limit: u64,
+        cond: Option<sea_orm::Condition>,
+    ) -> StoreResult<Vec<RepeatCandidate>> {
+        let mut q = Query::select();
+        q.columns([("c", "id"), ("c", "case_no"), ("c", "customer_id"), ("c", "order_ref"), ("c", "fingerprint")])
+            .columns([("cu", "phone"), ("cu", "email")])
+            .from_as("complaints", "c")
+            .join_as(JoinType::InnerJoin, "customers", "cu", Expr::col(("cu", "id")).equals(("c", "customer_id")))
+            .and_where(Expr::col(("c", "company_id")).eq(company.0))
+            .and_where(Expr::col(("c", "received_at")).gte(since))
+            .order_by(("c", "id"), Order::Desc)
+            .limit(limit);
+        if let Some(cond) = cond {
+            q.cond_where(cond);
+        }
+        Ok(RepeatCandidate::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
+    }
+}
+
+/// The text a model learns from and predicts on: the summary, then the content.
+pub fn training_text(summary: &str, content: &str) -> String {
+    if content.starts_with(summary.trim_end_matches('…')) {
+        content.to_owned()
+    } else {
+        format!("{summary}\n{content}")
+    }
+}
+
+fn rule_values(d: &RuleDraft, now: DateTime<Utc>) -> Vec<sea_orm::Value> {
+    let now = cloop_domain::chain::truncate_micros(now);
+    vec![
+        d.name.clone().into(),
+        serde_json::to_string(&d.patterns).expect("strings serialize").into(),
+        d.category_code.clone().into(),
+        d.department.clone().into(),
+        d.severity_floor.into(),
+        serde_json::to_string(&d.flags).expect("strings serialize").into(),
+        d.priority.into(),
+        d.enabled.into(),
+        now.into(),
+    ]
+}

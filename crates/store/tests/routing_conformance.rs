@@ -1,0 +1,268 @@
+//! Routing storage on both backends (SQLite always, PostgreSQL when `CLOOP_TEST_DATABASE_URL` is
+//! set): keyword rules round-trip, models are versioned per target, training examples carry the
+//! person's classification, repeat candidates are found by customer and order, and a routed
+//! intake writes its follow-up events in the same commit with a chain that verifies.
+
+use chrono::{Duration, TimeZone, Utc};
+use cloop_domain::lifecycle::Who;
+use cloop_domain::routing::{RoutedTarget, RoutingDecision, RoutingOutcome, TargetSource};
+use cloop_domain::*;
+use cloop_store::routing::{ModelTarget, NewModel, RuleDraft};
+use cloop_store::{IntakeRouting, NewComplaint, NewCustomer, Store, StoreConfig, StoreError};
+use sea_orm::ConnectionTrait;
+
+fn random_name() -> String {
+    (0..12).map(|_| char::from(b'a' + rand::random_range(0..26u8))).collect()
+}
+
+async fn stores() -> Vec<(&'static str, Store)> {
+    let mut out = Vec::new();
+    let dir = std::env::temp_dir().join(format!("cloop-routing-{}", random_name()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let cfg = StoreConfig { files_dir: dir.join("files"), ..StoreConfig::default() };
+    out.push(("sqlite", Store::open(&cloop_store::db::sqlite_url(&dir), cfg).await.expect("sqlite store")));
+    match std::env::var("CLOOP_TEST_DATABASE_URL") {
+        Ok(base) => {
+            let name = format!("cloop_routing_{}", random_name());
+            let admin = sea_orm::Database::connect(base.as_str()).await.expect("postgres server");
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            let url = format!("{}/{name}", &base[..base.rfind('/').expect("url names a database")]);
+            let cfg = StoreConfig { files_dir: dir.join("pg-files"), ..StoreConfig::default() };
+            out.push(("postgres", Store::open(&url, cfg).await.expect("postgres store")));
+        }
+        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CLOOP_TEST_DATABASE_URL must be set in CI: the routing suite runs on PostgreSQL too")
+        }
+        Err(_) => eprintln!("note: CLOOP_TEST_DATABASE_URL not set; PostgreSQL skipped on this developer machine"),
+    }
+    out
+}
+
+struct World {
+    company: OrgUnitId,
+    cc: OrgUnitId,
+    finance: OrgUnitId,
+    agent: Actor,
+    category: CategoryId,
+}
+
+async fn world(store: &Store) -> World {
+    let group = store.org_unit_by_code("group").await.expect("root");
+    let company = store.create_org_unit(Some(group.id), "company", "co", "公司", "Co").await.expect("company");
+    let cc = store.create_org_unit(Some(company.id), "department", "co.cc", "客服中心", "CC").await.expect("cc");
+    let finance =
+        store.create_org_unit(Some(company.id), "department", "co.fin", "财务部", "Finance").await.expect("f");
+    let role = store.role_by_code("supervisor").await.expect("role");
+    let user = store
+        .create_user(&cloop_store::accounts::NewUser {
+            username: "sup".into(),
+            display_name: "李娜".into(),
+            email: None,
+            org_unit_id: cc.id,
+            role_id: role.id,
+            password_hash: "x".into(),
+        })
+        .await
+        .expect("user");
+    let category = store.create_category(None, "refund_delay", "退款延迟", "Late refund", 0).await.expect("category");
+    World {
+        company: OrgUnitId(company.id),
+        cc: OrgUnitId(cc.id),
+        finance: OrgUnitId(finance.id),
+        agent: store.actor(user.id).await.expect("actor").0,
+        category: CategoryId(category.id),
+    }
+}
+
+fn complaint(w: &World, phone: &str, order: &str, received_at: chrono::DateTime<Utc>) -> NewComplaint {
+    NewComplaint {
+        customer: NewCustomer { name: "张三".into(), phone: Some(phone.into()), email: None },
+        channel: Channel::Phone,
+        summary: "退款未到账".into(),
+        content: "退货后十天了还没退款".into(),
+        customer_request: None,
+        product_ref: None,
+        order_ref: Some(order.into()),
+        category_id: None,
+        severity: None,
+        received_at,
+        company_id: w.company,
+        intake_unit_id: w.cc,
+    }
+}
+
+fn decision(w: &World, outcome: RoutingOutcome) -> RoutingDecision {
+    let target = |id: i64, label: &str| RoutedTarget {
+        id: Some(id),
+        label: Some(label.into()),
+        source: Some(TargetSource::Rule),
+        rule_id: Some(1),
+        top: Vec::new(),
+        model_version: None,
+    };
+    RoutingDecision {
+        outcome,
+        rules: Vec::new(),
+        category: target(w.category.0, "refund_delay"),
+        department: target(w.finance.0, "财务部"),
+        severity_floor: Some(Severity::Level1),
+        flags: vec!["legal".into()],
+        threshold: 0.6,
+    }
+}
+
+#[tokio::test]
+async fn rules_round_trip_and_the_defaults_are_seeded() {
+    for (backend, store) in stores().await {
+        let seeded = store.routing_rules().await.expect("rules");
+        assert!(seeded.iter().any(|r| r.name == "退款" && r.department.as_deref() == Some("财务部")), "{backend}");
+        assert!(seeded.iter().any(|r| r.patterns.contains(&"12315".to_owned()) && r.severity_floor == Some(1)));
+        assert!(seeded.windows(2).all(|p| p[0].priority >= p[1].priority), "{backend}: priority order");
+        let (count, _) = store.routing_rules_stamp().await.expect("stamp");
+
+        let draft = RuleDraft {
+            name: "发票".into(),
+            patterns: vec!["发票".into(), "开票+延迟".into()],
+            category_code: None,
+            department: Some("财务部".into()),
+            severity_floor: None,
+            flags: vec!["legal".into()],
+            priority: 7,
+            enabled: true,
+        };
+        let created = store.create_routing_rule(&draft).await.expect("create");
+        assert_eq!((created.name.as_str(), created.patterns.len(), created.priority), ("发票", 2, 7), "{backend}");
+        let updated = store
+            .update_routing_rule(created.id, &RuleDraft { enabled: false, priority: -3, ..draft.clone() })
+            .await
+            .expect("update");
+        assert_eq!((updated.enabled, updated.priority, updated.created_at), (false, -3, created.created_at));
+        assert_eq!(store.routing_rules_stamp().await.expect("stamp").0, count + 1, "{backend}");
+        store.delete_routing_rule(created.id).await.expect("delete");
+        assert!(matches!(store.routing_rule(created.id).await, Err(StoreError::NotFound(_))), "{backend}");
+        assert!(matches!(store.delete_routing_rule(created.id).await, Err(StoreError::NotFound(_))));
+    }
+}
+
+#[tokio::test]
+async fn models_are_versioned_per_target_and_the_newest_is_loaded() {
+    for (backend, store) in stores().await {
+        assert_eq!(store.latest_model(ModelTarget::Category).await.expect("latest"), None, "{backend}");
+        let save = |target, bytes: &'static [u8]| {
+            let store = store.clone();
+            async move {
+                store
+                    .save_model(NewModel {
+                        target,
+                        source: "test.jsonl",
+                        examples: 10,
+                        labels: 2,
+                        metrics: serde_json::json!({"accuracy": 0.9}),
+                        bytes,
+                    })
+                    .await
+                    .expect("save")
+            }
+        };
+        let v1 = save(ModelTarget::Category, b"one").await;
+        let d1 = save(ModelTarget::Department, b"dept").await;
+        let v2 = save(ModelTarget::Category, b"two!").await;
+        assert_eq!((v1.version, d1.version, v2.version, v2.size), (1, 1, 2, 4), "{backend}");
+        assert_eq!(store.latest_model_version(ModelTarget::Category).await.expect("v"), Some(2));
+        assert_eq!(store.latest_model(ModelTarget::Category).await.expect("m"), Some((2, b"two!".to_vec())));
+        let all = store.models().await.expect("models");
+        assert_eq!(all.len(), 3, "{backend}");
+        assert_eq!(all[0].metrics["accuracy"], 0.9, "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
+        let finance_path = store.org_path(w.finance).await.expect("path");
+
+        let first = store.intake(complaint(&w, "13800000001", "O-1", now), actor.clone(), None, now).await.unwrap();
+        let routing = IntakeRouting {
+            repeats: vec![RepeatLink {
+                complaint_id: first.complaint_id,
+                case_no: first.case_no.clone(),
+                reasons: vec![RepeatReason::SameCustomer],
+            }],
+            decision: Some(decision(&w, RoutingOutcome::Assigned)),
+            default_severity: None,
+            dept_path: Some(finance_path.clone()),
+            fingerprint: Some(u64::MAX - 5),
+            route_hint: Some("{\"outcome\":\"assigned\"}".into()),
+        };
+        let later = now + Duration::minutes(5);
+        let r = store
+            .intake_routed(complaint(&w, "13800000001", "O-1", later), routing, actor.clone(), None, later)
+            .await
+            .expect("routed intake");
+        let c = r.complaint.expect("created");
+        assert_eq!((c.state, c.department_id, c.category_id), (State::Assigned, Some(w.finance), Some(w.category)));
+        assert_eq!(c.severity, Some(Severity::Level1), "{backend}: the rules' floor");
+        assert_eq!(c.repeat_of.len(), 1, "{backend}");
+        let loaded = store.load(r.complaint_id).await.expect("load");
+        assert_eq!(loaded.complaint, c, "{backend}: stored projection = answered projection");
+        assert_eq!(loaded.dept_path.as_deref(), Some(finance_path.as_str()), "{backend}");
+        let kinds: Vec<String> = store.events(r.complaint_id).await.unwrap().into_iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, ["registered", "repeat_linked", "routed", "classified", "assigned"], "{backend}");
+
+        // Triage: received, no department, the suggestion shown in the list.
+        let routing = IntakeRouting {
+            decision: Some(decision(&w, RoutingOutcome::Triage)),
+            route_hint: Some("{\"outcome\":\"triage\",\"department\":\"财务部\"}".into()),
+            ..Default::default()
+        };
+        let t = store
+            .intake_routed(complaint(&w, "13800000002", "O-2", later), routing, actor.clone(), None, later)
+            .await
+            .expect("triage intake");
+        let t = t.complaint.expect("created");
+        assert_eq!((t.state, t.department_id, t.severity), (State::Received, None, Some(Severity::Level1)));
+        let triage = cloop_store::ComplaintFilter { unassigned: true, ..Default::default() };
+        let page = store
+            .list_complaints(&cloop_store::Scope::All, &triage, cloop_store::SortKey::ReceivedAt, true, 1, 10)
+            .await
+            .expect("list");
+        let row = page.items.iter().find(|i| i.id == t.id.0).expect("in triage");
+        assert!(row.route_hint.as_deref().is_some_and(|h| h.contains("财务部")), "{backend}");
+
+        // Repeat candidates: same phone, or same order, within the window and the company.
+        let by_phone =
+            store.repeat_candidates(w.company, Some("13800000001"), None, None, now, 10).await.expect("candidates");
+        assert_eq!(by_phone.len(), 2, "{backend}");
+        assert_eq!(by_phone[0].fingerprint, Some((u64::MAX - 5) as i64), "{backend}: u64 survives as i64");
+        let by_order = store.repeat_candidates(w.company, None, None, Some("O-2"), now, 10).await.expect("c");
+        assert_eq!(by_order.iter().map(|c| c.id).collect::<Vec<_>>(), [t.id.0], "{backend}");
+        let outside =
+            store.repeat_candidates(w.company, Some("13800000001"), None, None, later + Duration::days(1), 10);
+        assert!(outside.await.expect("c").is_empty(), "{backend}: outside the window");
+        assert_eq!(store.recent_complaints(w.company, now, 2).await.expect("recent").len(), 2, "{backend}: limit");
+
+        // A person's correction is what the next training learns.
+        let who = Who::Staff(&w.agent);
+        let cmd = Command::Classify {
+            category_id: w.category,
+            severity: Severity::Level2,
+            product_ref: None,
+            order_ref: None,
+        };
+        store.execute(first.complaint_id, &cmd, who, later).await.expect("classify");
+        store
+            .execute(first.complaint_id, &Command::Assign { department_id: w.finance, handler_id: None }, who, later)
+            .await
+            .expect("assign");
+        let cats = store.training_examples(ModelTarget::Category).await.expect("examples");
+        assert_eq!(cats.len(), 2, "{backend}: the routed one and the one a person assigned; triage is not trained on");
+        assert!(cats.iter().all(|(text, label)| label == "refund_delay" && text.contains("退款")), "{backend}");
+        let depts = store.training_examples(ModelTarget::Department).await.expect("examples");
+        assert!(depts.iter().all(|(_, label)| label == "财务部"), "{backend}");
+
+        assert_eq!(store.verify().await.expect("verify").first_break, None, "{backend}");
+    }
+}

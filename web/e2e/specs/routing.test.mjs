@@ -1,0 +1,107 @@
+// Intake routing (DESIGN §4) in the console: the admin's keyword rules page (seeded risk rules, a
+// new rule made through the form, the preview), a complaint that a rule routes straight to its
+// department with the reason on the detail page, and one that waits in the triage queue with the
+// suggestion shown in the workbench.
+
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ApiSession, launchBrowser, newPage, startServer } from '../lib/harness.mjs'
+import { assertNoPageErrors, sequence } from '../lib/steps.mjs'
+import { consoleShot, formItem, login, logout, openComplaint, expectDetailState } from '../lib/console.mjs'
+
+let server
+let browser
+
+/** An Element Plus input by its test id (Element Plus puts the attribute on the input itself). */
+function testField(scope, id, tag) {
+  return scope.locator(`[data-testid="${id}"] ${tag}, ${tag}[data-testid="${id}"]`).first()
+}
+
+before(async () => {
+  server = await startServer({ routing: true })
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+test('routing: rules page, a routed complaint and the triage queue', async (t) => {
+  const page = await newPage(browser, { width: 1440, height: 900, baseURL: server.url })
+  const step = sequence(t, () => [page])
+  let routedCase
+  let triageCase
+
+  await step('the admin sees the seeded rules and adds one through the form', async () => {
+    await login(page, 'admin')
+    await page.goto('/admin/routing')
+    const table = page.getByTestId('rules-table')
+    await table.getByText('人身安全', { exact: true }).first().waitFor()
+    await table.getByText('12315', { exact: true }).waitFor()
+    await page.getByTestId('rule-create').click()
+    const dialog = page.getByRole('dialog', { name: '新建规则' })
+    await testField(dialog, 'rule-name', 'input').fill('发票问题')
+    await formItem(dialog, '关键词').locator('textarea').fill('发票\n开票+税号\n退款+')
+    await dialog.getByTestId('rule-save').click()
+    // The bad pattern is named before anything is sent.
+    await formItem(dialog, '关键词').getByText('关键词「退款+」无效', { exact: false }).waitFor()
+    await formItem(dialog, '关键词').locator('textarea').fill('发票\n开票+税号')
+    await dialog.getByTestId('rule-department').click()
+    await page.getByRole('option', { name: '财务部', exact: true }).click()
+    await dialog.getByTestId('rule-save').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await table.getByText('发票问题', { exact: true }).waitFor()
+  })
+
+  await step('the preview explains what the rule would do', async () => {
+    await page.getByRole('textbox', { name: '输入一段投诉内容，查看会如何分派' }).fill('空调装好一个月了，发票还没开给我，孩子还被烫伤了')
+    await page.getByTestId('preview-run').click()
+    const d = page.getByTestId('routing-decision')
+    await d.getByText('规则「发票问题」', { exact: false }).waitFor()
+    await d.getByText('人身安全', { exact: false }).first().waitFor()
+    await d.getByText('级别至少 1 级').waitFor()
+    await consoleShot(page, 'routing-01-rules')
+    await logout(page)
+  })
+
+  await step('a complaint the rule matches arrives assigned, with its reason', async () => {
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    const c = await agent.ok('POST', '/complaints', {
+      customer: { name: '钱先生', phone: '13700002222' },
+      channel: 'phone',
+      content: '买的冰箱发票一直没开，催了三次了',
+      category: 'billing',
+    })
+    assert.equal(c.state, 'assigned', JSON.stringify(c.routing))
+    assert.equal(c.routing.department.source, 'rule')
+    routedCase = c.case_no
+    const t2 = await agent.ok('POST', '/complaints', {
+      customer: { name: '孙女士', phone: '13700003333' },
+      channel: 'phone',
+      content: 'Hello, please call me back about my order.',
+    })
+    assert.equal(t2.state, 'received')
+    assert.equal(t2.routing.outcome, 'triage')
+    triageCase = t2.case_no
+
+    await login(page, 'a.agent1')
+    await openComplaint(page, routedCase)
+    await expectDetailState(page, 'assigned')
+    const panel = page.getByTestId('routing-panel')
+    await panel.getByText('已自动分派').waitFor()
+    await panel.getByText('规则「发票问题」', { exact: false }).waitFor()
+    await page.getByRole('feed').getByText('智能分派', { exact: false }).first().waitFor()
+    await consoleShot(page, 'routing-02-detail-routed')
+  })
+
+  await step('the unsure one waits in triage; its page says why', async () => {
+    await openComplaint(page, triageCase)
+    await expectDetailState(page, 'received')
+    await page.getByTestId('routing-panel').getByText('待人工分拣').waitFor()
+    await page.goto('/workbench?queue=triage')
+    await page.getByRole('link', { name: triageCase, exact: true }).waitFor()
+    await consoleShot(page, 'routing-03-triage-queue')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+})

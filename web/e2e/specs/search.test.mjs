@@ -1,0 +1,112 @@
+// Full-text search in the console: (a) the workbench search box finds complaints by words of
+// their text — demo data included — ranked, with the words marked in a snippet, and words from a
+// handling note, labelled as such; (b) search syntax and symbols are just text (no error); (c)
+// the detail page shows similar complaints.
+
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { ApiSession, SCREENS, launchBrowser, newPage, publicCall, startServer } from '../lib/harness.mjs'
+import { assertNoPageErrors, sequence } from '../lib/steps.mjs'
+import { consoleShot, login, openComplaint } from '../lib/console.mjs'
+
+let server
+let browser
+let robot
+let robot2
+
+before(async () => {
+  server = await startServer()
+  browser = await launchBrowser()
+  // Web complaints are taken in by 华腾电器's hotline team, so its agents see them.
+  const submit = async (content, product_ref) => {
+    const r = await publicCall(server.url, 'POST', '/public/complaints', { name: '钱先生', phone: '13700002222', content, product_ref })
+    assert.equal(r.status, 201, JSON.stringify(r.body))
+    return r.body.case_no
+  }
+  robot = await submit('新买的扫地机器人充电座接触不良，机器人回不了充电座，要求退货退款。', '华腾 S9 扫地机器人')
+  robot2 = await submit('扫地机器人用了一周充电座就坏了，机器人无法回充，客服让我等。', '华腾 S7 扫地机器人')
+  const agent = await ApiSession.login(server.url, 'a.agent1')
+  const c = await agent.ok('GET', `/complaints/${robot2}`)
+  await agent.ok('POST', `/complaints/${c.complaint.id}/notes`, { visibility: 'internal', text: '已安排师傅上门检测蓝牙模块。' })
+})
+
+after(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+/** Types `q` into the workbench search box and submits it. */
+async function search(page, q) {
+  const box = page.getByRole('textbox', { name: '搜索编号、内容、订单号、备注' })
+  await box.fill(q)
+  await box.press('Enter')
+  await page.waitForURL((u) => u.searchParams.get('q') === q.trim())
+  // The results of this query are on screen (not the previous page still loading).
+  await page.getByRole('status').getByText(`“${q.trim()}” 的搜索结果`).waitFor()
+  await page.locator('.wb-table .el-loading-mask').waitFor({ state: 'hidden' }).catch(() => {})
+}
+
+test('search: ranked results with marked words, notes, hostile input, similar complaints', async (t) => {
+  const page = await newPage(browser, { width: 1440, height: 900, baseURL: server.url })
+  const step = sequence(t, () => [page])
+
+  await step('the demo data is searchable', async () => {
+    // Two characters from the summary of a demo complaint the agent sees.
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    const list = await agent.ok('GET', '/complaints?queue=all&sort=received_at&order=asc&per_page=1')
+    const demo = list.items[0]
+    const word = demo.summary.match(/[\u4e00-\u9fff]{2}/)[0]
+    await login(page, 'a.agent1')
+    await page.goto('/workbench?queue=all')
+    await page.getByRole('tab', { name: /^全部/ }).waitFor()
+    await search(page, word)
+    await page.getByRole('link', { name: demo.case_no, exact: true }).waitFor()
+    const marks = page.locator('[data-testid="search-snippet"] mark')
+    assert.ok((await marks.count()) >= 1)
+    for (const m of await marks.allTextContents()) assert.equal(m, word)
+  })
+
+  await step('two words find the robot complaints, best match first, words marked', async () => {
+    await search(page, '扫地机器人 退货')
+    const rows = page.locator('.wb-table .el-table__body tr')
+    await page.getByRole('link', { name: robot, exact: true }).waitFor()
+    assert.equal(await page.getByRole('link', { name: robot2, exact: true }).count(), 0, 'the other one never asks for a return')
+    const marked = await rows.first().locator('mark').allTextContents()
+    assert.ok(marked.includes('扫地机器人') && marked.includes('退货'), `marked: ${marked}`)
+    // Ranked by relevance by default; the toggle switches to newest first.
+    await page.getByTestId('search-sort').getByText('相关度').waitFor()
+    await consoleShot(page, 'search-01-workbench-results')
+  })
+
+  await step('words from a handling note are found and labelled', async () => {
+    await search(page, '蓝牙模块')
+    await page.getByRole('link', { name: robot2, exact: true }).waitFor()
+    const row = page.locator('.wb-table .el-table__body tr').first()
+    await row.getByText('备注', { exact: true }).waitFor()
+    assert.deepEqual(await row.locator('mark').allTextContents(), ['蓝牙模块'])
+    await consoleShot(page, 'search-02-found-in-note')
+  })
+
+  await step('search syntax and symbols are only text: no error, an empty result', async () => {
+    await search(page, '"*( OR -)')
+    await page.getByText('没有符合筛选条件的投诉').waitFor()
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error shown')
+    await search(page, '"扫地机器人"*')
+    await page.getByRole('link', { name: robot, exact: true }).waitFor()
+    await page.getByRole('link', { name: robot2, exact: true }).waitFor()
+  })
+
+  await step('the detail page shows similar complaints', async () => {
+    await openComplaint(page, robot)
+    const panel = page.getByTestId('similar-panel')
+    await panel.getByRole('heading', { name: '相似投诉' }).waitFor()
+    await panel.getByRole('link', { name: robot2, exact: true }).waitFor()
+    assert.equal(await panel.getByRole('link', { name: robot, exact: true }).count(), 0, 'never itself')
+    assert.ok((await panel.locator('mark').count()) >= 1, 'shared words marked')
+    await panel.scrollIntoViewIfNeeded()
+    await panel.screenshot({ path: join(SCREENS, 'search-03-similar-panel.png') })
+    await consoleShot(page, 'search-04-detail')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+})

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { explainTarget, floorLevel, hintText, parseHint, percent, type RoutedTarget } from '../routing'
+
+const rules = [{ rule_id: 7, name: '退款', matched: '退款' }]
+
+describe('routing decisions', () => {
+  it('names the rule that chose a target', () => {
+    const t: RoutedTarget = { id: 3, label: '财务部', source: 'rule', rule_id: 7 }
+    expect(explainTarget(t, rules)).toEqual({ kind: 'rule', label: '财务部', rule: '退款' })
+  })
+
+  it('gives the model score of a confident choice and the best guess of an unsure one', () => {
+    const top = [
+      { label: '质量部', score: 0.42 },
+      { label: '财务部', score: 0.31 },
+    ]
+    expect(explainTarget({ id: 5, label: '质量部', source: 'model', top: [{ label: '质量部', score: 0.91 }] })).toEqual({
+      kind: 'model',
+      label: '质量部',
+      score: 0.91,
+    })
+    expect(explainTarget({ top })).toEqual({ kind: 'suggestion', label: '质量部', score: 0.42 })
+    expect(explainTarget({})).toEqual({ kind: 'none' })
+    expect(explainTarget({ id: 1, label: 'refund', source: 'intake' })).toEqual({ kind: 'intake', label: 'refund' })
+  })
+
+  it('reads severity floors and percentages', () => {
+    expect(floorLevel('level1')).toBe(1)
+    expect(floorLevel(undefined)).toBeNull()
+    expect(floorLevel('1')).toBeNull()
+    expect(percent(0.8251)).toBe('83%')
+    expect(percent(null)).toBe('')
+    expect(percent(1.2)).toBe('100%')
+  })
+
+  it('parses the triage hint from an object or a string and ignores junk', () => {
+    const h = { outcome: 'triage', department: '财务部', department_score: 0.55 }
+    expect(parseHint(h)).toEqual(h)
+    expect(parseHint(JSON.stringify(h))).toEqual(h)
+    expect(parseHint('{not json')).toBeNull()
+    expect(parseHint(42)).toBeNull()
+    expect(hintText(parseHint(h))).toEqual({ department: '财务部', score: '55%' })
+    expect(hintText({ outcome: 'triage', department: '财务部' })).toEqual({ department: '财务部', score: '' })
+    expect(hintText({ outcome: 'triage' })).toBeNull()
+  })
+})

@@ -864,6 +864,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/{id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The complaints most like this one by text (its characteristic words, full-text ranked), within
+         *     the caller's data scope.
+         */
+        get: operations["similar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints/{id}/transfer": {
         parameters: {
             query?: never;
@@ -1099,6 +1119,100 @@ export interface paths {
         put: operations["update_role"];
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored models, newest first. */
+        get: operations["models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/models/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trains a model from the organisation's own routed complaints and stores it as the next
+         *     version; every node picks it up within its refresh interval. On bad data (e.g. a single
+         *     label) nothing is stored and the model in use stays.
+         */
+        post: operations["train"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What routing would decide for a text from the caller's company (rules and models as this node
+         *     has them); registers nothing. Answers the decision in the shape of a complaint's `routing`.
+         */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keyword rules, highest priority first. */
+        get: operations["rules"];
+        put?: never;
+        /** Adds a keyword rule. */
+        post: operations["create_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces a keyword rule. */
+        put: operations["update_rule"];
+        post?: never;
+        /** Deletes a keyword rule (decisions already logged keep its name). */
+        delete: operations["delete_rule"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1648,6 +1762,12 @@ export interface components {
             /** @description Latest return visit `{method, outcome, note}`. */
             return_visit?: Record<string, never> | null;
             risk?: components["schemas"]["RiskDto"] | null;
+            /**
+             * @description What intake routing decided and why: `{outcome: assigned|triage, rules: [{rule_id, name,
+             *     matched}], category: {id, label, source: intake|rule|model, rule_id, top: [{label, score}],
+             *     model_version}, department: {…}, severity_floor, flags: [legal|media|safety], threshold}`.
+             */
+            routing?: Record<string, never> | null;
             /** @description Latest rating `{stars, comment}`. */
             satisfaction?: Record<string, never> | null;
             /**
@@ -1761,6 +1881,8 @@ export interface components {
              * @description Risk score 0–100.
              */
             risk_score: number;
+            route_hint?: components["schemas"]["RouteHintDto"] | null;
+            search?: components["schemas"]["SearchMatchDto"] | null;
             /**
              * Format: int64
              * @description Severity 1–3.
@@ -2098,6 +2220,42 @@ export interface components {
             /** @description Return visit outcomes. */
             visit_outcomes: components["schemas"]["LabelDto"][];
         };
+        /** @description A stored classifier model. */
+        ModelDto: {
+            /**
+             * Format: date-time
+             * @description Stored at.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Training examples.
+             */
+            examples: number;
+            /** @description Whether this node routes with it now. */
+            in_use: boolean;
+            /**
+             * Format: int64
+             * @description Labels it chooses among.
+             */
+            labels: number;
+            /** @description Figures on a held-out fifth: `{held_out, accuracy, macro_f1, latency_mean_ms}`. */
+            metrics: Record<string, never>;
+            /**
+             * Format: int64
+             * @description Size in bytes.
+             */
+            size: number;
+            /** @description `database` or the training file's name. */
+            source: string;
+            /** @description `category` or `department`. */
+            target: string;
+            /**
+             * Format: int64
+             * @description Version (per target, from 1).
+             */
+            version: number;
+        };
         /** @description A name with a count. */
         NamedCountDto: {
             /**
@@ -2197,6 +2355,17 @@ export interface components {
             name: string;
             /** @description English label. */
             name_en: string;
+        };
+        /** @description A text to route without registering it. */
+        PreviewRequest: {
+            /**
+             * Format: int64
+             * @description The company whose departments the decision names (default: the caller's company, or the
+             *     first company for users at group level).
+             */
+            company_id?: number | null;
+            /** @description The complaint's words. */
+            text: string;
         };
         /** @description A complaint as its customer sees it: no internal notes, no staff names. */
         PublicComplaint: {
@@ -2402,6 +2571,87 @@ export interface components {
              */
             rank: number;
         };
+        /** @description What intake routing suggested for a complaint, as the triage queue shows it. */
+        RouteHintDto: {
+            /** @description Suggested category (code). */
+            category?: string | null;
+            /**
+             * Format: double
+             * @description The classifier's probability for it.
+             */
+            category_score?: number | null;
+            /** @description Suggested department (name). */
+            department?: string | null;
+            /**
+             * Format: double
+             * @description The classifier's probability for it (none when a rule chose it).
+             */
+            department_score?: number | null;
+            /** @description Risk flags raised by keyword rules. */
+            flags?: string[];
+            /** @description `assigned` or `triage`. */
+            outcome: string;
+        };
+        /** @description A keyword rule. */
+        RuleDto: {
+            /** @description Category code to route to. */
+            category_code?: string | null;
+            /** @description Department name to route to (looked up within the complaint's company). */
+            department?: string | null;
+            /** @description Whether the rule applies. */
+            enabled: boolean;
+            /** @description Risk flags: `legal`, `media`, `safety`. */
+            flags: string[];
+            /**
+             * Format: int64
+             * @description Id (lower wins a priority tie).
+             */
+            id: number;
+            /** @description Name, shown as the reason of a routing decision. */
+            name: string;
+            /** @description Words (substring match), `a+b` (all words) or `re:` regular expressions; any one matching is enough. */
+            patterns: string[];
+            /**
+             * Format: int64
+             * @description Higher wins when rules disagree.
+             */
+            priority: number;
+            /**
+             * Format: int64
+             * @description Severity floor 1–3 (1 most serious).
+             */
+            severity_floor?: number | null;
+            /**
+             * Format: date-time
+             * @description Last change.
+             */
+            updated_at: string;
+        };
+        /** @description A keyword rule to create or replace. */
+        RuleRequest: {
+            /** @description Category code. */
+            category_code?: string | null;
+            /** @description Department name. */
+            department?: string | null;
+            /** @description Default true. */
+            enabled?: boolean | null;
+            /** @description Risk flags. */
+            flags?: string[];
+            /** @description Name (1–50 characters). */
+            name: string;
+            /** @description 1–50 patterns of at most 100 characters. */
+            patterns: string[];
+            /**
+             * Format: int64
+             * @description Priority, −1000 to 1000 (default 0).
+             */
+            priority?: number | null;
+            /**
+             * Format: int64
+             * @description Severity floor 1–3.
+             */
+            severity_floor?: number | null;
+        };
         /** @description Satisfaction. */
         SatisfactionRequest: {
             /** @description Comment. */
@@ -2412,6 +2662,13 @@ export interface components {
              */
             stars: number;
         };
+        /** @description Where a complaint matched a search. */
+        SearchMatchDto: {
+            /** @description `body` (case number, summary, content, request, product, order) or `notes`. */
+            field: string;
+            /** @description About 80 characters around the first match, in pieces; `…` marks cut ends. */
+            snippet: components["schemas"]["SnippetPartDto"][];
+        };
         /** @description The logged-in user and the CSRF token to echo in `X-CSRF-Token`. */
         SessionDto: {
             /** @description Echo this in `X-CSRF-Token` on writes. */
@@ -2421,12 +2678,33 @@ export interface components {
             /** @description The user. */
             user: components["schemas"]["UserDto"];
         };
+        /** @description Complaints like one complaint. */
+        SimilarDto: {
+            /** @description Best first; never the complaint itself; only what the caller may see. */
+            items: components["schemas"]["SimilarItemDto"][];
+            /** @description The complaint's characteristic words that were searched for. */
+            keywords: string[];
+        };
+        /** @description One similar complaint. */
+        SimilarItemDto: {
+            /** @description The complaint. */
+            complaint: components["schemas"]["ComplaintListItem"];
+            /** @description Its text around the shared words, marked. */
+            snippet: components["schemas"]["SnippetPartDto"][];
+        };
         /** @description Both SLA clocks. */
         SlaDto: {
             /** @description Time to resolution. */
             resolution: components["schemas"]["ClockDto"];
             /** @description Time to first response. */
             response: components["schemas"]["ClockDto"];
+        };
+        /** @description A piece of a snippet. Render `text` as text (it is not HTML-escaped) and mark it when `hit`. */
+        SnippetPartDto: {
+            /** @description Whether this piece matches the query. */
+            hit: boolean;
+            /** @description Text as written. */
+            text: string;
         };
         /** @description A day that is not an ordinary weekday or weekend. */
         SpecialDay: {
@@ -2493,6 +2771,11 @@ export interface components {
             case_no: string;
             /** @description The phone number or email the complaint was filed with. */
             contact: string;
+        };
+        /** @description What to train. */
+        TrainRequest: {
+            /** @description `category` or `department`. */
+            target: string;
         };
         /** @description Transfer. */
         TransferRequest: {
@@ -3426,11 +3709,11 @@ export interface operations {
                 from?: string;
                 /** @description Received before (RFC 3339). */
                 to?: string;
-                /** @description Words in case number, summary, content, product, order or request. */
+                /** @description Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet. */
                 q?: string;
                 /** @description Risk colours, comma-separated: `red`, `orange`, `yellow`. */
                 risk?: string;
-                /** @description Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score). */
+                /** @description Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score), `relevance` (default when `q` is given). */
                 sort?: string;
                 /** @description `desc` (default) or `asc`. */
                 order?: string;
@@ -5068,6 +5351,47 @@ export interface operations {
             };
         };
     };
+    similar: {
+        parameters: {
+            query?: {
+                /** @description 1–20, default 5. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Complaint id or case number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     transfer: {
         parameters: {
             query?: never;
@@ -5640,6 +5964,231 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    train: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDto"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rule id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDto"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Rule id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

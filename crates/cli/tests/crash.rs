@@ -101,8 +101,13 @@ async fn acknowledged_complaints_survive_sigkill() {
             }
         }));
     }
-    // Let intake run, then kill the server without any chance to flush.
+    // Let intake run until plenty is acknowledged (a busy machine may need longer than a quiet
+    // one), then kill the server without any chance to flush.
+    let started = std::time::Instant::now();
     tokio::time::sleep(Duration::from_millis(2500)).await;
+    while acked.lock().expect("lock").len() < 200 && started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     server.kill().expect("SIGKILL the server");
     server.wait().expect("reap");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -5,8 +5,8 @@
 use crate::actor::ActorRef;
 use crate::ids::{CategoryId, ComplaintId, CustomerId, OrgUnitId, UserId};
 use crate::model::*;
-use crate::sla::Pause;
 use crate::routing::RoutingDecision;
+use crate::sla::Pause;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

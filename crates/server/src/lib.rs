@@ -8,8 +8,8 @@ pub mod extract;
 mod observe;
 pub mod password;
 mod routes;
-pub mod scheduler;
 pub mod routing;
+pub mod scheduler;
 
 use axum::Router;
 use chrono::{DateTime, Utc};

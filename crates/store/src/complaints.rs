@@ -5,8 +5,8 @@
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use crate::scope::Scope;
-use crate::sla::{DERIVED_COLUMNS, Derived, SlaConfig, customer_counts};
 use crate::search::{self, SearchChange};
+use crate::sla::{DERIVED_COLUMNS, Derived, SlaConfig, customer_counts};
 use chrono::{DateTime, Utc};
 use cloop_domain::chain::{self, ChainLink, GENESIS};
 use cloop_domain::complaint::{Event, EventBody};

@@ -269,8 +269,9 @@ impl SlaDto {
                 (Some(met), Some(due)) if met > due => "met_late",
                 (Some(_), _) => "met",
                 _ if !s.running => "stopped",
-                _ if s.paused => "paused",
+                // Overdue stays overdue while waiting on the customer: a pause does not undo it.
                 (None, Some(due)) if due <= now => "breached",
+                _ if s.paused => "paused",
                 _ if percent_used >= f64::from(first_warning) => "warning",
                 _ => "on_track",
             };

@@ -8,9 +8,9 @@ pub mod customers;
 pub mod dto;
 pub mod ops;
 pub mod public;
-pub mod sla_admin;
-pub mod search;
 pub mod routing;
+pub mod search;
+pub mod sla_admin;
 pub mod stats;
 pub mod web;
 

@@ -344,6 +344,22 @@ async fn put_sla_policy(
 ) -> ApiResult<Json<SlaPolicyInput>> {
     p.require(Permission::AdminSla)?;
     let input: SlaPolicyInput = shape(body)?;
+    let mut errors = SlaPolicy::parse(&input).err().unwrap_or_default();
+    for (i, rule) in input.rules.iter().enumerate() {
+        if let Some(id) = rule.category_id.filter(|id| *id > 0)
+            && state.store().category(id).await.is_err()
+        {
+            errors.push(FieldError::new(
+                format!("rules[{i}].category_id"),
+                "unknown_category",
+                "分类不存在",
+                "unknown category",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::fields(errors));
+    }
     let policy = SlaPolicy::parse(&input).map_err(ApiError::fields)?;
     state.store().set_sla_policy(&policy).await?;
     applied(&state, &p, "admin.sla.policy", "sla", serde_json::json!({ "rules": input.rules.len() })).await?;

@@ -15,6 +15,6 @@ mod ops;
 mod portal;
 mod routing;
 mod scope;
-mod sla;
 mod search;
+mod sla;
 mod workbench;

@@ -436,6 +436,15 @@ async fn calendar_and_thresholds_are_validated_and_applied(app: TestApp) {
     partial["rules"] =
         json!(policy["rules"].as_array().unwrap().iter().filter(|r| r["severity"] != 3).cloned().collect::<Vec<_>>());
     admin.put("/api/v1/admin/sla-policy", &partial).await.expect(422);
+    let mut unknown = policy.clone();
+    unknown["rules"].as_array_mut().unwrap().push(json!({
+        "severity": 1, "tier": "vip", "category_id": 99999,
+        "response": {"clock": "calendar", "minutes": 30}, "resolution": {"clock": "calendar", "minutes": 600}
+    }));
+    admin
+        .put("/api/v1/admin/sla-policy", &unknown)
+        .await
+        .expect_field(&format!("rules[{}].category_id", policy["rules"].as_array().unwrap().len()), "unknown_category");
     admin.put("/api/v1/admin/sla-policy", &policy).await.expect(200);
     agent.put("/api/v1/admin/sla-policy", &policy).await.expect_error(403, "missing_permission");
 }

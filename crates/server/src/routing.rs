@@ -493,7 +493,7 @@ pub fn train_and_score(examples: &[Example]) -> Result<(Model, serde_json::Value
     let mut held_out = Vec::new();
     let mut fit = Vec::new();
     for (i, ex) in examples.iter().enumerate() {
-        if (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) % 5 == 0 {
+        if (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).is_multiple_of(5) {
             held_out.push(ex.clone())
         } else {
             fit.push(ex.clone())

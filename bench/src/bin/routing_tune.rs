@@ -30,8 +30,23 @@ fn main() -> Result<()> {
     let base = TrainConfig::default();
     let candidates: Vec<(&str, TrainConfig)> = vec![
         ("default", base.clone()),
-        ("chars 1-4", TrainConfig { features: FeatureSet { char_max: 4, ..FeatureSet::ALL }, max_features: 600_000, ..base.clone() }),
-        ("chars 1-4, nb 0.2", TrainConfig { features: FeatureSet { char_max: 4, ..FeatureSet::ALL }, max_features: 600_000, nb_weight: 0.2, ..base.clone() }),
+        (
+            "chars 1-4",
+            TrainConfig {
+                features: FeatureSet { char_max: 4, ..FeatureSet::ALL },
+                max_features: 600_000,
+                ..base.clone()
+            },
+        ),
+        (
+            "chars 1-4, nb 0.2",
+            TrainConfig {
+                features: FeatureSet { char_max: 4, ..FeatureSet::ALL },
+                max_features: 600_000,
+                nb_weight: 0.2,
+                ..base.clone()
+            },
+        ),
         ("lr only, 50 epochs", TrainConfig { algorithm: Algorithm::LogisticRegression, epochs: 50, ..base.clone() }),
         ("l2 3e-6", TrainConfig { l2: 3e-6, ..base.clone() }),
         ("nb 0.3, alpha 0.05", TrainConfig { nb_weight: 0.3, nb_alpha: 0.05, ..base.clone() }),

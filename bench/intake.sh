@@ -10,6 +10,8 @@
 #   LAYERS=1                            also run the per-layer breakdown (0 to skip)
 #   SKIP_BUILD=1                        use the binaries already in target/release
 #   OUT=DIR                             where logs and results go (default /tmp/cloop-bench-BACKEND-TIME)
+#   CLOOP_ROUTING=false                 intake routing off (default on)
+#   TRAIN_DATA=FILE                     train the routing models from this JSONL first
 #
 # Steps: build release; fresh data dir (and, for postgres, a fresh database cloop_bench on the
 # throwaway cluster of scripts/pg-test.sh); a user + API token made with the CLI; `cloop serve` in the
@@ -97,6 +99,16 @@ TOKEN="$(grep -E '^[[:space:]]*[A-Za-z0-9_.~+/=-]{20,}[[:space:]]*$' "$OUT/token
 [[ -n "$TOKEN" ]] || TOKEN="$(tr -s '[:space:]' '\n' <"$OUT/token.txt" | awk 'length($0) >= 20' | tail -1)"
 [[ -n "$TOKEN" ]] || die "no token in the output of 'cloop token create': $(cat "$OUT/token.txt")"
 export CLOOP_BENCH_TOKEN="$TOKEN"
+
+# Routing (issue 5): with TRAIN_DATA=FILE (JSONL text/label) a category and a department model are
+# trained from it first, so every intake runs rules, both classifiers and repeat detection.
+# CLOOP_ROUTING=false turns routing off for the comparison run.
+if [[ -n "${TRAIN_DATA:-}" ]]; then
+  log "training routing models from $TRAIN_DATA"
+  cloop train --data "$TRAIN_DATA" --target category | tee -a "$OUT/train.txt"
+  cloop train --data "$TRAIN_DATA" --target department | tee -a "$OUT/train.txt"
+fi
+echo "routing: ${CLOOP_ROUTING:-true}${TRAIN_DATA:+, models from $TRAIN_DATA}" | tee -a "$OUT/machine.txt"
 
 # ---------------------------------------------------------------------------------------------
 # Server

@@ -69,7 +69,7 @@ fn describe(m: &ModelRow) -> String {
     )
 }
 
-fn failure(target: ModelTarget, kept: Option<i64>, e: TrainFailure) -> anyhow::Error {
+fn failure(target: ModelTarget, kept: Option<i64>, e: &TrainFailure) -> anyhow::Error {
     let kept = match kept {
         Some(v) => format!("the model in use stays version {v}"),
         None => "no model is stored".to_owned(),
@@ -92,14 +92,14 @@ pub async fn train(config: &Config, args: &TrainArgs) -> Result<()> {
             .map_err(|e| anyhow!("{}: {e}; nothing was trained, {} / 训练文件有误", path.display(), kept_text(kept)))?;
         let source = path.file_name().map_or_else(|| "file".to_owned(), |n| n.to_string_lossy().into_owned());
         let started = std::time::Instant::now();
-        let row = train_examples(&store, target, &source, examples).await.map_err(|e| failure(target, kept, e))?;
+        let row = train_examples(&store, target, &source, examples).await.map_err(|e| failure(target, kept, &e))?;
         println!("{} (trained in {:.1} s)", describe(&row), started.elapsed().as_secs_f64());
         return Ok(());
     }
     for target in targets(args.target) {
         let kept = store.latest_model_version(target).await?;
         let started = std::time::Instant::now();
-        let row = train_from_database(&store, target).await.map_err(|e| failure(target, kept, e))?;
+        let row = train_from_database(&store, target).await.map_err(|e| failure(target, kept, &e))?;
         println!("{} (trained in {:.1} s)", describe(&row), started.elapsed().as_secs_f64());
     }
     Ok(())

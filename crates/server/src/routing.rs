@@ -49,7 +49,7 @@ impl Default for RoutingConfig {
             enabled: true,
             threshold: 0.6,
             repeat_window: chrono::Duration::days(30),
-            near_dup_scan: 200,
+            near_dup_scan: 100,
             default_severity: Severity::Level3,
             refresh: Duration::from_secs(10),
         }
@@ -237,9 +237,10 @@ impl Router {
         let email = new.customer.email.as_deref();
         let order = new.order_ref.as_deref();
         let mut found: BTreeMap<std::cmp::Reverse<i64>, (String, Vec<RepeatReason>)> = BTreeMap::new();
-        for c in store.repeat_candidates(new.company_id, phone, email, order, since, 50).await? {
+        let (customers, candidates) = store.repeat_candidates(new.company_id, phone, email, order, since, 50).await?;
+        for c in candidates {
             let mut reasons = Vec::new();
-            if (phone.is_some() && c.phone.as_deref() == phone) || (email.is_some() && c.email.as_deref() == email) {
+            if customers.contains(&c.customer_id) {
                 reasons.push(RepeatReason::SameCustomer);
             }
             if order.is_some() && c.order_ref.as_deref() == order {
@@ -493,7 +494,7 @@ pub fn train_and_score(examples: &[Example]) -> Result<(Model, serde_json::Value
     let mut held_out = Vec::new();
     let mut fit = Vec::new();
     for (i, ex) in examples.iter().enumerate() {
-        if (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) % 5 == 0 {
+        if (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15).is_multiple_of(5) {
             held_out.push(ex.clone())
         } else {
             fit.push(ex.clone())

@@ -213,16 +213,16 @@ pub struct RepeatCandidate {
     pub id: i64,
     /// Its case number.
     pub case_no: String,
+    /// Its company.
+    pub company_id: i64,
     /// Its customer.
     pub customer_id: i64,
-    /// Its customer's phone.
-    pub phone: Option<String>,
-    /// Its customer's email.
-    pub email: Option<String>,
     /// Its order number.
     pub order_ref: Option<String>,
     /// SimHash of its text (`u64` stored as `i64`).
     pub fingerprint: Option<i64>,
+    /// When the customer complained.
+    pub received_at: DateTime<Utc>,
 }
 
 /// States whose department and category a person has confirmed (or that the loop went through),
@@ -459,7 +459,10 @@ impl Store {
     }
 
     /// Complaints of `company` received since `since` from the same customer (phone or email) or
-    /// about the same order, newest first, at most `limit`.
+    /// about the same order, newest first, at most `limit`, with the ids of the customers the
+    /// phone or email belong to. Two indexed look-ups: the customers by phone or email, then the
+    /// complaints by customer or order (each term of the `OR` has its own index, so neither
+    /// database scans the window).
     pub async fn repeat_candidates(
         &self,
         company: OrgUnitId,
@@ -468,25 +471,51 @@ impl Store {
         order_ref: Option<&str>,
         since: DateTime<Utc>,
         limit: u64,
-    ) -> StoreResult<Vec<RepeatCandidate>> {
-        let mut any = sea_orm::Condition::any();
+    ) -> StoreResult<(Vec<i64>, Vec<RepeatCandidate>)> {
+        let mut who = sea_orm::Condition::any();
         if let Some(p) = phone {
-            any = any.add(Expr::col(("cu", "phone")).eq(p));
+            who = who.add(Expr::col("phone").eq(p));
         }
         if let Some(e) = email {
-            any = any.add(Expr::col(("cu", "email")).eq(e));
+            who = who.add(Expr::col("email").eq(e));
+        }
+        let customers: Vec<i64> = if who.is_empty() {
+            Vec::new()
+        } else {
+            let q = Query::select().column("id").from("customers").cond_where(who).to_owned();
+            self.db.query_all(&q).await?.iter().map(|r| r.try_get("", "id")).collect::<Result<_, _>>()?
+        };
+        // One query per indexed column, so each uses its (column, received_at) index; the company
+        // is checked on the few rows found.
+        let mut found: Vec<RepeatCandidate> = Vec::new();
+        if !customers.is_empty() {
+            found.extend(self.window(since, limit, Expr::col("customer_id").is_in(customers.clone())).await?);
         }
         if let Some(o) = order_ref {
-            any = any.add(Expr::col(("c", "order_ref")).eq(o));
+            found.extend(self.window(since, limit, Expr::col("order_ref").eq(o)).await?);
         }
-        if any.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.candidates(company, since, limit, Some(any)).await
+        found.retain(|c| c.company_id == company.0);
+        found.sort_by(|a, b| b.received_at.cmp(&a.received_at).then(b.id.cmp(&a.id)));
+        found.dedup_by_key(|c| c.id);
+        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok((customers, found))
+    }
+
+    /// Complaints matching `cond` received since `since`, newest first.
+    async fn window(&self, since: DateTime<Utc>, limit: u64, cond: Expr) -> StoreResult<Vec<RepeatCandidate>> {
+        let q = Query::select()
+            .columns(CANDIDATE_COLUMNS)
+            .from("complaints")
+            .and_where(cond)
+            .and_where(Expr::col("received_at").gte(since))
+            .order_by("received_at", Order::Desc)
+            .limit(limit)
+            .to_owned();
+        Ok(RepeatCandidate::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
     }
 
     /// The newest complaints of `company` received since `since`, at most `limit` (for the
-    /// near-duplicate text comparison).
+    /// near-duplicate text comparison); read in the order of the (company, received) index.
     pub async fn recent_complaints(
         &self,
         company: OrgUnitId,
@@ -504,13 +533,12 @@ impl Store {
         cond: Option<sea_orm::Condition>,
     ) -> StoreResult<Vec<RepeatCandidate>> {
         let mut q = Query::select();
-        q.columns([("c", "id"), ("c", "case_no"), ("c", "customer_id"), ("c", "order_ref"), ("c", "fingerprint")])
-            .columns([("cu", "phone"), ("cu", "email")])
-            .from_as("complaints", "c")
-            .join_as(JoinType::InnerJoin, "customers", "cu", Expr::col(("cu", "id")).equals(("c", "customer_id")))
-            .and_where(Expr::col(("c", "company_id")).eq(company.0))
-            .and_where(Expr::col(("c", "received_at")).gte(since))
-            .order_by(("c", "id"), Order::Desc)
+        q.columns(CANDIDATE_COLUMNS)
+            .from("complaints")
+            .and_where(Expr::col("company_id").eq(company.0))
+            .and_where(Expr::col("received_at").gte(since))
+            .order_by("received_at", Order::Desc)
+            .order_by("id", Order::Desc)
             .limit(limit);
         if let Some(cond) = cond {
             q.cond_where(cond);
@@ -518,6 +546,9 @@ impl Store {
         Ok(RepeatCandidate::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
     }
 }
+
+const CANDIDATE_COLUMNS: [&str; 7] =
+    ["id", "case_no", "company_id", "customer_id", "order_ref", "fingerprint", "received_at"];
 
 /// The text a model learns from and predicts on: the summary, then the content.
 pub fn training_text(summary: &str, content: &str) -> String {

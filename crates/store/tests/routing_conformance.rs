@@ -233,15 +233,17 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         assert!(row.route_hint.as_deref().is_some_and(|h| h.contains("财务部")), "{backend}");
 
         // Repeat candidates: same phone, or same order, within the window and the company.
-        let by_phone =
+        let (customers, by_phone) =
             store.repeat_candidates(w.company, Some("13800000001"), None, None, now, 10).await.expect("candidates");
+        assert_eq!(customers.len(), 1, "{backend}: one customer has that phone");
+        assert!(by_phone.iter().all(|c| c.customer_id == customers[0]), "{backend}");
         assert_eq!(by_phone.len(), 2, "{backend}");
         assert_eq!(by_phone[0].fingerprint, Some((u64::MAX - 5) as i64), "{backend}: u64 survives as i64");
-        let by_order = store.repeat_candidates(w.company, None, None, Some("O-2"), now, 10).await.expect("c");
+        let (_, by_order) = store.repeat_candidates(w.company, None, None, Some("O-2"), now, 10).await.expect("c");
         assert_eq!(by_order.iter().map(|c| c.id).collect::<Vec<_>>(), [t.id.0], "{backend}");
         let outside =
             store.repeat_candidates(w.company, Some("13800000001"), None, None, later + Duration::days(1), 10);
-        assert!(outside.await.expect("c").is_empty(), "{backend}: outside the window");
+        assert!(outside.await.expect("c").1.is_empty(), "{backend}: outside the window");
         assert_eq!(store.recent_complaints(w.company, now, 2).await.expect("recent").len(), 2, "{backend}: limit");
 
         // A person's correction is what the next training learns.

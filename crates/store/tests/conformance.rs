@@ -385,7 +385,7 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
         // Filters combine with text.
         let severe = ComplaintFilter { severity: Some(Severity::Level1), ..text_filter("退货") };
         let only: Vec<String> = found(&store, &Scope::All, &severe).await.into_iter().collect();
-        assert_eq!(only, [strong.case_no.clone()], "{backend}");
+        assert_eq!(only, std::slice::from_ref(&strong.case_no), "{backend}");
         let later = ComplaintFilter { received_from: Some(now + Duration::days(1)), ..text_filter("退货") };
         assert!(found(&store, &Scope::All, &later).await.is_empty(), "{backend}");
 
@@ -394,7 +394,7 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
             Command::AddNote { visibility: Visibility::Internal, text: "客户补充：蓝牙耳机也坏了".into() };
         store.execute(washer.complaint_id, &cmd, Who::Staff(&w.agent), now).await.expect("note");
         let hits = found(&store, &Scope::All, &text_filter("蓝牙耳机")).await;
-        assert_eq!(hits.into_iter().collect::<Vec<_>>(), [washer.case_no.clone()], "{backend}");
+        assert_eq!(hits.into_iter().collect::<Vec<_>>(), std::slice::from_ref(&washer.case_no), "{backend}");
         let snippets =
             store.search_snippets(&[washer.complaint_id.0], &SearchQuery::parse("蓝牙耳机")).await.expect("snippets");
         let m = &snippets[&washer.complaint_id.0];

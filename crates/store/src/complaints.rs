@@ -702,8 +702,11 @@ pub enum SortKey {
 pub struct Page<T> {
     /// The rows.
     pub items: Vec<T>,
-    /// Rows matching in all.
+    /// Rows matching in all (for a ranked search, at most [`search::RANK_WINDOW`]).
     pub total: u64,
+    /// A ranked search stopped at [`search::RANK_WINDOW`] matches: more complaints match than
+    /// `total` says (narrow the search, or sort by time to page through all).
+    pub capped: bool,
     /// Page number from 1.
     pub page: u64,
     /// Rows per page.
@@ -880,6 +883,11 @@ impl Store {
         let mut base = Query::select();
         base.from_as("complaints", "c");
         let query = apply_filter(&mut base, backend, scope, filter);
+        if let (SortKey::Relevance, Some(query)) = (sort, &query)
+            && !query.is_empty()
+        {
+            return self.ranked_page(base, query, page, per_page).await;
+        }
         let total_row =
             self.db.query_one(&base.clone().expr_as(Expr::col(("c", "id")).count(), "n").to_owned()).await?;
         let total: i64 = total_row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
@@ -887,23 +895,50 @@ impl Store {
         let mut q = base;
         list_columns(&mut q);
         let order = if descending { Order::Desc } else { Order::Asc };
-        let col = match (sort, &query) {
-            (SortKey::Relevance, Some(query)) => {
-                search::rank(&mut q, backend, query);
-                "received_at"
-            }
-            (SortKey::ReceivedAt | SortKey::Relevance, _) => "received_at",
-            (SortKey::UpdatedAt, _) => "updated_at",
-            (SortKey::Severity, _) => "severity",
-            (SortKey::CaseNo, _) => "case_no",
-            (SortKey::State, _) => "state",
+        let col = match sort {
+            SortKey::ReceivedAt | SortKey::Relevance => "received_at",
+            SortKey::UpdatedAt => "updated_at",
+            SortKey::Severity => "severity",
+            SortKey::CaseNo => "case_no",
+            SortKey::State => "state",
         };
         q.order_by(("c", col), order.clone())
             .order_by(("c", "id"), order)
             .limit(per_page)
             .offset((page - 1) * per_page);
         let items = ComplaintListRow::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?;
-        Ok(Page { items, total: Ord::max(total, 0) as u64, page, per_page })
+        Ok(Page { items, total: Ord::max(total, 0) as u64, capped: false, page, per_page })
+    }
+
+    /// A page of full-text results ranked by relevance: the newest [`search::RANK_WINDOW`]
+    /// matches (within scope and filters) are ranked, the rest are not looked at (see
+    /// [`search::window`]).
+    async fn ranked_page(
+        &self,
+        base: SelectStatement,
+        query: &SearchQuery,
+        page: u64,
+        per_page: u64,
+    ) -> StoreResult<Page<ComplaintListRow>> {
+        let backend = self.db.get_database_backend();
+        let window = search::window(base, backend, query);
+        let count = Query::select().expr_as(Expr::cust("count(*)"), "n").from_subquery(window.clone(), "w").to_owned();
+        let n: i64 = self.db.query_one(&count).await?.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
+        let capped = n as u64 > search::RANK_WINDOW;
+        let mut q = Query::select();
+        q.from_subquery(window, "w").join_as(
+            JoinType::InnerJoin,
+            "complaints",
+            "c",
+            Expr::col(("c", "id")).equals(("w", "wid")),
+        );
+        list_columns(&mut q);
+        q.order_by(("w", "score"), Order::Desc)
+            .order_by(("c", "id"), Order::Desc)
+            .limit(per_page)
+            .offset((page - 1) * per_page);
+        let items = ComplaintListRow::find_by_statement(backend.build(&q)).all(&self.db).await?;
+        Ok(Page { items, total: Ord::min(n as u64, search::RANK_WINDOW), capped, page, per_page })
     }
 
     /// Counts of complaints per state within `scope` (for queue badges and the dashboard).

@@ -468,6 +468,41 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
 }
 
 #[tokio::test]
+async fn ranked_search_ranks_the_newest_matches_and_says_when_there_are_more() {
+    let window = cloop_store::search::RANK_WINDOW as usize;
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let mut handles = Vec::new();
+        for i in 0..window + 5 {
+            let (store, actor) = (store.clone(), actor.clone());
+            let mut c = complaint(&w, &format!("1350{i:07}"), w.cc, now);
+            c.content = if i == 3 {
+                "退货退货退货，必须退货".into()
+            } else {
+                format!("第{i}号：商品有问题，要求退货")
+            };
+            c.customer_request = None;
+            handles.push(tokio::spawn(async move { store.intake(c, actor, None, now).await.expect("intake") }));
+        }
+        for h in handles {
+            h.await.expect("task");
+        }
+        let filter = ComplaintFilter { text: Some("退货".into()), ..Default::default() };
+        let ranked = store.list_complaints(&Scope::All, &filter, SortKey::Relevance, true, 1, 20).await.unwrap();
+        assert_eq!((ranked.total, ranked.capped), (window as u64, true), "{backend}");
+        // Sorting by time pages through every match with the exact total.
+        let by_time = store.list_complaints(&Scope::All, &filter, SortKey::ReceivedAt, true, 1, 20).await.unwrap();
+        assert_eq!((by_time.total, by_time.capped), (window as u64 + 5, false), "{backend}");
+        // Below the window the ranking is over every match.
+        let narrow = ComplaintFilter { text: Some("必须退货".into()), ..Default::default() };
+        let page = store.list_complaints(&Scope::All, &narrow, SortKey::Relevance, true, 1, 20).await.unwrap();
+        assert_eq!((page.total, page.capped), (1, false), "{backend}");
+    }
+}
+
+#[tokio::test]
 async fn verify_names_the_first_edited_event_on_both_backends() {
     for (backend, store) in stores().await {
         let w = world(&store).await;

@@ -277,11 +277,6 @@ fn score(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> Expr {
     }
 }
 
-/// Orders by relevance, best first (after [`restrict`] with the same terms).
-fn order_by_rank(q: &mut SelectStatement, backend: DbBackend, terms: &[QueryTerm], combine: Combine) {
-    q.order_by_expr(score(backend, terms, combine), Order::Desc);
-}
-
 /// Newest matches first, in the order the index walks them cheaply: FTS5 reads its lists in
 /// rowid (= complaint id) order backwards and stops at the limit; PostgreSQL walks the primary
 /// key backwards when a term is common and sorts the few matches when it is rare.
@@ -327,8 +322,12 @@ pub const RANK_WINDOW: u64 = 1000;
 /// The ranking window of a query restricted by [`apply_text`]: columns `wid` (complaint id) and
 /// `score` (higher is better) of the newest [`RANK_WINDOW`] + 1 matches (the extra one tells
 /// that there are more).
-pub(crate) fn window(mut base: SelectStatement, backend: DbBackend, query: &SearchQuery) -> SelectStatement {
-    base.expr_as(Expr::col(("c", "id")), "wid").expr_as(score(backend, &query.terms, Combine::All), "score");
+pub(crate) fn window(base: SelectStatement, backend: DbBackend, query: &SearchQuery) -> SelectStatement {
+    window_of(base, backend, &query.terms, Combine::All)
+}
+
+fn window_of(mut base: SelectStatement, backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> SelectStatement {
+    base.expr_as(Expr::col(("c", "id")), "wid").expr_as(score(backend, terms, combine), "score");
     newest_first(&mut base, backend);
     base.limit(RANK_WINDOW + 1);
     base
@@ -432,9 +431,17 @@ impl Store {
         crate::complaints::apply_filter(&mut q, backend, scope, &ComplaintFilter::default());
         restrict(&mut q, backend, &query.terms, Combine::Any);
         q.and_where(Expr::col(("c", "id")).ne(id.0));
+        // Like a search: the newest matches are ranked, so a common word costs no more.
+        let window = window_of(q, backend, &query.terms, Combine::Any);
+        let mut q = Query::select();
+        q.from_subquery(window, "w").join_as(
+            JoinType::InnerJoin,
+            "complaints",
+            "c",
+            Expr::col(("c", "id")).equals(("w", "wid")),
+        );
         crate::complaints::list_columns(&mut q);
-        order_by_rank(&mut q, backend, &query.terms, Combine::Any);
-        q.order_by(("c", "id"), Order::Desc).limit(Ord::min(limit, 50));
+        q.order_by(("w", "score"), Order::Desc).order_by(("c", "id"), Order::Desc).limit(Ord::min(limit, 50));
         let rows = ComplaintListRow::find_by_statement(backend.build(&q)).all(&self.db).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut snippets = self.search_snippets(&ids, &query).await?;

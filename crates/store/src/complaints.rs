@@ -912,7 +912,8 @@ impl Store {
 
     /// A page of full-text results ranked by relevance: the newest [`search::RANK_WINDOW`]
     /// matches (within scope and filters) are ranked, the rest are not looked at (see
-    /// [`search::window`]).
+    /// [`search::window`]). One walk of the index gives the ids and scores of the window; the
+    /// page's rows are then read by id.
     async fn ranked_page(
         &self,
         base: SelectStatement,
@@ -922,23 +923,33 @@ impl Store {
     ) -> StoreResult<Page<ComplaintListRow>> {
         let backend = self.db.get_database_backend();
         let window = search::window(base, backend, query);
-        let count = Query::select().expr_as(Expr::cust("count(*)"), "n").from_subquery(window.clone(), "w").to_owned();
-        let n: i64 = self.db.query_one(&count).await?.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
-        let capped = n as u64 > search::RANK_WINDOW;
-        let mut q = Query::select();
-        q.from_subquery(window, "w").join_as(
-            JoinType::InnerJoin,
-            "complaints",
-            "c",
-            Expr::col(("c", "id")).equals(("w", "wid")),
-        );
-        list_columns(&mut q);
-        q.order_by(("w", "score"), Order::Desc)
-            .order_by(("c", "id"), Order::Desc)
-            .limit(per_page)
-            .offset((page - 1) * per_page);
-        let items = ComplaintListRow::find_by_statement(backend.build(&q)).all(&self.db).await?;
-        Ok(Page { items, total: Ord::min(n as u64, search::RANK_WINDOW), capped, page, per_page })
+        let mut ranked: Vec<(i64, f64)> = self
+            .db
+            .query_all(&window)
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get::<i64>("", "wid")?, r.try_get::<f64>("", "score")?)))
+            .collect::<StoreResult<_>>()?;
+        let capped = ranked.len() as u64 > search::RANK_WINDOW;
+        ranked.truncate(search::RANK_WINDOW as usize);
+        // Best first; among equals the newest.
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        let ids: Vec<i64> =
+            ranked.iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).map(|(id, _)| *id).collect();
+        let mut items = Vec::new();
+        if !ids.is_empty() {
+            let mut q = Query::select();
+            q.from_as("complaints", "c").and_where(Expr::col(("c", "id")).is_in(ids.iter().copied()));
+            list_columns(&mut q);
+            let mut rows: HashMap<i64, ComplaintListRow> = ComplaintListRow::find_by_statement(backend.build(&q))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
+            items = ids.iter().filter_map(|id| rows.remove(id)).collect();
+        }
+        Ok(Page { items, total: ranked.len() as u64, capped, page, per_page })
     }
 
     /// Counts of complaints per state within `scope` (for queue badges and the dashboard).

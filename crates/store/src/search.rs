@@ -270,7 +270,7 @@ fn score(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> Expr {
     match backend {
         DbBackend::Postgres => {
             let query = render(backend, terms, combine);
-            Expr::cust_with_values("ts_rank(s.tsv, to_tsquery('simple', $1))", [query])
+            Expr::cust_with_values("CAST(ts_rank(s.tsv, to_tsquery('simple', $1)) AS double precision)", [query])
         }
         // bm25() is lower for better matches.
         _ => Expr::cust("-bm25(complaint_fts, 4.0, 1.0)"),

@@ -791,8 +791,11 @@ pub enum SortKey {
 pub struct Page<T> {
     /// The rows.
     pub items: Vec<T>,
-    /// Rows matching in all.
+    /// Rows matching in all (for a ranked search, at most [`search::RANK_WINDOW`]).
     pub total: u64,
+    /// A ranked search stopped at [`search::RANK_WINDOW`] matches: more complaints match than
+    /// `total` says (narrow the search, or sort by time to page through all).
+    pub capped: bool,
     /// Page number from 1.
     pub page: u64,
     /// Rows per page.
@@ -989,6 +992,11 @@ impl Store {
         let mut base = Query::select();
         base.from_as("complaints", "c");
         let query = apply_filter(&mut base, backend, scope, filter);
+        if let (SortKey::Relevance, Some(query)) = (sort, &query)
+            && !query.is_empty()
+        {
+            return self.ranked_page(base, query, page, per_page).await;
+        }
         let total_row =
             self.db.query_one(&base.clone().expr_as(Expr::col(("c", "id")).count(), "n").to_owned()).await?;
         let total: i64 = total_row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0);
@@ -996,18 +1004,14 @@ impl Store {
         let mut q = base;
         list_columns(&mut q);
         let order = if descending { Order::Desc } else { Order::Asc };
-        let col = match (sort, &query) {
-            (SortKey::Relevance, Some(query)) => {
-                search::rank(&mut q, backend, query);
-                "received_at"
-            }
-            (SortKey::ReceivedAt | SortKey::Relevance, _) => "received_at",
-            (SortKey::UpdatedAt, _) => "updated_at",
-            (SortKey::Severity, _) => "severity",
-            (SortKey::CaseNo, _) => "case_no",
-            (SortKey::State, _) => "state",
-            (SortKey::DueAt, _) => "due_at",
-            (SortKey::Risk, _) => "risk_score",
+        let col = match sort {
+            SortKey::ReceivedAt | SortKey::Relevance => "received_at",
+            SortKey::UpdatedAt => "updated_at",
+            SortKey::Severity => "severity",
+            SortKey::CaseNo => "case_no",
+            SortKey::State => "state",
+            SortKey::DueAt => "due_at",
+            SortKey::Risk => "risk_score",
         };
         // Open level-1 complaints head every queue, whatever the sort (DESIGN §3).
         q.order_by(("c", "pinned"), Order::Desc)
@@ -1016,7 +1020,49 @@ impl Store {
             .limit(per_page)
             .offset((page - 1) * per_page);
         let items = ComplaintListRow::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?;
-        Ok(Page { items, total: Ord::max(total, 0) as u64, page, per_page })
+        Ok(Page { items, total: Ord::max(total, 0) as u64, capped: false, page, per_page })
+    }
+
+    /// A page of full-text results ranked by relevance: the newest [`search::RANK_WINDOW`]
+    /// matches (within scope and filters) are ranked, the rest are not looked at (see
+    /// [`search::window`]). One walk of the index gives the ids and scores of the window; the
+    /// page's rows are then read by id.
+    async fn ranked_page(
+        &self,
+        base: SelectStatement,
+        query: &SearchQuery,
+        page: u64,
+        per_page: u64,
+    ) -> StoreResult<Page<ComplaintListRow>> {
+        let backend = self.db.get_database_backend();
+        let window = search::window(base, backend, query);
+        let mut ranked: Vec<(i64, f64)> = self
+            .db
+            .query_all(&window)
+            .await?
+            .into_iter()
+            .map(|r| Ok((r.try_get::<i64>("", "wid")?, r.try_get::<f64>("", "score")?)))
+            .collect::<StoreResult<_>>()?;
+        let capped = ranked.len() as u64 > search::RANK_WINDOW;
+        ranked.truncate(search::RANK_WINDOW as usize);
+        // Best first; among equals the newest.
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        let ids: Vec<i64> =
+            ranked.iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).map(|(id, _)| *id).collect();
+        let mut items = Vec::new();
+        if !ids.is_empty() {
+            let mut q = Query::select();
+            q.from_as("complaints", "c").and_where(Expr::col(("c", "id")).is_in(ids.iter().copied()));
+            list_columns(&mut q);
+            let mut rows: HashMap<i64, ComplaintListRow> = ComplaintListRow::find_by_statement(backend.build(&q))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
+            items = ids.iter().filter_map(|id| rows.remove(id)).collect();
+        }
+        Ok(Page { items, total: ranked.len() as u64, capped, page, per_page })
     }
 
     /// Counts of complaints per state within `scope` (for queue badges and the dashboard).

@@ -265,17 +265,26 @@ fn restrict(q: &mut SelectStatement, backend: DbBackend, terms: &[QueryTerm], co
     }
 }
 
-/// Orders by relevance, best first (after [`restrict`] with the same terms).
-fn order_by_rank(q: &mut SelectStatement, backend: DbBackend, terms: &[QueryTerm], combine: Combine) {
+/// The relevance of a match, higher is better (after [`restrict`] with the same terms).
+fn score(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> Expr {
     match backend {
         DbBackend::Postgres => {
             let query = render(backend, terms, combine);
-            q.order_by_expr(Expr::cust_with_values("ts_rank(s.tsv, to_tsquery('simple', $1))", [query]), Order::Desc);
+            Expr::cust_with_values("CAST(ts_rank(s.tsv, to_tsquery('simple', $1)) AS double precision)", [query])
         }
-        _ => {
-            q.order_by_expr(Expr::cust("bm25(complaint_fts, 4.0, 1.0)"), Order::Asc);
-        }
+        // bm25() is lower for better matches.
+        _ => Expr::cust("-bm25(complaint_fts, 4.0, 1.0)"),
     }
+}
+
+/// Newest matches first, in the order the index walks them cheaply: FTS5 reads its lists in
+/// rowid (= complaint id) order backwards and stops at the limit; PostgreSQL walks the primary
+/// key backwards when a term is common and sorts the few matches when it is rare.
+fn newest_first(q: &mut SelectStatement, backend: DbBackend) {
+    match backend {
+        DbBackend::Postgres => q.order_by(("c", "id"), Order::Desc),
+        _ => q.order_by_expr(Expr::cust("complaint_fts.rowid"), Order::Desc),
+    };
 }
 
 /// `column || suffix` (the same in both dialects, but sea-query's placeholders are not).
@@ -303,11 +312,25 @@ pub(crate) fn apply_text(q: &mut SelectStatement, backend: DbBackend, filter: &C
     Some(parsed)
 }
 
-/// Orders a query restricted by [`apply_text`] by relevance.
-pub(crate) fn rank(q: &mut SelectStatement, backend: DbBackend, query: &SearchQuery) {
-    if !query.is_empty() {
-        order_by_rank(q, backend, &query.terms, Combine::All);
-    }
+/// How many matches a relevance-ranked search ranks: the newest this many (within scope and
+/// filters), like the result cap of other help desks' search. Ranking every match of a word that
+/// a tenth of all complaints contain would cost a score per match on every search (hundreds of
+/// milliseconds at a million complaints); the newest thousand answer in a few, and a search that
+/// finds more says so (`capped`) so the user narrows it or sorts by time to page through all.
+pub const RANK_WINDOW: u64 = 1000;
+
+/// The ranking window of a query restricted by [`apply_text`]: columns `wid` (complaint id) and
+/// `score` (higher is better) of the newest [`RANK_WINDOW`] + 1 matches (the extra one tells
+/// that there are more).
+pub(crate) fn window(base: SelectStatement, backend: DbBackend, query: &SearchQuery) -> SelectStatement {
+    window_of(base, backend, &query.terms, Combine::All)
+}
+
+fn window_of(mut base: SelectStatement, backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> SelectStatement {
+    base.expr_as(Expr::col(("c", "id")), "wid").expr_as(score(backend, terms, combine), "score");
+    newest_first(&mut base, backend);
+    base.limit(RANK_WINDOW + 1);
+    base
 }
 
 /// Where and how a complaint matched a search.
@@ -408,9 +431,17 @@ impl Store {
         crate::complaints::apply_filter(&mut q, backend, scope, &ComplaintFilter::default());
         restrict(&mut q, backend, &query.terms, Combine::Any);
         q.and_where(Expr::col(("c", "id")).ne(id.0));
+        // Like a search: the newest matches are ranked, so a common word costs no more.
+        let window = window_of(q, backend, &query.terms, Combine::Any);
+        let mut q = Query::select();
+        q.from_subquery(window, "w").join_as(
+            JoinType::InnerJoin,
+            "complaints",
+            "c",
+            Expr::col(("c", "id")).equals(("w", "wid")),
+        );
         crate::complaints::list_columns(&mut q);
-        order_by_rank(&mut q, backend, &query.terms, Combine::Any);
-        q.order_by(("c", "id"), Order::Desc).limit(Ord::min(limit, 50));
+        q.order_by(("w", "score"), Order::Desc).order_by(("c", "id"), Order::Desc).limit(Ord::min(limit, 50));
         let rows = ComplaintListRow::find_by_statement(backend.build(&q)).all(&self.db).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut snippets = self.search_snippets(&ids, &query).await?;

@@ -385,7 +385,7 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
         // Filters combine with text.
         let severe = ComplaintFilter { severity: Some(Severity::Level1), ..text_filter("退货") };
         let only: Vec<String> = found(&store, &Scope::All, &severe).await.into_iter().collect();
-        assert_eq!(only, [strong.case_no.clone()], "{backend}");
+        assert_eq!(only, std::slice::from_ref(&strong.case_no), "{backend}");
         let later = ComplaintFilter { received_from: Some(now + Duration::days(1)), ..text_filter("退货") };
         assert!(found(&store, &Scope::All, &later).await.is_empty(), "{backend}");
 
@@ -394,7 +394,7 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
             Command::AddNote { visibility: Visibility::Internal, text: "客户补充：蓝牙耳机也坏了".into() };
         store.execute(washer.complaint_id, &cmd, Who::Staff(&w.agent), now).await.expect("note");
         let hits = found(&store, &Scope::All, &text_filter("蓝牙耳机")).await;
-        assert_eq!(hits.into_iter().collect::<Vec<_>>(), [washer.case_no.clone()], "{backend}");
+        assert_eq!(hits.into_iter().collect::<Vec<_>>(), std::slice::from_ref(&washer.case_no), "{backend}");
         let snippets =
             store.search_snippets(&[washer.complaint_id.0], &SearchQuery::parse("蓝牙耳机")).await.expect("snippets");
         let m = &snippets[&washer.complaint_id.0];
@@ -464,6 +464,41 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
         cloop_store::db::migrate(db).await.expect("migrate");
         assert_eq!(found(&store, &Scope::All, &text_filter("退货")).await.len(), 3, "{backend}");
         assert_eq!(found(&store, &Scope::All, &text_filter("蓝牙耳机")).await.len(), 1, "{backend}: notes too");
+    }
+}
+
+#[tokio::test]
+async fn ranked_search_ranks_the_newest_matches_and_says_when_there_are_more() {
+    let window = cloop_store::search::RANK_WINDOW as usize;
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let mut handles = Vec::new();
+        for i in 0..window + 5 {
+            let (store, actor) = (store.clone(), actor.clone());
+            let mut c = complaint(&w, &format!("1350{i:07}"), w.cc, now);
+            c.content = if i == 3 {
+                "退货退货退货，必须退货".into()
+            } else {
+                format!("第{i}号：商品有问题，要求退货")
+            };
+            c.customer_request = None;
+            handles.push(tokio::spawn(async move { store.intake(c, actor, None, now).await.expect("intake") }));
+        }
+        for h in handles {
+            h.await.expect("task");
+        }
+        let filter = ComplaintFilter { text: Some("退货".into()), ..Default::default() };
+        let ranked = store.list_complaints(&Scope::All, &filter, SortKey::Relevance, true, 1, 20).await.unwrap();
+        assert_eq!((ranked.total, ranked.capped), (window as u64, true), "{backend}");
+        // Sorting by time pages through every match with the exact total.
+        let by_time = store.list_complaints(&Scope::All, &filter, SortKey::ReceivedAt, true, 1, 20).await.unwrap();
+        assert_eq!((by_time.total, by_time.capped), (window as u64 + 5, false), "{backend}");
+        // Below the window the ranking is over every match.
+        let narrow = ComplaintFilter { text: Some("必须退货".into()), ..Default::default() };
+        let page = store.list_complaints(&Scope::All, &narrow, SortKey::Relevance, true, 1, 20).await.unwrap();
+        assert_eq!((page.total, page.capped), (1, false), "{backend}");
     }
 }
 

@@ -460,6 +460,7 @@ async fn list(
             })
             .collect(),
         total: page.total,
+        capped: page.capped,
         page: page.page,
         per_page: page.per_page,
     }))

@@ -580,8 +580,10 @@ impl From<ComplaintListRow> for ComplaintListItem {
 pub struct ComplaintPage {
     /// Rows.
     pub items: Vec<ComplaintListItem>,
-    /// Matching rows in all.
+    /// Matching rows in all. A search ranked by relevance ranks the newest 1,000 matches at most; then `total` is 1,000 and `capped` is true.
     pub total: u64,
+    /// More complaints match than were ranked (relevance search only): narrow the search, or sort by time to page through every match.
+    pub capped: bool,
     /// Page from 1.
     pub page: u64,
     /// Rows per page.

@@ -1909,6 +1909,8 @@ export interface components {
         };
         /** @description A page of complaints. */
         ComplaintPage: {
+            /** @description More complaints match than were ranked (relevance search only): narrow the search, or sort by time to page through every match. */
+            capped: boolean;
             /** @description Rows. */
             items: components["schemas"]["ComplaintListItem"][];
             /**
@@ -1923,7 +1925,7 @@ export interface components {
             per_page: number;
             /**
              * Format: int64
-             * @description Matching rows in all.
+             * @description Matching rows in all. A search ranked by relevance ranks the newest 1,000 matches at most; then `total` is 1,000 and `capped` is true.
              */
             total: number;
         };

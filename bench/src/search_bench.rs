@@ -1,0 +1,500 @@
+//! `search-bench`: full-text search at scale. Fills a database with `--complaints` complaints
+//! made from the real texts of `shared/data/routing` (direct multi-row inserts, the index built
+//! the way the product builds it), then measures the search path the API runs for
+//! `GET /complaints?q=…` (`Store::list_complaints` ranked by relevance within a data scope, page
+//! of 20, plus `Store::search_snippets`) for one- and two-word Chinese queries, and checks recall:
+//! for 1–3-word queries over the first `--recall` complaints, every complaint whose text contains
+//! the words (a plain substring scan) must be found.
+//!
+//! ```sh
+//! cargo build --release -p cloop-bench
+//! target/release/search-bench --database-url sqlite:///tmp/s/cloop.db?mode=rwc --complaints 1000000
+//! target/release/search-bench --database-url postgres://postgres@127.0.0.1:55441/cloop_search_bench --complaints 1000000
+//! ```
+//! Generating is skipped when the database already holds the complaints.
+
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Duration as Days, TimeZone, Utc};
+use clap::Parser;
+use cloop_bench::{default_data, load_texts, mean_ms, name, pct, phone};
+use cloop_domain::complaint::{Event, EventBody};
+use cloop_domain::{ActorRef, Channel, Complaint, ComplaintId, CustomerId, OrgUnitId, Tier};
+use cloop_nlp::segment::{self, SearchQuery};
+use cloop_store::{Backend, ComplaintFilter, Scope, SortKey, Store, StoreConfig};
+use sea_orm::sea_query::Query;
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Full-text search at scale.
+#[derive(Debug, Parser)]
+#[command(name = "search-bench", about)]
+struct Args {
+    /// Database URL (sqlite://…?mode=rwc or postgres://…).
+    #[arg(long)]
+    database_url: String,
+    /// Complaints in the database (generated up to this number).
+    #[arg(long, default_value_t = 1_000_000)]
+    complaints: usize,
+    /// Complaints (the first ones, received in 2025) checked against a substring scan.
+    #[arg(long, default_value_t = 100_000)]
+    recall: usize,
+    /// Measured runs of each query (after two warm-up runs).
+    #[arg(long, default_value_t = 20)]
+    runs: usize,
+    /// JSONL data sets (`{"text": …}` lines); default: the routing train and test files.
+    #[arg(long)]
+    data: Vec<PathBuf>,
+    /// Where attachments would go (unused, the store wants one).
+    #[arg(long, default_value = "/tmp/cloop-search-bench-files")]
+    files_dir: PathBuf,
+}
+
+const ONE_WORD: [&str; 12] =
+    ["退货", "物流", "客服", "快递", "质量", "屏幕", "价格", "服务", "ipad", "酒店", "发票", "售后"];
+const TWO_WORDS: [&str; 10] = [
+    "退货 物流",
+    "客服 态度",
+    "快递 包装",
+    "屏幕 质量",
+    "酒店 服务",
+    "价格 便宜",
+    "ipad 屏幕",
+    "售后 服务",
+    "发票 退款",
+    "物流 太慢",
+];
+const THREE_WORDS: [&str; 5] =
+    ["退货 物流 客服", "ipad 屏幕 问题", "酒店 服务 态度", "质量 问题 退货", "手机 屏幕 问题"];
+
+fn received(i: usize, recall: usize) -> DateTime<Utc> {
+    // The recall set in 2025, the rest in 2026: a date filter picks the recall set out.
+    let base =
+        if i < recall { Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0) } else { Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0) };
+    base.unwrap() + Days::seconds((i % 20_000_000) as i64)
+}
+
+/// Content of complaint `i`: a real text, or for `i` past the data set two real texts run
+/// together (new neighbours for the words at the seam).
+fn content(texts: &[String], i: usize) -> String {
+    let n = texts.len();
+    if i < n { texts[i].clone() } else { format!("{}{}", texts[i % n], texts[(i * 7919 + 13) % n]) }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let data = if args.data.is_empty() {
+        let train = default_data();
+        vec![train.with_file_name("shopping_complaints.test.jsonl"), train]
+    } else {
+        args.data.clone()
+    };
+    let mut texts = Vec::new();
+    for d in &data {
+        texts.extend(load_texts(d)?);
+    }
+    println!(
+        "texts: {} real texts from {}",
+        texts.len(),
+        data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+    );
+    let store =
+        Store::open(&args.database_url, StoreConfig { files_dir: args.files_dir.clone(), ..StoreConfig::default() })
+            .await
+            .context("opening the store")?;
+    let backend = store.backend();
+    println!("backend: {backend:?}");
+
+    let (company, unit, path) = org(&store).await?;
+    let have = store.complaint_count().await? as usize;
+    if have < args.complaints {
+        generate(&store, &texts, have, args.complaints, args.recall, company, unit, &path).await?;
+    } else {
+        println!("database already holds {have} complaints; not generating");
+    }
+    let scope = Scope::Under(path.clone());
+
+    // Query plans, for the record: a common word and a rare pair.
+    for q in ["服务", "发票 退款"] {
+        explain(&store, q, &path).await?;
+    }
+
+    println!(
+        "\n== latency: list_complaints(q, relevance, page of 20, scope) + search_snippets, {} runs each after 2 warm-up runs ==",
+        args.runs
+    );
+    let mut all = Vec::new();
+    for (label, queries) in [("one word", &ONE_WORD[..]), ("two words", &TWO_WORDS[..])] {
+        let mut class = Vec::new();
+        for q in queries {
+            let (lat, total, capped) = measure(&store, &scope, q, args.runs).await?;
+            let mut sorted = lat.clone();
+            sorted.sort_unstable();
+            println!(
+                "{q:<12} ranked {total:>5}{}  p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms",
+                if capped { "+" } else { " " },
+                pct(&sorted, 50.0),
+                pct(&sorted, 95.0),
+                pct(&sorted, 100.0)
+            );
+            class.extend(lat);
+        }
+        class.sort_unstable();
+        println!(
+            "-- {label}: {} searches, mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            class.len(),
+            mean_ms(&class),
+            pct(&class, 50.0),
+            pct(&class, 95.0),
+            pct(&class, 99.0),
+            pct(&class, 100.0)
+        );
+        all.extend(class);
+    }
+    let mut sim = Vec::new();
+    for id in [1i64, 1000, 50_000, 200_000, 777_777].into_iter().filter(|&i| i as usize <= args.complaints) {
+        let started = Instant::now();
+        let s = store.similar_complaints(&scope, ComplaintId(id), 5).await?;
+        sim.push(started.elapsed().as_micros() as u32);
+        println!("similar to #{id}: keywords {:?}, {} found", s.keywords, s.items.len());
+    }
+    sim.sort_unstable();
+    println!(
+        "-- similar complaints: {} calls, p50 {:.2} ms, max {:.2} ms",
+        sim.len(),
+        pct(&sim, 50.0),
+        pct(&sim, 100.0)
+    );
+
+    recall(&store, &texts, &scope, args.recall.min(args.complaints)).await?;
+    let _ = backend;
+    Ok(())
+}
+
+/// The benchmark company and its call centre (created once).
+async fn org(store: &Store) -> Result<(OrgUnitId, OrgUnitId, String)> {
+    let unit = match store.org_unit_by_code("searchbench.cc").await {
+        Ok(u) => u,
+        Err(_) => {
+            let group = store.org_unit_by_code("group").await?;
+            let co =
+                store.create_org_unit(Some(group.id), "company", "searchbench", "搜索测试公司", "Search bench").await?;
+            store.create_org_unit(Some(co.id), "department", "searchbench.cc", "客服中心", "Call centre").await?
+        }
+    };
+    let company = unit.parent_id.context("the call centre has a parent")?;
+    Ok((OrgUnitId(company), OrgUnitId(unit.id), store.org_path(OrgUnitId(company)).await?))
+}
+
+/// Inserts complaints `from..to` (and 10,000 customers the first time) with their search rows.
+async fn generate(
+    store: &Store,
+    texts: &[String],
+    from: usize,
+    to: usize,
+    recall: usize,
+    company: OrgUnitId,
+    unit: OrgUnitId,
+    company_path: &str,
+) -> Result<()> {
+    let db = store.connection();
+    let backend = store.backend();
+    let intake_path = store.org_path(unit).await?;
+    let _ = company_path;
+    let customers = 10_000usize;
+    let first_customer: i64 = {
+        let now = Utc::now();
+        let mut ids = Vec::new();
+        for chunk in (0..customers).collect::<Vec<_>>().chunks(1000) {
+            let mut q = Query::insert();
+            q.into_table("customers").columns(["name", "phone", "email", "tier", "created_at", "updated_at"]);
+            for &i in chunk {
+                q.values_panic([
+                    name(i).into(),
+                    format!("{}{}", phone(i), from).chars().take(11).collect::<String>().into(),
+                    Value::String(None).into(),
+                    "normal".into(),
+                    now.into(),
+                    now.into(),
+                ]);
+            }
+            q.returning_col("id");
+            for r in db.query_all(&q).await.context("customers")? {
+                ids.push(r.try_get::<i64>("", "id")?);
+            }
+        }
+        ids[0]
+    };
+    if backend == Backend::Postgres {
+        // Bulk load: build the GIN index once at the end rather than row by row.
+        db.execute_unprepared("DROP INDEX IF EXISTS complaint_search_tsv").await?;
+    }
+    println!("generating complaints {from}..{to}");
+    let started = Instant::now();
+    let per_statement = 400;
+    let per_txn = 20_000;
+    let mut i = from;
+    while i < to {
+        let txn = db.begin().await?;
+        let end = Ord::min(i + per_txn, to);
+        let mut j = i;
+        while j < end {
+            let stop = Ord::min(j + per_statement, end);
+            let mut complaints = Query::insert();
+            complaints.into_table("complaints").columns([
+                "id",
+                "case_no",
+                "company_id",
+                "intake_unit_id",
+                "intake_path",
+                "customer_id",
+                "channel",
+                "tier",
+                "received_at",
+                "registered_at",
+                "state",
+                "severity",
+                "summary",
+                "escalation_level",
+                "transfer_count",
+                "updated_at",
+                "version",
+                "doc",
+            ]);
+            let mut search = Query::insert();
+            search.into_table("complaint_search").columns([
+                "complaint_id",
+                "body",
+                "notes",
+                "body_tokens",
+                "notes_tokens",
+            ]);
+            for k in j..stop {
+                let id = k as i64 + 1;
+                let text = content(texts, k);
+                let at = received(k, recall);
+                let summary: String = text.chars().take(30).collect();
+                let event = Event {
+                    seq: 1,
+                    at,
+                    actor: ActorRef::System,
+                    body: EventBody::Registered {
+                        case_no: format!("SB{id:012}"),
+                        customer_id: CustomerId(first_customer + (k % customers) as i64),
+                        tier: Tier::Normal,
+                        company_id: company,
+                        intake_unit_id: unit,
+                        channel: Channel::Web,
+                        summary,
+                        content: text,
+                        customer_request: None,
+                        product_ref: None,
+                        order_ref: None,
+                        category_id: None,
+                        severity: Some(cloop_domain::Severity::Level3),
+                        received_at: at,
+                    },
+                };
+                let mut c = Complaint::from_registered(ComplaintId(id), &event).context("registered")?;
+                c.id = ComplaintId(id);
+                let body = cloop_store::search::body_text(&c);
+                complaints.values_panic([
+                    id.into(),
+                    c.case_no.clone().into(),
+                    company.0.into(),
+                    unit.0.into(),
+                    intake_path.clone().into(),
+                    c.customer_id.0.into(),
+                    c.channel.code().into(),
+                    c.tier.code().into(),
+                    at.into(),
+                    at.into(),
+                    c.state.code().into(),
+                    3i64.into(),
+                    c.summary.clone().into(),
+                    0i64.into(),
+                    0i64.into(),
+                    at.into(),
+                    1i64.into(),
+                    serde_json::to_string(&c)?.into(),
+                ]);
+                let tokens = segment::index_text(&body);
+                search.values_panic([
+                    id.into(),
+                    body.into(),
+                    String::new().into(),
+                    tokens.into(),
+                    String::new().into(),
+                ]);
+            }
+            txn.execute(&complaints).await.context("complaints")?;
+            txn.execute(&search).await.context("search rows")?;
+            j = stop;
+        }
+        txn.commit().await?;
+        i = end;
+        let done = i - from;
+        println!(
+            "  {i} complaints, {:.0} s, {:.0} per second",
+            started.elapsed().as_secs_f64(),
+            done as f64 / started.elapsed().as_secs_f64()
+        );
+    }
+    if backend == Backend::Postgres {
+        let t = Instant::now();
+        db.execute_unprepared("SET maintenance_work_mem = '1GB'").await?;
+        db.execute_unprepared("CREATE INDEX complaint_search_tsv ON complaint_search USING gin (tsv)").await?;
+        println!("GIN index built in {:.0} s", t.elapsed().as_secs_f64());
+        db.execute_unprepared(&format!("SELECT setval(pg_get_serial_sequence('complaints', 'id'), {to})")).await?;
+        db.execute_unprepared("ANALYZE").await?;
+    } else {
+        let t = Instant::now();
+        db.execute_unprepared("INSERT INTO complaint_fts(complaint_fts) VALUES ('optimize')").await?;
+        db.execute_unprepared("ANALYZE").await?;
+        println!("FTS5 optimize + ANALYZE in {:.0} s", t.elapsed().as_secs_f64());
+    }
+    println!("generated {} complaints in {:.0} s", to - from, started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Latencies (µs) of `runs` searches for `q`, the number of ranked matches and whether more match.
+async fn measure(store: &Store, scope: &Scope, q: &str, runs: usize) -> Result<(Vec<u32>, u64, bool)> {
+    let filter = ComplaintFilter { text: Some(q.into()), ..Default::default() };
+    let parsed = SearchQuery::parse(q);
+    let mut out = Vec::with_capacity(runs);
+    let mut total = 0;
+    let mut capped = false;
+    for run in 0..runs + 2 {
+        let started = Instant::now();
+        let page = store.list_complaints(scope, &filter, SortKey::Relevance, true, 1, 20).await?;
+        let ids: Vec<i64> = page.items.iter().map(|r| r.id).collect();
+        let snippets = store.search_snippets(&ids, &parsed).await?;
+        let us = started.elapsed().as_micros() as u32;
+        if snippets.len() != ids.len() {
+            bail!("{q}: {} snippets for {} rows", snippets.len(), ids.len());
+        }
+        total = page.total;
+        capped = page.capped;
+        if run >= 2 {
+            out.push(us);
+        }
+    }
+    Ok((out, total, capped))
+}
+
+/// The plan of the ranking window (`cloop_store::search::window`) for a query, with the scope
+/// filter of a company (`path`).
+async fn explain(store: &Store, q: &str, path: &str) -> Result<()> {
+    let db = store.connection();
+    let parsed = SearchQuery::parse(q);
+    let scope = format!("(c.intake_path LIKE '{path}%' OR c.dept_path LIKE '{path}%')");
+    let sql = match store.backend() {
+        Backend::Sqlite => {
+            let m: Vec<String> = parsed
+                .terms
+                .iter()
+                .map(|t| match t {
+                    segment::QueryTerm::Phrase(w) => format!("\"{}\"", w.join(" ")),
+                    segment::QueryTerm::Prefix(p) => format!("\"{p}\"*"),
+                })
+                .collect();
+            let m = m.join(" AND ");
+            println!("\n== query plan (SQLite) of the ranking window for {q}: MATCH '{m}' ==");
+            format!(
+                "EXPLAIN QUERY PLAN SELECT c.id AS wid, -bm25(complaint_fts, 4.0, 1.0) AS score FROM complaints c \
+                 JOIN complaint_fts ON complaint_fts.rowid = c.id WHERE {scope} AND complaint_fts MATCH '{m}' \
+                 ORDER BY complaint_fts.rowid DESC LIMIT 1001"
+            )
+        }
+        Backend::Postgres => {
+            let m: Vec<String> = parsed
+                .terms
+                .iter()
+                .map(|t| match t {
+                    segment::QueryTerm::Phrase(w) => {
+                        format!("({})", w.iter().map(|x| format!("''{x}''")).collect::<Vec<_>>().join(" <-> "))
+                    }
+                    segment::QueryTerm::Prefix(p) => format!("''{p}'':*"),
+                })
+                .collect();
+            let m = m.join(" & ");
+            println!("\n== query plan (PostgreSQL) of the ranking window for {q}: to_tsquery('{m}') ==");
+            format!(
+                "EXPLAIN (ANALYZE, BUFFERS) SELECT c.id AS wid, ts_rank(s.tsv, to_tsquery('simple', '{m}')) AS score \
+                 FROM complaints c JOIN complaint_search s ON s.complaint_id = c.id \
+                 WHERE {scope} AND s.tsv @@ to_tsquery('simple', '{m}') ORDER BY c.id DESC LIMIT 1001"
+            )
+        }
+    };
+    for r in db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await? {
+        let line = match store.backend() {
+            Backend::Sqlite => r.try_get::<String>("", "detail").unwrap_or_default(),
+            Backend::Postgres => r.try_get::<String>("", "QUERY PLAN").unwrap_or_default(),
+        };
+        println!("  {line}");
+    }
+    Ok(())
+}
+
+/// Recall over the first `n` complaints (received in 2025): the search must find every complaint
+/// whose text contains the query's words; a substring scan over the same texts is the truth.
+async fn recall(store: &Store, texts: &[String], scope: &Scope, n: usize) -> Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    println!("\n== recall against a substring scan over the first {n} complaints (1–3-word queries) ==");
+    let folded: Vec<(i64, String)> = (0..n).map(|i| (i as i64 + 1, segment::normalize(&content(texts, i)))).collect();
+    let window = ComplaintFilter {
+        received_from: Some(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()),
+        received_to: Some(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()),
+        ..Default::default()
+    };
+    let mut missed_all = 0;
+    for q in ONE_WORD.iter().chain(&TWO_WORDS).chain(&THREE_WORDS) {
+        let words: Vec<String> = segment::normalize(q).split(' ').map(str::to_owned).collect();
+        let truth: std::collections::BTreeSet<i64> =
+            folded.iter().filter(|(_, t)| words.iter().all(|w| contains(t, w))).map(|(id, _)| *id).collect();
+        let latin_inside: usize = folded
+            .iter()
+            .filter(|(_, t)| words.iter().all(|w| t.contains(w.as_str())) && !words.iter().all(|w| contains(t, w)))
+            .count();
+        let filter = ComplaintFilter { text: Some((*q).into()), ..window.clone() };
+        let mut found = std::collections::BTreeSet::new();
+        for page in 1.. {
+            let p = store.list_complaints(scope, &filter, SortKey::ReceivedAt, true, page, 200).await?;
+            let len = p.items.len();
+            found.extend(p.items.into_iter().map(|r| r.id));
+            if len < 200 {
+                break;
+            }
+        }
+        let missed = truth.difference(&found).count();
+        let extra = found.difference(&truth).count();
+        missed_all += missed;
+        println!(
+            "{q:<16} substring scan {:>6}  found {:>6}  missed {missed}  found beyond the scan {extra}{}",
+            truth.len(),
+            found.len(),
+            if latin_inside > 0 {
+                format!("  (inside longer Latin words, not searched: {latin_inside})")
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!("-- missed in all: {missed_all}");
+    if missed_all > 0 {
+        bail!("recall below 100 %");
+    }
+    Ok(())
+}
+
+/// `word` in `text` (both normalised); a Latin word or number only at the start of a word.
+fn contains(text: &str, word: &str) -> bool {
+    let first = word.chars().next().unwrap_or(' ');
+    let same = |c: char| {
+        (c.is_ascii_alphabetic() && first.is_ascii_alphabetic()) || (c.is_ascii_digit() && first.is_ascii_digit())
+    };
+    text.match_indices(word).any(|(i, _)| text[..i].chars().next_back().is_none_or(|b| !same(b)))
+}

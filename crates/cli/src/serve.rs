@@ -56,6 +56,10 @@ pub struct ServeArgs {
     /// Earlier complaints of the same customer, order or text within this many days are linked as repeats / 重复投诉时间窗（天）
     #[arg(long, env = "CLOOP_REPEAT_WINDOW_DAYS", default_value_t = 30, value_name = "DAYS")]
     pub repeat_window_days: u32,
+
+    /// How many of the company's newest complaints in the window are compared for near-duplicate text (0: none) / 相似文本比对条数
+    #[arg(long, env = "CLOOP_NEAR_DUP_SCAN", default_value_t = 100, value_name = "N")]
+    pub near_dup_scan: u64,
 }
 
 /// Runs the server until a shutdown signal.
@@ -80,6 +84,7 @@ pub async fn run(config: &Config, args: ServeArgs) -> Result<()> {
             enabled: args.routing,
             threshold: args.routing_threshold,
             repeat_window: chrono::Duration::days(i64::from(args.repeat_window_days)),
+            near_dup_scan: args.near_dup_scan,
             ..Default::default()
         },
     };

@@ -18,6 +18,7 @@ sqlite_and_postgres!(
     risk_is_scored_with_reasons_and_the_overdue_queue_fills,
     the_alert_centre_reads_acknowledges_and_streams,
     calendar_and_thresholds_are_validated_and_applied,
+    a_batch_of_one_category_warns_headquarters_and_the_company_once,
 );
 
 /// The server's state with its clock moved by `offset` (the `--now` of a demo).
@@ -447,4 +448,41 @@ async fn calendar_and_thresholds_are_validated_and_applied(app: TestApp) {
         .expect_field(&format!("rules[{}].category_id", policy["rules"].as_array().unwrap().len()), "unknown_category");
     admin.put("/api/v1/admin/sla-policy", &policy).await.expect(200);
     agent.put("/api/v1/admin/sla-policy", &policy).await.expect_error(403, "missing_permission");
+}
+
+async fn a_batch_of_one_category_warns_headquarters_and_the_company_once(app: TestApp) {
+    let agent = app.login("agent").await;
+    let exec = app.login("exec").await;
+    let supervisor = app.login("supervisor").await;
+    let beta = app.login("beta_agent").await;
+    // Six complaints about one category within the day, none before: a spike (the share rule
+    // needs 20 in the window, so it stays quiet).
+    let mut cases = Vec::new();
+    for i in 0..6 {
+        let c = agent.intake_with(&body(&format!("1380001{:04}", 100 + i), 3, Duration::minutes(30 + i))).await;
+        cases.push(c["case_no"].as_str().unwrap().to_owned());
+    }
+    let r = pass_at(&app, Duration::zero()).await;
+    assert_eq!(r.batch_alerts, 1, "{r:?}");
+    for who in [&exec, &supervisor] {
+        let alerts = who.get("/api/v1/alerts").await.expect(200).clone();
+        let batch = alerts["items"].as_array().unwrap().iter().find(|a| a["kind"] == "batch").cloned();
+        let batch = batch.unwrap_or_else(|| panic!("{}: no batch alert in {alerts}", who.me["user"]["username"]));
+        assert_eq!(batch["data"]["dimension"], "category");
+        assert_eq!(batch["data"]["signal"], "spike");
+        assert_eq!(batch["data"]["current"], 6);
+        assert_eq!(batch["data"]["name"], "产品故障");
+        let behind: Vec<&str> =
+            batch["data"]["complaints"].as_array().unwrap().iter().map(|c| c["case_no"].as_str().unwrap()).collect();
+        for case in &cases {
+            assert!(behind.contains(&case.as_str()), "{case} missing from {behind:?}");
+        }
+        assert!(batch["title_zh"].as_str().unwrap().contains("批量投诉预警"), "{batch}");
+    }
+    // The other company's people are not told about it.
+    let other = beta.get("/api/v1/alerts").await.expect(200).clone();
+    assert!(!other["items"].as_array().unwrap().iter().any(|a| a["kind"] == "batch"), "{other}");
+    // The same spike is reported once per window.
+    let r = pass_at(&app, Duration::minutes(5)).await;
+    assert_eq!(r.batch_alerts, 0);
 }

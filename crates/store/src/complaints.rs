@@ -717,6 +717,8 @@ pub struct ComplaintListRow {
     pub resolution_due_at: Option<DateTime<Utc>>,
     /// The earliest due time of a running clock (none once both clocks stopped).
     pub due_at: Option<DateTime<Utc>>,
+    /// When the earliest running clock reaches its first warning threshold.
+    pub warn_at: Option<DateTime<Utc>>,
     /// Whether the due times were counted on a loaded calendar year.
     pub sla_confirmed: bool,
     /// Risk score 0–100.
@@ -1107,6 +1109,7 @@ pub(crate) fn list_columns(q: &mut SelectStatement) {
         ("c", "response_due_at"),
         ("c", "resolution_due_at"),
         ("c", "due_at"),
+        ("c", "warn_at"),
         ("c", "sla_confirmed"),
         ("c", "risk_score"),
         ("c", "risk_level"),

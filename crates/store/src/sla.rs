@@ -84,6 +84,7 @@ pub(crate) struct Derived {
     pub(crate) resolution_due_at: Option<DateTime<Utc>>,
     pub(crate) sla_next_at: Option<DateTime<Utc>>,
     pub(crate) due_at: Option<DateTime<Utc>>,
+    pub(crate) warn_at: Option<DateTime<Utc>>,
     pub(crate) sla_confirmed: bool,
     pub(crate) risk: Risk,
     pub(crate) product_ref: Option<String>,
@@ -91,11 +92,12 @@ pub(crate) struct Derived {
 }
 
 /// The derived columns, in the order of [`Derived::values`].
-pub(crate) const DERIVED_COLUMNS: [&str; 10] = [
+pub(crate) const DERIVED_COLUMNS: [&str; 11] = [
     "response_due_at",
     "resolution_due_at",
     "sla_next_at",
     "due_at",
+    "warn_at",
     "sla_confirmed",
     "risk_score",
     "risk_level",
@@ -117,6 +119,16 @@ impl Derived {
             resolution_due_at: sla.resolution.due_at,
             sla_next_at: sla.next_check_at(),
             due_at: sla.clocks().iter().filter(|s| s.running).filter_map(|s| s.due_at).min(),
+            // When the first running clock reaches the first warning threshold (not while paused).
+            warn_at: sla
+                .clocks()
+                .iter()
+                .filter(|s| s.running && s.due_at.is_some())
+                .filter_map(|s| {
+                    let first = cfg.thresholds.warn_percents.first().copied().unwrap_or(100);
+                    cloop_domain::sla::deadline_at_percent(c.received_at, s.target, first, calendar, &c.pauses).due_at
+                })
+                .min(),
             sla_confirmed: sla.confirmed(),
             risk,
             product_ref: c.product_ref.as_deref().map(|p| p.trim().to_uppercase()).filter(|p| !p.is_empty()),
@@ -132,6 +144,7 @@ impl Derived {
             self.resolution_due_at.into(),
             self.sla_next_at.into(),
             self.due_at.into(),
+            self.warn_at.into(),
             self.sla_confirmed.into(),
             i64::from(self.risk.score).into(),
             self.risk.level.map(|l| l.code().to_owned()).into(),

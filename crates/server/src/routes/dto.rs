@@ -505,6 +505,9 @@ pub struct ComplaintListItem {
     pub resolution_due_at: Option<DateTime<Utc>>,
     /// Earliest due time of a running SLA clock (the queue's countdown); none once both are met.
     pub due_at: Option<DateTime<Utc>>,
+    /// From when the row is "nearing": the first warning threshold (default 75 %) of the
+    /// earliest running clock, counted on its own clock (business hours, pauses).
+    pub warn_at: Option<DateTime<Utc>>,
     /// False when a deadline was counted without a loaded holiday schedule.
     pub sla_confirmed: bool,
     /// Risk score 0–100.
@@ -565,6 +568,7 @@ impl From<ComplaintListRow> for ComplaintListItem {
             response_due_at: r.response_due_at,
             resolution_due_at: r.resolution_due_at,
             due_at: r.due_at,
+            warn_at: r.warn_at,
             sla_confirmed: r.sla_confirmed,
             risk_score: r.risk_score,
             risk_level: r.risk_level,

@@ -75,6 +75,7 @@ async fn due_times_follow_the_policy_regrading_and_pauses(app: TestApp) {
     let row = &list["items"][0];
     assert_eq!(at(&row["response_due_at"]), received + Duration::hours(2));
     assert_eq!(at(&row["due_at"]), received + Duration::hours(2), "earliest running clock");
+    assert_eq!(at(&row["warn_at"]), received + Duration::minutes(90), "75 % of two hours");
 
     // Accepting is the first response: that clock stops, met.
     agent.command(id, "assign", json!({"department_id": app.seed.acme_quality})).await;

@@ -4,12 +4,14 @@
 -- Derived columns of the complaint projection, recomputed on every event (and when the policy
 -- or the calendar changes): the two due times, the instant the scheduler must look at the
 -- complaint next (NULL once no clock can alert), the earliest due time of a running clock (the
--- overdue queue), whether every deadline was counted on a loaded calendar year, the risk score
+-- overdue queue) and the earliest first warning of a running clock (a queue row's "nearing"),
+-- whether every deadline was counted on a loaded calendar year, the risk score
 -- with its colour and reasons, the product (counted by batch early warning), and whether it is an open level-1 complaint (top of every queue).
 ALTER TABLE complaints ADD COLUMN response_due_at TIMESTAMPTZ;
 ALTER TABLE complaints ADD COLUMN resolution_due_at TIMESTAMPTZ;
 ALTER TABLE complaints ADD COLUMN sla_next_at TIMESTAMPTZ;
 ALTER TABLE complaints ADD COLUMN due_at TIMESTAMPTZ;
+ALTER TABLE complaints ADD COLUMN warn_at TIMESTAMPTZ;
 ALTER TABLE complaints ADD COLUMN sla_confirmed BOOLEAN NOT NULL DEFAULT TRUE;
 ALTER TABLE complaints ADD COLUMN risk_score BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE complaints ADD COLUMN risk_level TEXT;

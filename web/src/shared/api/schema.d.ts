@@ -1906,6 +1906,12 @@ export interface components {
              * @description Last change.
              */
             updated_at: string;
+            /**
+             * Format: date-time
+             * @description From when the row is "nearing": the first warning threshold (default 75 %) of the
+             *     earliest running clock, counted on its own clock (business hours, pauses).
+             */
+            warn_at?: string | null;
         };
         /** @description A page of complaints. */
         ComplaintPage: {

@@ -12,6 +12,9 @@ export interface SlaInput {
   doneAt?: string | number | Date | null
   /** Share of the time used from which it is "nearing" (default 0.75, DESIGN §3). */
   warnAt?: number
+  /** The instant it is "nearing" from, as the server counted it on the clock's own time
+   * (business hours, pauses); preferred over the wall-clock share when given. */
+  warnFrom?: string | number | Date | null
 }
 
 const ms = (v: string | number | Date) => (v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v))
@@ -28,7 +31,8 @@ export function slaState(i: SlaInput, now: number): { state: SlaState; remaining
   const usedShare = (now - start) / total
   if (remainingMs < 0) return { state: 'breached', remainingMs, usedShare }
   if (i.paused) return { state: 'paused', remainingMs, usedShare }
-  if (usedShare >= (i.warnAt ?? 0.75)) return { state: 'nearing', remainingMs, usedShare }
+  const nearing = i.warnFrom ? now >= ms(i.warnFrom) : usedShare >= (i.warnAt ?? 0.75)
+  if (nearing) return { state: 'nearing', remainingMs, usedShare }
   return { state: 'normal', remainingMs, usedShare }
 }
 
@@ -95,8 +99,9 @@ export const BADGE_LOOK: Record<BadgeLook, { tone: 'success' | 'warning' | 'dang
 export function rowSlaInput(row: {
   received_at: string
   due_at?: string | null
+  warn_at?: string | null
   state: string
 }): SlaInput | null {
   if (!row.due_at) return null
-  return { start: row.received_at, due: row.due_at, paused: row.state === 'awaiting_customer' }
+  return { start: row.received_at, due: row.due_at, paused: row.state === 'awaiting_customer', warnFrom: row.warn_at }
 }

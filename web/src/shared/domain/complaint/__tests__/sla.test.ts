@@ -56,3 +56,15 @@ describe('queue row countdown', () => {
     expect(rowSlaInput({ ...row, due_at: null })).toBeNull()
   })
 })
+
+describe('a queue row nearing its due time', () => {
+  it('follows the server’s warning instant (business hours, pauses) over the wall-clock share', () => {
+    // Received 08:00, due 18:00 two days later: by wall clock 10:00 is early, but the server says
+    // the business-time warning instant has passed.
+    const row = { received_at: '2026-11-21T08:00:00Z', due_at: '2026-11-23T18:00:00Z', warn_at: '2026-11-22T09:30:00Z', state: 'investigating' }
+    expect(slaState(rowSlaInput(row)!, now).state).toBe('nearing')
+    expect(slaState(rowSlaInput({ ...row, warn_at: '2026-11-22T11:00:00Z' })!, now).state).toBe('normal')
+    // Without the server's instant, the share of wall-clock time decides (75 %).
+    expect(slaState(rowSlaInput({ ...row, warn_at: null })!, now).state).toBe('normal')
+  })
+})

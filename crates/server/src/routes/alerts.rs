@@ -3,10 +3,10 @@
 //! (Server-Sent Events) that pushes the unread count to open browsers.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Principal};
+use crate::error::ApiResult;
+use crate::extract::{ApiJson, ApiQuery, Principal};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::{DateTime, Utc};
 use cloop_domain::{ComplaintId, FieldError};
@@ -107,16 +107,8 @@ pub struct AlertPage {
 async fn list(
     State(state): State<AppState>,
     p: Principal,
-    q: Result<Query<AlertQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<AlertQuery>,
 ) -> ApiResult<Json<AlertPage>> {
-    let Query(q) = q.map_err(|e| {
-        ApiError::from(FieldError::new(
-            "query",
-            "invalid_query",
-            &format!("查询参数无效：{}", e.body_text()),
-            &format!("invalid query: {}", e.body_text()),
-        ))
-    })?;
     let per_page = q.per_page.unwrap_or(20);
     if !(1..=100).contains(&per_page) {
         return Err(FieldError::new("per_page", "out_of_range", "每页条数为 1–100", "per_page must be 1–100").into());

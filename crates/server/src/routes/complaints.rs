@@ -4,10 +4,10 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Principal, too_large};
+use crate::extract::{ApiJson, ApiQuery, Principal, too_large};
 use crate::routes::dto::*;
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -339,16 +339,9 @@ pub struct ListQuery {
 async fn list(
     State(state): State<AppState>,
     p: Principal,
-    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<ComplaintPage>> {
     p.require(Permission::View)?;
-    let Query(q) = q.map_err(|e| {
-        ApiError::fields(vec![FieldError {
-            field: "query".into(),
-            code: "invalid_query",
-            message: Text::new(format!("查询参数无效：{}", e.body_text()), format!("invalid query: {}", e.body_text())),
-        }])
-    })?;
     let mut f = ComplaintFilter::default();
     let mut errors = Vec::new();
     if let Some(states) = &q.state {

@@ -4,12 +4,12 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::Principal;
+use crate::extract::{ApiQuery, Principal};
 use crate::routes::complaints::load_visible;
 use crate::routes::dto::ComplaintListItem;
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use cloop_domain::{FieldError, Permission, Text};
+use axum::extract::{Path, State};
+use cloop_domain::{FieldError, Permission};
 use cloop_store::search::{SearchMatch, SimilarComplaint, SnippetPart};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -94,16 +94,9 @@ async fn similar(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
-    q: Result<Query<SimilarQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<SimilarQuery>,
 ) -> ApiResult<Json<SimilarDto>> {
     p.require(Permission::View)?;
-    let Query(q) = q.map_err(|e| {
-        ApiError::fields(vec![FieldError {
-            field: "query".into(),
-            code: "invalid_query",
-            message: Text::new(format!("查询参数无效：{}", e.body_text()), format!("invalid query: {}", e.body_text())),
-        }])
-    })?;
     let limit = q.limit.unwrap_or(5);
     if !(1..=20).contains(&limit) {
         return Err(ApiError::fields(vec![FieldError::new(

@@ -71,6 +71,8 @@ pub(crate) struct IntakeJob {
     pub(crate) case_prefix: String,
     pub(crate) sla: std::sync::Arc<SlaConfig>,
     pub(crate) routing: IntakeRouting,
+    /// The search row's text and tokens, made before the writer.
+    pub(crate) search: search::IntakeText,
 }
 
 /// What intake routing decided before the complaint went to the writer (DESIGN §4): repeat
@@ -458,7 +460,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 prev.clone_from(&row.hash);
                 rows.push(row);
             }
-            search_rows.push((id, search::body_text(c)));
+            search_rows.push((id, jobs[*i].search.row(&c.case_no)));
             let mut complaint = c.clone();
             complaint.id = ComplaintId(id);
             let receipt = IntakeReceipt {
@@ -837,6 +839,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<IntakeReceipt> {
         let intake_path = self.org_path(complaint.intake_unit_id).await?;
+        let search = search::IntakeText::new(&complaint);
         self.writer
             .intake(IntakeJob {
                 complaint,
@@ -847,6 +850,7 @@ impl Store {
                 case_prefix: self.config.case_prefix.clone(),
                 sla: self.sla_config(),
                 routing,
+                search,
             })
             .await
     }

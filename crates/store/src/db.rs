@@ -5,7 +5,7 @@
 use crate::error::{StoreError, StoreResult};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait};
 use std::path::Path;
 use std::time::Duration;
@@ -49,6 +49,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "routing",
         sqlite: include_str!("../migrations/sqlite/0005_routing.sql"),
         postgres: include_str!("../migrations/postgres/0005_routing.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "intake",
+        sqlite: include_str!("../migrations/sqlite/0006_intake.sql"),
+        postgres: include_str!("../migrations/postgres/0006_intake.sql"),
     },
 ];
 
@@ -104,13 +110,7 @@ pub async fn connect(url: &str) -> StoreResult<(DatabaseConnection, Backend)> {
     opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30)).connect_timeout(Duration::from_secs(10));
     match backend {
         Backend::Sqlite => {
-            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-            });
+            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(sqlite_options);
         }
         Backend::Postgres => {
             opts.max_connections(32).min_connections(2);
@@ -118,6 +118,68 @@ pub async fn connect(url: &str) -> StoreResult<(DatabaseConnection, Backend)> {
     }
     let db = Database::connect(opts).await?;
     Ok((db, backend))
+}
+
+/// The group-commit writer's own connection (a pool of one), kept apart from the read pool:
+///
+/// * it is always there, so a batch never waits for a pooled connection behind readers;
+/// * on SQLite its page cache stays valid from one batch to the next (WAL invalidates a
+///   connection's cache whenever another connection wrote, and only this one writes
+///   complaints), and it is large, because intake touches random pages of the customer and
+///   category indexes; without it every batch re-read them (17 `pread`s per complaint);
+/// * on SQLite it never checkpoints on its own: a checkpoint copies the WAL into the database
+///   and fsyncs it, which inside the writer would stall every complaint waiting for the next
+///   commit. [`checkpoint`] does it from the pool instead; the writer only steps in when the
+///   WAL has grown past [`WRITER_CHECKPOINT_BACKSTOP_PAGES`] (the background one fell behind).
+pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .max_connections(1)
+        .min_connections(1)
+        // The writer's connection lives as long as the store; sqlx would otherwise recycle it
+        // (and its warm cache) after ten idle minutes.
+        .idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>);
+    if Backend::from_url(url)? == Backend::Sqlite {
+        opts.map_sqlx_sqlite_opts(|o| {
+            sqlite_options(o)
+                .pragma("cache_size", format!("-{}", WRITER_CACHE_KIB))
+                .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_BACKSTOP_PAGES.to_string())
+                // Statement journals (a multi-row INSERT firing the FTS trigger needs one) in
+                // memory: as files they were created, written and deleted in every batch.
+                .pragma("temp_store", "MEMORY")
+        });
+    }
+    Ok(Database::connect(opts).await?)
+}
+
+/// The writer's SQLite page cache (KiB): 128 MiB holds the hot index pages of a few million
+/// complaints.
+const WRITER_CACHE_KIB: u32 = 128 * 1024;
+
+/// WAL pages after which the writer checkpoints itself (SQLite's default is 1,000).
+const WRITER_CHECKPOINT_BACKSTOP_PAGES: u32 = 20_000;
+
+/// How often the SQLite WAL is copied back into the database off the writer's path.
+pub(crate) const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Copies what the WAL holds into the database file without blocking the writer or readers
+/// (`PASSIVE`), so the WAL stays short. SQLite only; a no-op elsewhere.
+pub(crate) async fn checkpoint(db: &DatabaseConnection) -> StoreResult<()> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
+    }
+    Ok(())
+}
+
+fn sqlite_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
+    o.journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true)
+        .create_if_missing(true)
 }
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from

@@ -74,7 +74,7 @@ impl Store {
         let (db, backend) = db::connect(url).await?;
         db::migrate(&db).await?;
         std::fs::create_dir_all(&config.files_dir)?;
-        let writer = writer::Writer::start(db.clone());
+        let writer = writer::Writer::start(url, &db).await?;
         let command_locks =
             std::sync::Arc::new((0..complaints::COMMAND_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect());
         let store =
@@ -119,3 +119,4 @@ impl Store {
         Ok(())
     }
 }
+

@@ -35,11 +35,19 @@ const INDEX_VERSION_KEY: &str = "search_index_version";
 /// The searchable text of a complaint's own fields, one field a line. A summary drawn from the
 /// content (or otherwise contained in it) is left out: it would only repeat the content.
 pub fn body_text(c: &Complaint) -> String {
-    let summary = Some(&c.summary).filter(|s| !c.content.contains(s.as_str()));
+    with_case_no(
+        &c.case_no,
+        &fields_text(&c.summary, &c.content, [&c.customer_request, &c.product_ref, &c.order_ref]),
+    )
+}
+
+/// [`body_text`] without the case number.
+fn fields_text(summary: &str, content: &str, optional: [&Option<String>; 3]) -> String {
+    let summary = Some(summary).filter(|s| !content.contains(s));
     let mut out = String::new();
-    for field in [Some(&c.case_no), summary, Some(&c.content)]
+    for field in [summary, Some(content)]
         .into_iter()
-        .chain([c.customer_request.as_ref(), c.product_ref.as_ref(), c.order_ref.as_ref()])
+        .chain(optional.into_iter().map(Option::as_deref))
         .flatten()
         .filter(|f| !f.trim().is_empty())
     {
@@ -49,6 +57,53 @@ pub fn body_text(c: &Complaint) -> String {
         out.push_str(field);
     }
     out
+}
+
+fn with_case_no(case_no: &str, rest: &str) -> String {
+    if rest.is_empty() { case_no.to_owned() } else { format!("{case_no}\n{rest}") }
+}
+
+/// A new complaint's search row, prepared by the caller before its intake reaches the writer:
+/// segmenting the text is the largest part of the row's cost, and the writer is the one serial
+/// stage of intake. Only the case number, known inside the writer, is added there. A line break
+/// ends every token, so the tokens of the parts joined are the tokens of the joined text.
+#[derive(Debug, Clone)]
+pub(crate) struct IntakeText {
+    rest: String,
+    rest_tokens: String,
+}
+
+impl IntakeText {
+    pub(crate) fn new(n: &crate::NewComplaint) -> Self {
+        let rest = fields_text(&n.summary, &n.content, [&n.customer_request, &n.product_ref, &n.order_ref]);
+        let rest_tokens = segment::index_text(&rest);
+        Self { rest, rest_tokens }
+    }
+
+    /// The row's body text and its index tokens, once the case number is known.
+    pub(crate) fn row(&self, case_no: &str) -> SearchRow {
+        let case_tokens = segment::index_text(case_no);
+        let tokens = match (case_tokens.is_empty(), self.rest_tokens.is_empty()) {
+            (_, true) => case_tokens,
+            (true, false) => self.rest_tokens.clone(),
+            (false, false) => format!("{case_tokens} {}", self.rest_tokens),
+        };
+        SearchRow { body: with_case_no(case_no, &self.rest), tokens }
+    }
+}
+
+/// A complaint's search row: its text and the tokens indexed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SearchRow {
+    pub(crate) body: String,
+    pub(crate) tokens: String,
+}
+
+impl SearchRow {
+    pub(crate) fn of(body: String) -> Self {
+        let tokens = segment::index_text(&body);
+        Self { body, tokens }
+    }
 }
 
 /// What a batch of events changes in a complaint's search row.
@@ -76,18 +131,18 @@ impl SearchChange {
 }
 
 /// Inserts the search rows of new complaints (`(id, body)`), inside the writer's transaction.
-pub(crate) async fn insert_rows(txn: &impl ConnectionTrait, rows: &[(i64, String)]) -> StoreResult<()> {
+pub(crate) async fn insert_rows(txn: &impl ConnectionTrait, rows: &[(i64, SearchRow)]) -> StoreResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
     let mut insert = Query::insert();
     insert.into_table("complaint_search").columns(["complaint_id", "body", "notes", "body_tokens", "notes_tokens"]);
-    for (id, body) in rows {
+    for (id, row) in rows {
         insert.values_panic([
             (*id).into(),
-            body.clone().into(),
+            row.body.clone().into(),
             String::new().into(),
-            segment::index_text(body).into(),
+            row.tokens.clone().into(),
             String::new().into(),
         ]);
     }
@@ -162,7 +217,7 @@ pub(crate) async fn ensure_index(txn: &impl ConnectionTrait) -> StoreResult<Opti
             let doc: String = r.try_get("", "doc")?;
             let c: Complaint = serde_json::from_str(&doc)
                 .map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))?;
-            rows.push((id, body_text(&c)));
+            rows.push((id, SearchRow::of(body_text(&c))));
         }
         insert_rows(txn, &rows).await?;
         let notes = txn
@@ -453,5 +508,72 @@ impl Store {
             })
             .collect();
         Ok(Similar { keywords, items })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{NewComplaint, NewCustomer};
+    use chrono::{TimeZone, Utc};
+    use cloop_domain::{ActorRef, Channel, CustomerId, OrgUnitId, Tier};
+
+    fn complaint(n: &NewComplaint, case_no: &str) -> Complaint {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
+        let event = Event {
+            seq: 1,
+            at,
+            actor: ActorRef::System,
+            body: EventBody::Registered {
+                case_no: case_no.into(),
+                customer_id: CustomerId(1),
+                tier: Tier::Normal,
+                company_id: OrgUnitId(2),
+                intake_unit_id: OrgUnitId(3),
+                channel: n.channel,
+                summary: n.summary.clone(),
+                content: n.content.clone(),
+                customer_request: n.customer_request.clone(),
+                product_ref: n.product_ref.clone(),
+                order_ref: n.order_ref.clone(),
+                category_id: None,
+                severity: None,
+                received_at: at,
+            },
+        };
+        Complaint::from_registered(ComplaintId(0), &event).expect("a registered event")
+    }
+
+    /// The writer builds a new complaint's search row from text segmented before the batch; it
+    /// must be exactly the row a rebuild makes from the stored complaint.
+    #[test]
+    fn the_row_prepared_before_the_writer_is_the_row_of_the_stored_complaint() {
+        let some = |s: &str| Some(s.to_owned());
+        let cases = [
+            ("退货慢", "买的iPad退货一直没处理，客服不回", some("退款"), some("iPad Pro"), some("JD-2026-0001")),
+            ("买的iPad退货", "买的iPad退货一直没处理", None, None, None),
+            ("", "ｉｐａｄ２ 屏幕坏了", some("  "), None, some("A1")),
+            ("物流", "x", None, some("Mate60"), None),
+        ];
+        for (summary, content, request, product, order) in cases {
+            let n = NewComplaint {
+                customer: NewCustomer { name: "张三".into(), phone: Some("13800000000".into()), email: None },
+                channel: Channel::Phone,
+                summary: summary.into(),
+                content: content.into(),
+                customer_request: request,
+                product_ref: product,
+                order_ref: order,
+                category_id: None,
+                severity: None,
+                received_at: Utc::now(),
+                company_id: OrgUnitId(2),
+                intake_unit_id: OrgUnitId(3),
+            };
+            let case_no = "TS20261122000042";
+            let stored = SearchRow::of(body_text(&complaint(&n, case_no)));
+            assert_eq!(IntakeText::new(&n).row(case_no), stored, "{summary} / {content}");
+            assert!(stored.tokens.split(' ').any(|t| t == "20261122000042"), "{}", stored.tokens);
+        }
     }
 }

@@ -10,8 +10,9 @@
 //! bad request cannot fail its neighbours.
 
 use crate::complaints::{self, AppendJob, IntakeJob, IntakeReceipt};
+use crate::db;
 use crate::error::{StoreError, StoreResult};
-use sea_orm::{DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs one transaction takes.
@@ -30,11 +31,43 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task on `db`.
-    pub(crate) fn start(db: DatabaseConnection) -> Self {
+    /// Starts the writer on a thread of its own, with its own connection ([`db::connect_writer`]).
+    ///
+    /// Its own thread and single-threaded runtime, rather than a task among the HTTP handlers:
+    /// the writer is the one serial stage of intake, and as a task it waited in tokio's run
+    /// queue behind dozens of busy connections between every statement of a batch. It stops
+    /// when the last [`Writer`] handle is dropped.
+    ///
+    /// On SQLite it also starts the background checkpoint on `pool` ([`db::checkpoint`]).
+    pub(crate) async fn start(url: &str, pool: &DatabaseConnection) -> StoreResult<Self> {
         let (tx, rx) = mpsc::channel(4096);
-        tokio::spawn(run(db, rx));
-        Self { tx }
+        let (ready, connected) = oneshot::channel::<StoreResult<()>>();
+        let url = url.to_owned();
+        std::thread::Builder::new().name("cloop-writer".into()).spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = ready.send(Err(e.into()));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match db::connect_writer(&url).await {
+                    Ok(db) => {
+                        let _ = ready.send(Ok(()));
+                        run(db, rx).await;
+                    }
+                    Err(e) => {
+                        let _ = ready.send(Err(e));
+                    }
+                }
+            });
+        })?;
+        connected.await.map_err(|_| StoreError::Closed)??;
+        if pool.get_database_backend() == DbBackend::Sqlite {
+            tokio::spawn(checkpoints(pool.clone(), tx.downgrade()));
+        }
+        Ok(Self { tx })
     }
 
     pub(crate) async fn intake(&self, job: IntakeJob) -> StoreResult<IntakeReceipt> {
@@ -47,6 +80,22 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         self.tx.send(Job::Append(job, reply)).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
+/// Copies the WAL back into the database every [`db::CHECKPOINT_INTERVAL`] until the writer is
+/// gone (its last handle dropped).
+async fn checkpoints(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
+    let mut tick = tokio::time::interval(db::CHECKPOINT_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if writer.upgrade().is_none() {
+            return;
+        }
+        if let Err(e) = db::checkpoint(&pool).await {
+            tracing::debug!(error = %e, "background checkpoint failed; the writer's own backstop covers it");
+        }
     }
 }
 

@@ -7,6 +7,11 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The allocator `cloop` itself uses (crates/cli/src/main.rs), so `store-intake` measures the
+/// store as the server runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Parses `20s`, `500ms`, `1m` or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();

@@ -16,6 +16,12 @@ use config::{Config, GlobalArgs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: intake allocates on the HTTP threads and frees on the
+/// writer's (and the reverse), and glibc spent a fifth of the writer thread's time in `free`
+/// consolidating chunks (BENCHMARKS.md, "Where the time goes").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Complaint Loop 投诉闭环: complaint closed-loop management in one binary.
 #[derive(Debug, Parser)]
 #[command(name = "cloop", version, propagate_version = true)]

@@ -199,6 +199,49 @@ pub fn risk_words<'a>(c: &Complaint, words: &'a [String]) -> Vec<&'a str> {
         text.push(' ');
         text.push_str(r);
     }
-    let text = text.to_lowercase();
-    words.iter().map(|w| w.trim()).filter(|w| !w.is_empty() && text.contains(&w.to_lowercase())).collect()
+    let text = fold_case(&text);
+    words.iter().map(|w| w.trim()).filter(|w| !w.is_empty() && text.contains(&*fold_case(w))).collect()
+}
+
+/// `str::to_lowercase`, without its per-character table look-ups for text that has nothing to
+/// lower: Chinese characters and ASCII lower-case are the whole of most complaints, and this
+/// runs on every change of every complaint (the risk score is stored with it).
+fn fold_case(text: &str) -> std::borrow::Cow<'_, str> {
+    let caseless = |c: char| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            // CJK symbols and punctuation, CJK unified ideographs (and extension A), and the
+            // full-width forms other than the letters Ａ–Ｚ.
+            matches!(c, '\u{3000}'..='\u{303F}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
+                || (matches!(c, '\u{FF00}'..='\u{FFEF}') && !matches!(c, '\u{FF21}'..='\u{FF3A}'))
+        }
+    };
+    if text.chars().all(caseless) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_case;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast path changes nothing: it lowers exactly as `str::to_lowercase` does, for
+        /// Chinese, full-width, Latin, Greek (final sigma) and anything else.
+        #[test]
+        fn fold_case_is_to_lowercase(text in "[a-zA-Z0-9 退货客服，。！ＡＢＣａｂｃ１２ΣσςÄäİǅ\\u{3000}-\\u{303F}\\u{FF00}-\\u{FFEF}]{0,40}") {
+            let (fast, slow) = (fold_case(&text).into_owned(), text.to_lowercase());
+            prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn chinese_text_is_not_copied() {
+        assert!(matches!(fold_case("物流太慢，客服不理人"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(fold_case("要投诉到ＣＣＴＶ和Media"), "要投诉到ｃｃｔｖ和media");
+    }
 }

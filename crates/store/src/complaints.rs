@@ -3,6 +3,7 @@
 //! the queries behind queues and detail pages.
 
 use crate::Store;
+use crate::chunks;
 use crate::error::{StoreError, StoreResult};
 use crate::scope::Scope;
 use crate::search::{self, SearchChange};
@@ -107,6 +108,10 @@ pub struct IntakeReceipt {
     /// The new complaint's projection (only when `created`; saves the caller a read).
     #[serde(skip)]
     pub complaint: Option<Complaint>,
+    /// The new complaint's risk as stored (only when `created` and there is any; see
+    /// [`Store::risk_of`]), for the same reason.
+    #[serde(skip)]
+    pub risk: Option<cloop_domain::risk::Risk>,
 }
 
 /// A decided change waiting for the writer.
@@ -277,7 +282,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                         "c",
                         Expr::col(("c", "id")).equals(("i", "complaint_id")),
                     )
-                    .and_where(Expr::col(("i", "key")).is_in(keys.clone()))
+                    .and_where(Expr::col(("i", "key")).is_in(chunks::padded(keys.clone())))
                     .to_owned(),
             )
             .await?;
@@ -290,6 +295,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                     customer_id: CustomerId(r.try_get("", "customer_id")?),
                     created: false,
                     complaint: None,
+                    risk: None,
                 },
             );
         }
@@ -356,27 +362,26 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
     };
     let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
     if !fresh.is_empty() {
-        let mut drafts: Vec<(usize, Vec<Event>, Complaint)> = Vec::with_capacity(fresh.len());
-        let mut insert = Query::insert();
-        // One `columns` call: sea-query's `columns` replaces the list, it does not extend it.
-        insert.into_table("complaints").columns(
-            [
-                "case_no",
-                "company_id",
-                "intake_unit_id",
-                "intake_path",
-                "customer_id",
-                "channel",
-                "tier",
-                "received_at",
-                "registered_at",
-                "order_ref",
-                "fingerprint",
-                "route_hint",
-            ]
-            .into_iter()
-            .chain(projection_columns()),
-        );
+        let mut drafts: Vec<(usize, Vec<Event>, Complaint, Option<cloop_domain::risk::Risk>)> =
+            Vec::with_capacity(fresh.len());
+        let columns: Vec<&'static str> = [
+            "case_no",
+            "company_id",
+            "intake_unit_id",
+            "intake_path",
+            "customer_id",
+            "channel",
+            "tier",
+            "received_at",
+            "registered_at",
+            "order_ref",
+            "fingerprint",
+            "route_hint",
+        ]
+        .into_iter()
+        .chain(projection_columns())
+        .collect();
+        let mut complaint_rows: Vec<Vec<Value>> = Vec::with_capacity(fresh.len());
         for &i in &fresh {
             let j = jobs[i];
             let (customer_id, tier) = customers[&i];
@@ -435,12 +440,10 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 r.route_hint.clone().into(),
             ];
             values.extend(projection_values(&c, dept_path, &derived));
-            insert.values_panic(values.into_iter().map(Expr::val));
-            drafts.push((i, events, c));
+            complaint_rows.push(values);
+            drafts.push((i, events, c, crate::sla::shown_risk(derived.risk)));
         }
-        insert.returning(Query::returning().columns(["id", "case_no"]));
-        let ids: HashMap<String, i64> = txn
-            .query_all(&insert)
+        let ids: HashMap<String, i64> = chunks::insert(txn, "complaints", &columns, complaint_rows, &["id", "case_no"])
             .await?
             .into_iter()
             .map(|r| Ok((r.try_get::<String>("", "case_no")?, r.try_get::<i64>("", "id")?)))
@@ -448,19 +451,17 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
 
         // 5. Their first events, hash-chained from the genesis hash.
         let mut rows = Vec::with_capacity(drafts.len());
-        let mut keys = Query::insert();
-        keys.into_table("idempotency_keys").columns(["key", "complaint_id", "case_no", "created_at"]);
-        let mut any_key = false;
+        let mut keys: Vec<Vec<Value>> = Vec::new();
         let mut search_rows = Vec::with_capacity(drafts.len());
-        for (i, events, c) in &drafts {
+        for (i, events, c, risk) in drafts {
             let id = ids[&c.case_no];
             let mut prev = GENESIS.to_owned();
-            for event in events {
+            for event in &events {
                 let row = EventRow::new(id, event, &prev);
                 prev.clone_from(&row.hash);
                 rows.push(row);
             }
-            search_rows.push((id, jobs[*i].search.row(&c.case_no)));
+            search_rows.push((id, jobs[i].search.row(&c.case_no)));
             let mut complaint = c.clone();
             complaint.id = ComplaintId(id);
             let receipt = IntakeReceipt {
@@ -469,21 +470,22 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
                 customer_id: c.customer_id,
                 created: true,
                 complaint: Some(complaint),
+                risk,
             };
-            if let Some(k) = &jobs[*i].idempotency_key {
-                keys.values_panic([k.clone().into(), id.into(), c.case_no.clone().into(), jobs[*i].now.into()]);
-                any_key = true;
-                by_key.insert(k.clone(), IntakeReceipt { created: false, complaint: None, ..receipt.clone() });
+            if let Some(k) = &jobs[i].idempotency_key {
+                keys.push(vec![k.clone().into(), id.into(), c.case_no.clone().into(), jobs[i].now.into()]);
+                by_key.insert(
+                    k.clone(),
+                    IntakeReceipt { created: false, complaint: None, risk: None, ..receipt.clone() },
+                );
             }
-            receipts[*i] = Some(receipt);
+            receipts[i] = Some(receipt);
         }
         insert_events(txn, &rows).await?;
         // 6. Their full-text search rows.
         search::insert_rows(txn, &search_rows).await?;
         // 7. Idempotency keys, so a retried request finds its complaint.
-        if any_key {
-            txn.execute(&keys).await?;
-        }
+        chunks::insert(txn, "idempotency_keys", &["key", "complaint_id", "case_no", "created_at"], keys, &[]).await?;
     }
     Ok(jobs
         .iter()
@@ -526,8 +528,8 @@ async fn resolve_customers(
                     .from("customers")
                     .cond_where(
                         sea_orm::Condition::any()
-                            .add(Expr::col("phone").is_in(phones))
-                            .add(Expr::col("email").is_in(emails)),
+                            .add(Expr::col("phone").is_in(chunks::padded(phones)))
+                            .add(Expr::col("email").is_in(chunks::padded(emails))),
                     )
                     .to_owned(),
             )
@@ -546,14 +548,9 @@ async fn resolve_customers(
             .copied()
     };
     // Create the missing ones (a customer new to us appearing twice in one batch is created once).
-    let mut insert = Query::insert();
-    insert
-        .into_table("customers")
-        .columns(["name", "phone", "email", "tier", "created_at", "updated_at"])
-        .returning(Query::returning().columns(["id", "phone", "email", "tier"]));
+    let mut new_customers: Vec<Vec<Value>> = Vec::new();
     let mut pending_phone: HashMap<&str, ()> = HashMap::new();
     let mut pending_email: HashMap<&str, ()> = HashMap::new();
-    let mut any = false;
     for &i in fresh {
         let c = &jobs[i].complaint.customer;
         if find(c, &by_phone, &by_email).is_some() {
@@ -573,7 +570,7 @@ async fn resolve_customers(
             pending_email.insert(e, ());
         }
         let now = jobs[i].now;
-        insert.values_panic([
+        new_customers.push(vec![
             c.name.clone().into(),
             c.phone.clone().into(),
             email.map(str::to_owned).into(),
@@ -581,12 +578,10 @@ async fn resolve_customers(
             now.into(),
             now.into(),
         ]);
-        any = true;
     }
-    if any {
-        for r in txn.query_all(&insert).await? {
-            remember(&r, &mut by_phone, &mut by_email)?;
-        }
+    let columns = ["name", "phone", "email", "tier", "created_at", "updated_at"];
+    for r in chunks::insert(txn, "customers", &columns, new_customers, &["id", "phone", "email", "tier"]).await? {
+        remember(&r, &mut by_phone, &mut by_email)?;
     }
     fresh
         .iter()
@@ -599,25 +594,23 @@ async fn resolve_customers(
 }
 
 async fn insert_events(txn: &DatabaseTransaction, rows: &[EventRow]) -> StoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut insert = Query::insert();
-    insert.into_table("complaint_events").columns(EVENT_COLUMNS[1..].iter().copied());
-    for r in rows {
-        insert.values_panic([
-            r.complaint_id.into(),
-            r.seq.into(),
-            r.at.into(),
-            r.actor_kind.clone().into(),
-            r.actor_id.into(),
-            r.kind.clone().into(),
-            serde_json::to_string(&r.payload).expect("JSON values serialize").into(),
-            r.prev_hash.clone().into(),
-            r.hash.clone().into(),
-        ]);
-    }
-    txn.execute(&insert).await?;
+    let values = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.complaint_id.into(),
+                r.seq.into(),
+                r.at.into(),
+                r.actor_kind.clone().into(),
+                r.actor_id.into(),
+                r.kind.clone().into(),
+                serde_json::to_string(&r.payload).expect("JSON values serialize").into(),
+                r.prev_hash.clone().into(),
+                r.hash.clone().into(),
+            ]
+        })
+        .collect();
+    chunks::insert(txn, "complaint_events", &EVENT_COLUMNS[1..], values, &[]).await?;
     Ok(())
 }
 

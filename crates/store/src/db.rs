@@ -127,10 +127,12 @@ pub async fn connect(url: &str) -> StoreResult<(DatabaseConnection, Backend)> {
 ///   connection's cache whenever another connection wrote, and only this one writes
 ///   complaints), and it is large, because intake touches random pages of the customer and
 ///   category indexes; without it every batch re-read them (17 `pread`s per complaint);
-/// * on SQLite it never checkpoints on its own: a checkpoint copies the WAL into the database
-///   and fsyncs it, which inside the writer would stall every complaint waiting for the next
-///   commit. [`checkpoint`] does it from the pool instead; the writer only steps in when the
-///   WAL has grown past [`WRITER_CHECKPOINT_BACKSTOP_PAGES`] (the background one fell behind).
+/// * on SQLite it leaves most checkpointing to [`checkpoint`], run from the pool in the
+///   background: a checkpoint copies the WAL into the database, which inside the writer stalls
+///   every complaint waiting for the next commit. The background one can never finish, though
+///   (the writer keeps appending while it copies), and the WAL only starts over after a finished
+///   one, so the writer still checkpoints every [`WRITER_CHECKPOINT_PAGES`]: by then nearly
+///   every frame is copied and its checkpoint is short, and the WAL file stays bounded.
 pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
@@ -146,7 +148,7 @@ pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection>
         opts.map_sqlx_sqlite_opts(|o| {
             sqlite_options(o)
                 .pragma("cache_size", format!("-{}", WRITER_CACHE_KIB))
-                .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_BACKSTOP_PAGES.to_string())
+                .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES.to_string())
                 // Statement journals (a multi-row INSERT firing the FTS trigger needs one) in
                 // memory: as files they were created, written and deleted in every batch.
                 .pragma("temp_store", "MEMORY")
@@ -159,11 +161,12 @@ pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection>
 /// complaints.
 const WRITER_CACHE_KIB: u32 = 128 * 1024;
 
-/// WAL pages after which the writer checkpoints itself (SQLite's default is 1,000).
-const WRITER_CHECKPOINT_BACKSTOP_PAGES: u32 = 20_000;
+/// WAL pages after which the writer finishes a checkpoint itself (SQLite's default is 1,000;
+/// 4,000 pages are 16 MiB of WAL).
+const WRITER_CHECKPOINT_PAGES: u32 = 4_000;
 
 /// How often the SQLite WAL is copied back into the database off the writer's path.
-pub(crate) const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(500);
+pub(crate) const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Copies what the WAL holds into the database file without blocking the writer or readers
 /// (`PASSIVE`), so the WAL stays short. SQLite only; a no-op elsewhere.

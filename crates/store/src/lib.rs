@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod alerts;
+mod chunks;
 pub mod complaints;
 pub mod customers;
 pub mod db;
@@ -119,4 +120,3 @@ impl Store {
         Ok(())
     }
 }
-

@@ -35,10 +35,7 @@ const INDEX_VERSION_KEY: &str = "search_index_version";
 /// The searchable text of a complaint's own fields, one field a line. A summary drawn from the
 /// content (or otherwise contained in it) is left out: it would only repeat the content.
 pub fn body_text(c: &Complaint) -> String {
-    with_case_no(
-        &c.case_no,
-        &fields_text(&c.summary, &c.content, [&c.customer_request, &c.product_ref, &c.order_ref]),
-    )
+    with_case_no(&c.case_no, &fields_text(&c.summary, &c.content, [&c.customer_request, &c.product_ref, &c.order_ref]))
 }
 
 /// [`body_text`] without the case number.
@@ -132,21 +129,26 @@ impl SearchChange {
 
 /// Inserts the search rows of new complaints (`(id, body)`), inside the writer's transaction.
 pub(crate) async fn insert_rows(txn: &impl ConnectionTrait, rows: &[(i64, SearchRow)]) -> StoreResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut insert = Query::insert();
-    insert.into_table("complaint_search").columns(["complaint_id", "body", "notes", "body_tokens", "notes_tokens"]);
-    for (id, row) in rows {
-        insert.values_panic([
-            (*id).into(),
-            row.body.clone().into(),
-            String::new().into(),
-            row.tokens.clone().into(),
-            String::new().into(),
-        ]);
-    }
-    txn.execute(&insert).await?;
+    let values = rows
+        .iter()
+        .map(|(id, row)| {
+            vec![
+                (*id).into(),
+                row.body.clone().into(),
+                String::new().into(),
+                row.tokens.clone().into(),
+                String::new().into(),
+            ]
+        })
+        .collect();
+    crate::chunks::insert(
+        txn,
+        "complaint_search",
+        &["complaint_id", "body", "notes", "body_tokens", "notes_tokens"],
+        values,
+        &[],
+    )
+    .await?;
     Ok(())
 }
 

@@ -423,10 +423,7 @@ impl Store {
             }
             None => Vec::new(),
         };
-        if score == 0 && reasons.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Risk {
+        Ok(shown_risk(Risk {
             score: score.clamp(0, 100) as u8,
             level: level.as_deref().and_then(cloop_domain::RiskLevel::from_code),
             reasons,
@@ -461,6 +458,11 @@ impl Store {
 }
 
 /// Complaints per customer, for the customers given.
+/// A risk worth showing: none when nothing scores.
+pub(crate) fn shown_risk(r: Risk) -> Option<Risk> {
+    (r.score > 0 || !r.reasons.is_empty()).then_some(r)
+}
+
 pub(crate) async fn customer_counts<C: ConnectionTrait>(
     db: &C,
     customers: impl Iterator<Item = i64>,
@@ -477,7 +479,7 @@ pub(crate) async fn customer_counts<C: ConnectionTrait>(
                 .column("customer_id")
                 .expr_as(Expr::col("id").count(), "n")
                 .from("complaints")
-                .and_where(Expr::col("customer_id").is_in(ids))
+                .and_where(Expr::col("customer_id").is_in(crate::chunks::padded(ids)))
                 .group_by_col("customer_id")
                 .to_owned(),
         )

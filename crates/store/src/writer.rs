@@ -94,7 +94,7 @@ async fn checkpoints(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
             return;
         }
         if let Err(e) = db::checkpoint(&pool).await {
-            tracing::debug!(error = %e, "background checkpoint failed; the writer's own backstop covers it");
+            tracing::debug!(error = %e, "background checkpoint failed; the writer's own checkpoints cover it");
         }
     }
 }

@@ -287,7 +287,12 @@ async fn intake(
     }
     let status = if receipt.created { StatusCode::CREATED } else { StatusCode::OK };
     let location = format!("/api/v1/complaints/{}", receipt.complaint_id);
-    let dto = full_dto(&state, &p, &complaint).await?;
+    let dto = if receipt.created {
+        // The writer hands back the risk it stored; no second read.
+        ComplaintDto { risk: receipt.risk.map(Into::into), ..dto_for(&state, &p, &complaint) }
+    } else {
+        full_dto(&state, &p, &complaint).await?
+    };
     Ok((status, [(header::LOCATION, location)], Json(dto)).into_response())
 }
 

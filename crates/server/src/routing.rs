@@ -252,12 +252,23 @@ impl Router {
             found.insert(std::cmp::Reverse(c.id), (c.case_no, reasons));
         }
         if fingerprint != 0 && self.config.near_dup_scan > 0 {
-            for c in store.recent_complaints(new.company_id, since, self.config.near_dup_scan).await? {
-                if similar(c.fingerprint, fingerprint) {
-                    let entry = found.entry(std::cmp::Reverse(c.id)).or_insert_with(|| (c.case_no, Vec::new()));
-                    if !entry.1.contains(&RepeatReason::SimilarText) {
+            let window = store.recent_fingerprints(new.company_id, since, self.config.near_dup_scan).await?;
+            let mut unseen = Vec::new();
+            for (id, f) in window.into_iter().filter(|&(_, f)| similar(Some(f as i64), fingerprint)) {
+                match found.get_mut(&std::cmp::Reverse(id)) {
+                    Some(entry) if !entry.1.contains(&RepeatReason::SimilarText) => {
                         entry.1.push(RepeatReason::SimilarText);
                     }
+                    Some(_) => {}
+                    None => unseen.push((id, f)),
+                }
+            }
+            // Case numbers only for the few similar ones found by text alone.
+            let ids: Vec<i64> = unseen.iter().map(|&(id, _)| id).collect();
+            let mut case_nos = store.case_nos(&ids).await?;
+            for id in ids {
+                if let Some(case_no) = case_nos.remove(&id) {
+                    found.insert(std::cmp::Reverse(id), (case_no, vec![RepeatReason::SimilarText]));
                 }
             }
         }

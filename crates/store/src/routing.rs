@@ -13,6 +13,7 @@ use cloop_domain::*;
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// A keyword rule as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -514,36 +515,51 @@ impl Store {
         Ok(RepeatCandidate::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
     }
 
-    /// The newest complaints of `company` received since `since`, at most `limit` (for the
-    /// near-duplicate text comparison); read in the order of the (company, received) index.
-    pub async fn recent_complaints(
+    /// The text fingerprints of the newest complaints of `company` received since `since`, at
+    /// most `limit`, newest first, as `(id, fingerprint)`: the near-duplicate comparison's
+    /// window, read on every routed intake. Only the two numbers, walked backwards along the
+    /// (company, received, fingerprint) index, which SQLite answers from the index alone; reading
+    /// whole candidate rows here was most of routing's cost (BENCHMARKS.md, "Intake with
+    /// routing").
+    pub async fn recent_fingerprints(
         &self,
         company: OrgUnitId,
         since: DateTime<Utc>,
         limit: u64,
-    ) -> StoreResult<Vec<RepeatCandidate>> {
-        self.candidates(company, since, limit, None).await
-    }
-
-    async fn candidates(
-        &self,
-        company: OrgUnitId,
-        since: DateTime<Utc>,
-        limit: u64,
-        cond: Option<sea_orm::Condition>,
-    ) -> StoreResult<Vec<RepeatCandidate>> {
-        let mut q = Query::select();
-        q.columns(CANDIDATE_COLUMNS)
+    ) -> StoreResult<Vec<(i64, u64)>> {
+        let q = Query::select()
+            .columns(["id", "fingerprint"])
             .from("complaints")
             .and_where(Expr::col("company_id").eq(company.0))
             .and_where(Expr::col("received_at").gte(since))
+            .and_where(Expr::col("fingerprint").is_not_null())
             .order_by("received_at", Order::Desc)
-            .order_by("id", Order::Desc)
-            .limit(limit);
-        if let Some(cond) = cond {
-            q.cond_where(cond);
+            .limit(limit)
+            .to_owned();
+        self.db
+            .query_all(&q)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64>("", "id")?, r.try_get::<i64>("", "fingerprint")? as u64)))
+            .collect()
+    }
+
+    /// Case numbers of the complaints `ids` (those that exist).
+    pub async fn case_nos(&self, ids: &[i64]) -> StoreResult<HashMap<i64, String>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
         }
-        Ok(RepeatCandidate::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
+        let q = Query::select()
+            .columns(["id", "case_no"])
+            .from("complaints")
+            .and_where(Expr::col("id").is_in(ids.iter().copied()))
+            .to_owned();
+        self.db
+            .query_all(&q)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get::<i64>("", "id")?, r.try_get::<String>("", "case_no")?)))
+            .collect()
     }
 }
 

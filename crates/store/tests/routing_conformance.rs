@@ -244,7 +244,15 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         let outside =
             store.repeat_candidates(w.company, Some("13800000001"), None, None, later + Duration::days(1), 10);
         assert!(outside.await.expect("c").1.is_empty(), "{backend}: outside the window");
-        assert_eq!(store.recent_complaints(w.company, now, 2).await.expect("recent").len(), 2, "{backend}: limit");
+        // Only the one complaint routed with a fingerprint is in the near-duplicate window.
+        let recent = store.recent_fingerprints(w.company, now, 10).await.expect("recent");
+        assert_eq!(recent, [(r.complaint_id.0, u64::MAX - 5)], "{backend}: u64 survives as i64");
+        assert!(store.recent_fingerprints(w.company, now, 0).await.expect("recent").is_empty(), "{backend}: limit");
+        let later_window = store.recent_fingerprints(w.company, later + Duration::days(1), 10).await.expect("r");
+        assert!(later_window.is_empty(), "{backend}: outside the window");
+        let case_nos = store.case_nos(&[first.complaint_id.0, r.complaint_id.0, -1]).await.expect("case nos");
+        assert_eq!(case_nos.len(), 2, "{backend}: {case_nos:?}");
+        assert_eq!((&case_nos[&first.complaint_id.0], &case_nos[&r.complaint_id.0]), (&first.case_no, &r.case_no));
 
         // A person's correction is what the next training learns.
         let who = Who::Staff(&w.agent);

@@ -460,7 +460,11 @@ async fn recall(store: &Store, texts: &[String], scope: &Scope, n: usize) -> Res
     if n == 0 {
         return Ok(());
     }
-    println!("\n== recall against a substring scan over the first {n} complaints (1–3-word queries) ==");
+    println!(
+        "\n== recall against a substring scan over the first {n} complaints (1–3-word queries); the ranked window \
+         must be the newest {} of them ==",
+        cloop_store::search::RANK_WINDOW
+    );
     let folded: Vec<(i64, String)> = (0..n).map(|i| (i as i64 + 1, segment::normalize(&content(texts, i)))).collect();
     let window = ComplaintFilter {
         received_from: Some(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()),
@@ -488,11 +492,22 @@ async fn recall(store: &Store, texts: &[String], scope: &Scope, n: usize) -> Res
         }
         let missed = truth.difference(&found).count();
         let extra = found.difference(&truth).count();
-        missed_all += missed;
+        // Ranked by relevance, the window must hold exactly the newest matches.
+        let mut ranked = std::collections::BTreeSet::new();
+        for page in 1..=(cloop_store::search::RANK_WINDOW / 200) {
+            let p = store.list_complaints(scope, &filter, SortKey::Relevance, true, page, 200).await?;
+            ranked.extend(p.items.into_iter().map(|r| r.id));
+        }
+        let newest: std::collections::BTreeSet<i64> =
+            truth.iter().rev().take(cloop_store::search::RANK_WINDOW as usize).copied().collect();
+        let window_wrong = newest.symmetric_difference(&ranked).count();
+        missed_all += missed + window_wrong;
         println!(
-            "{q:<16} substring scan {:>6}  found {:>6}  missed {missed}  found beyond the scan {extra}{}",
+            "{q:<16} substring scan {:>6}  found {:>6}  missed {missed}  found beyond the scan {extra}  \
+             ranked window {:>4}, not the newest matches {window_wrong}{}",
             truth.len(),
             found.len(),
+            ranked.len(),
             if latin_inside > 0 {
                 format!("  (inside longer Latin words, not searched: {latin_inside})")
             } else {
@@ -500,9 +515,9 @@ async fn recall(store: &Store, texts: &[String], scope: &Scope, n: usize) -> Res
             }
         );
     }
-    println!("-- missed in all: {missed_all}");
+    println!("-- missed in all (and ranked windows wrong): {missed_all}");
     if missed_all > 0 {
-        bail!("recall below 100 %");
+        bail!("recall below 100 % or a ranked window not the newest matches");
     }
     Ok(())
 }

@@ -282,7 +282,7 @@ fn score(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> Expr {
 /// Newest matches first, in the order the index walks them cheaply: FTS5 reads its lists in
 /// rowid (= complaint id) order backwards and stops at the limit; on PostgreSQL each slice of
 /// [`window_rows`] is either walked backwards along the primary key or read from the GIN bitmap
-/// and sorted, whichever the planner finds cheaper for that slice.
+/// and sorted, as the density of matches measured so far decides.
 fn newest_first(q: &mut SelectStatement, backend: DbBackend) {
     match backend {
         DbBackend::Postgres => q.order_by(("c", "id"), Order::Desc),

@@ -1024,8 +1024,8 @@ impl Store {
 
     /// A page of full-text results ranked by relevance: the newest [`search::RANK_WINDOW`]
     /// matches (within scope and filters) are ranked, the rest are not looked at (see
-    /// [`search::window`]). One walk of the index gives the ids and scores of the window; the
-    /// page's rows are then read by id.
+    /// [`search::window`]). The index gives the ids and scores of the window; the page's rows
+    /// are then read by id.
     async fn ranked_page(
         &self,
         base: SelectStatement,
@@ -1033,35 +1033,33 @@ impl Store {
         page: u64,
         per_page: u64,
     ) -> StoreResult<Page<ComplaintListRow>> {
-        let backend = self.db.get_database_backend();
-        let window = search::window(base, backend, query);
-        let mut ranked: Vec<(i64, f64)> = self
-            .db
-            .query_all(&window)
-            .await?
-            .into_iter()
-            .map(|r| Ok((r.try_get::<i64>("", "wid")?, r.try_get::<f64>("", "score")?)))
-            .collect::<StoreResult<_>>()?;
+        let mut ranked = search::window(&self.db, base, query).await?;
         let capped = ranked.len() as u64 > search::RANK_WINDOW;
         ranked.truncate(search::RANK_WINDOW as usize);
         // Best first; among equals the newest.
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         let ids: Vec<i64> =
             ranked.iter().skip(((page - 1) * per_page) as usize).take(per_page as usize).map(|(id, _)| *id).collect();
-        let mut items = Vec::new();
-        if !ids.is_empty() {
-            let mut q = Query::select();
-            q.from_as("complaints", "c").and_where(Expr::col(("c", "id")).is_in(ids.iter().copied()));
-            list_columns(&mut q);
-            let mut rows: HashMap<i64, ComplaintListRow> = ComplaintListRow::find_by_statement(backend.build(&q))
+        let items = self.list_rows(&ids).await?;
+        Ok(Page { items, total: ranked.len() as u64, capped, page, per_page })
+    }
+
+    /// The list rows of complaints `ids`, in that order (ids not found are left out).
+    pub(crate) async fn list_rows(&self, ids: &[i64]) -> StoreResult<Vec<ComplaintListRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = Query::select();
+        q.from_as("complaints", "c").and_where(Expr::col(("c", "id")).is_in(ids.iter().copied()));
+        list_columns(&mut q);
+        let mut rows: HashMap<i64, ComplaintListRow> =
+            ComplaintListRow::find_by_statement(self.db.get_database_backend().build(&q))
                 .all(&self.db)
                 .await?
                 .into_iter()
                 .map(|r| (r.id, r))
                 .collect();
-            items = ids.iter().filter_map(|id| rows.remove(id)).collect();
-        }
-        Ok(Page { items, total: ranked.len() as u64, capped, page, per_page })
+        Ok(ids.iter().filter_map(|id| rows.remove(id)).collect())
     }
 
     /// Counts of complaints per state within `scope` (for queue badges and the dashboard).

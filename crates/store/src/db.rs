@@ -56,6 +56,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_intake.sql"),
         postgres: include_str!("../migrations/postgres/0006_intake.sql"),
     },
+    Migration {
+        version: 7,
+        name: "search_speed",
+        sqlite: include_str!("../migrations/sqlite/0007_search_speed.sql"),
+        postgres: include_str!("../migrations/postgres/0007_search_speed.sql"),
+    },
 ];
 
 /// Which database a URL names.
@@ -234,7 +240,8 @@ pub fn latest_version() -> i64 {
 }
 
 /// Splits a migration file into statements (no semicolons inside our DDL's literals). A
-/// `CREATE TRIGGER … BEGIN … END;` is one statement although its body has semicolons.
+/// `CREATE TRIGGER … BEGIN … END;` (SQLite) and a `$$`-quoted function body (PostgreSQL) are
+/// one statement although their bodies have semicolons.
 fn split_statements(sql: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut open_trigger = false;
@@ -248,7 +255,8 @@ fn split_statements(sql: &str) -> Vec<String> {
             out.push(piece.to_owned());
         }
         let current = out.last().expect("just pushed").to_ascii_uppercase();
-        open_trigger = current.starts_with("CREATE TRIGGER") && !current.ends_with("END");
+        let trigger_body = current.starts_with("CREATE TRIGGER") && current.split_whitespace().any(|w| w == "BEGIN");
+        open_trigger = (trigger_body && !current.ends_with("END")) || current.matches("$$").count() % 2 == 1;
     }
     out
 }
@@ -303,6 +311,15 @@ mod tests {
         let stmts = split_statements(sql);
         assert_eq!(stmts.len(), 3, "{stmts:?}");
         assert!(stmts[1].starts_with("CREATE TRIGGER") && stmts[1].ends_with("END"), "{}", stmts[1]);
+    }
+
+    #[test]
+    fn dollar_quoted_function_bodies_stay_one_statement() {
+        let sql = "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  DELETE FROM b;\n  RETURN NULL;\nEND\n$$;\nCREATE TRIGGER t AFTER INSERT ON a FOR EACH ROW EXECUTE FUNCTION f();\nANALYZE a;";
+        let stmts = split_statements(sql);
+        assert_eq!(stmts.len(), 3, "{stmts:?}");
+        assert!(stmts[0].starts_with("CREATE FUNCTION") && stmts[0].ends_with("$$"), "{}", stmts[0]);
+        assert!(stmts[1].starts_with("CREATE TRIGGER") && stmts[1].ends_with("f()"), "{}", stmts[1]);
     }
 
     #[test]

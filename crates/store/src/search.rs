@@ -5,9 +5,10 @@
 //! content, request, product and order; `notes`: the text of every note, one a line) and the
 //! index tokens `cloop_nlp` makes of it ([`cloop_nlp::segment::index_text`]: character bigrams of
 //! Chinese, Latin words whole). SQLite indexes the token columns with an external-content FTS5
-//! table kept current by triggers; PostgreSQL with a generated `tsvector` column (body weighted
-//! above notes) under a GIN index. The row is written at intake and touched again only when a
-//! note is added or the text changes, so ordinary commands cost the index nothing.
+//! table kept current by triggers; PostgreSQL with a `tsvector` (body weighted above notes) under
+//! a GIN index in the narrow table `complaint_terms`, kept current by a trigger (narrow so that
+//! walking it is cheap, see [`window`]). The row is written at intake and touched again only
+//! when a note is added or the text changes, so ordinary commands cost the index nothing.
 //!
 //! Queries are never passed to the database as typed: [`SearchQuery::parse`] turns them into
 //! phrase and prefix terms of letters and digits, rendered here into FTS5 or `tsquery` syntax.
@@ -22,7 +23,7 @@ use cloop_domain::{Complaint, ComplaintId};
 use cloop_nlp::segment::{self, QueryTerm};
 pub use cloop_nlp::segment::{SearchQuery, SnippetPart};
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, OnConflict, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -266,8 +267,9 @@ pub(crate) async fn ensure_index(txn: &impl ConnectionTrait) -> StoreResult<Opti
 // SQLite: `complaint_fts` is an FTS5 table over `complaint_search`'s token columns (rowid =
 // complaint id); a query is an FTS5 expression of quoted phrases and prefixes; rank is `bm25`
 // with the body weighted above notes (lower is better).
-// PostgreSQL: `complaint_search.tsv` is the generated `tsvector` (body weight A, notes B); a query
-// is a `tsquery` of `<->` phrases and `:*` prefixes; rank is `ts_rank` (higher is better).
+// PostgreSQL: `complaint_terms.tsv` is the `tsvector` (body weight A, notes B), kept from
+// `complaint_search` by a trigger; a query is a `tsquery` of `<->` phrases and `:*` prefixes;
+// rank is `ts_rank` (higher is better); the ranking window is filled in slices (`window_rows`).
 
 /// How the terms of a query combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,7 +311,7 @@ fn restrict(q: &mut SelectStatement, backend: DbBackend, terms: &[QueryTerm], co
         DbBackend::Postgres => {
             q.join_as(
                 JoinType::InnerJoin,
-                "complaint_search",
+                "complaint_terms",
                 "s",
                 Expr::col(("s", "complaint_id")).equals(("c", "id")),
             )
@@ -335,13 +337,111 @@ fn score(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> Expr {
 }
 
 /// Newest matches first, in the order the index walks them cheaply: FTS5 reads its lists in
-/// rowid (= complaint id) order backwards and stops at the limit; PostgreSQL walks the primary
-/// key backwards when a term is common and sorts the few matches when it is rare.
+/// rowid (= complaint id) order backwards and stops at the limit; on PostgreSQL each slice of
+/// [`window_rows`] is either walked backwards along the primary key or read from the GIN bitmap
+/// and sorted, as the density of matches measured so far decides.
 fn newest_first(q: &mut SelectStatement, backend: DbBackend) {
     match backend {
         DbBackend::Postgres => q.order_by(("c", "id"), Order::Desc),
         _ => q.order_by_expr(Expr::cust("complaint_fts.rowid"), Order::Desc),
     };
+}
+
+/// Complaints in the first slice a PostgreSQL ranking window looks at (see [`window_rows`]).
+const PROBE_SLICE: i64 = 4096;
+
+/// From this share of matching complaints (measured by the slices so far) the next slice of a
+/// PostgreSQL ranking window is walked along the primary key (at most 25,000 rows, ~15 ms, for
+/// 1,000 matches); below it, it is read from the GIN bitmap intersected with the key range.
+const WALK_DENSITY: f64 = 0.04;
+
+/// The ids and scores of the newest `RANK_WINDOW + 1` complaints of `base` (restricted by
+/// [`restrict`] with the same terms), newest first.
+///
+/// SQLite: one query; FTS5 walks its doclists from the newest rowid and stops at the limit.
+///
+/// PostgreSQL: a GIN index returns its matches as an unordered bitmap, so "the newest 1,001"
+/// costs either a backward walk of the primary key that checks every row's `tsvector` until
+/// enough match (cheap for a word in every tenth complaint, ~70,000 rows for one in every
+/// seventieth), or a visit to every match (hundreds of thousands for a common word). Neither is
+/// cheap for every word. So the window is filled slice by slice of complaint ids, newest first:
+/// a probe of the newest [`PROBE_SLICE`] ids measures how densely the query matches here
+/// (within scope and filters), the next slice is sized to hold the rest of the window at that
+/// density (a quarter more, and at least doubling the ids covered), and so on until the
+/// window is full or every id is covered. Each slice bounds both primary keys, so the planner
+/// can intersect the GIN bitmap with a primary-key range instead of reading every match; dense
+/// slices are walked instead ([`WALK_DENSITY`]). The result is exactly the newest matches, as
+/// from one query.
+async fn window_rows(
+    db: &DatabaseConnection,
+    base: SelectStatement,
+    terms: &[QueryTerm],
+    combine: Combine,
+) -> StoreResult<Vec<(i64, f64)>> {
+    let backend = db.get_database_backend();
+    let want = RANK_WINDOW as usize + 1;
+    let read = |rows: Vec<sea_orm::QueryResult>| -> StoreResult<Vec<(i64, f64)>> {
+        rows.into_iter().map(|r| Ok((r.try_get::<i64>("", "wid")?, r.try_get::<f64>("", "score")?))).collect()
+    };
+    if backend != DbBackend::Postgres {
+        return read(db.query_all(&window_of(base, backend, terms, combine, want as u64)).await?);
+    }
+    // The statements are prepared once per connection and run with other words and bounds:
+    // a generic plan, blind to how common the words are and how wide the slice is, would
+    // pick one strategy for all, so every run is planned for its own values. A slice is a few
+    // milliseconds of work: parallel workers cost more to start than they save, and a parallel
+    // backward walk reads past the limit in every worker. The newest complaints a window
+    // reads are the ones in cache, so a lookup by key costs about what reading the next row
+    // does (the default random_page_cost of 4 has the planner walk 20,000 complaints to spare
+    // itself 1,000 lookups).
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
+    txn.execute_unprepared("SET LOCAL max_parallel_workers_per_gather = 0").await?;
+    txn.execute_unprepared("SET LOCAL random_page_cost = 1.1").await?;
+    let newest = txn
+        .query_one(&Query::select().expr_as(Expr::col("complaint_id").max(), "hi").from("complaint_terms").to_owned())
+        .await?;
+    let Some(newest) = newest.map(|r| r.try_get::<Option<i64>>("", "hi")).transpose()?.flatten() else {
+        return Ok(Vec::new());
+    };
+    let mut out: Vec<(i64, f64)> = Vec::with_capacity(want);
+    let mut upper = newest;
+    let mut slice = PROBE_SLICE;
+    // How each slice is read is decided here, from the density measured so far, not left to
+    // the planner: it counts checking a row's `tsvector` as nearly free, guesses how common
+    // prefix terms and word pairs are (`ipad` matching one complaint in 500 was walked over
+    // 500,000 rows; 酒店 服务 in 7 % was intersected from 74,000 postings), and so picks the
+    // wrong one either way. The probe walks: its 4,096 rows cost a few milliseconds.
+    let mut walking = true;
+    txn.execute_unprepared("SET LOCAL enable_bitmapscan = off").await?;
+    loop {
+        let lower = Ord::max(upper.saturating_sub(slice), 0);
+        let mut q = base.clone();
+        for col in [("c", "id"), ("s", "complaint_id")] {
+            q.and_where(Expr::col(col).lte(upper));
+            if lower > 0 {
+                q.and_where(Expr::col(col).gt(lower));
+            }
+        }
+        let need = want - out.len();
+        out.extend(read(txn.query_all(&window_of(q, backend, terms, combine, need as u64)).await?)?);
+        if out.len() >= want || lower == 0 {
+            txn.commit().await?;
+            return Ok(out);
+        }
+        let covered = (newest - lower) as f64;
+        let density = Ord::max(out.len(), 1) as f64 / covered;
+        let missing = (want - out.len()) as f64;
+        slice = Ord::max((1.25 * missing / density).ceil() as i64, newest - lower);
+        upper = lower;
+        let walk = density >= WALK_DENSITY;
+        if walk != walking {
+            let (bitmaps, index_scans) = if walk { ("off", "on") } else { ("on", "off") };
+            txn.execute_unprepared(&format!("SET LOCAL enable_bitmapscan = {bitmaps}")).await?;
+            txn.execute_unprepared(&format!("SET LOCAL enable_indexscan = {index_scans}")).await?;
+            walking = walk;
+        }
+    }
 }
 
 /// `column || suffix` (the same in both dialects, but sea-query's placeholders are not).
@@ -376,18 +476,51 @@ pub(crate) fn apply_text(q: &mut SelectStatement, backend: DbBackend, filter: &C
 /// finds more says so (`capped`) so the user narrows it or sorts by time to page through all.
 pub const RANK_WINDOW: u64 = 1000;
 
-/// The ranking window of a query restricted by [`apply_text`]: columns `wid` (complaint id) and
-/// `score` (higher is better) of the newest [`RANK_WINDOW`] + 1 matches (the extra one tells
-/// that there are more).
-pub(crate) fn window(base: SelectStatement, backend: DbBackend, query: &SearchQuery) -> SelectStatement {
-    window_of(base, backend, &query.terms, Combine::All)
+/// The ranking window of a query restricted by [`apply_text`] (`base`, `c` = complaints): the
+/// ids and scores (higher is better) of the newest [`RANK_WINDOW`] + 1 matches, newest first
+/// (the extra one tells that there are more).
+pub(crate) async fn window(
+    db: &DatabaseConnection,
+    base: SelectStatement,
+    query: &SearchQuery,
+) -> StoreResult<Vec<(i64, f64)>> {
+    window_rows(db, base, &query.terms, Combine::All).await
 }
 
-fn window_of(mut base: SelectStatement, backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> SelectStatement {
-    base.expr_as(Expr::col(("c", "id")), "wid").expr_as(score(backend, terms, combine), "score");
+/// `base` with the columns `wid` (complaint id) and `score`, newest first, at most `limit`.
+fn window_of(
+    mut base: SelectStatement,
+    backend: DbBackend,
+    terms: &[QueryTerm],
+    combine: Combine,
+    limit: u64,
+) -> SelectStatement {
     newest_first(&mut base, backend);
-    base.limit(RANK_WINDOW + 1);
-    base
+    base.limit(limit);
+    match backend {
+        // Scored after the limit: `ts_rank` reads (detoasts) the whole `tsvector`, and the
+        // planner would otherwise score every match of a slice before sorting it.
+        DbBackend::Postgres => {
+            base.expr_as(Expr::col(("c", "id")), "wid");
+            let mut q = Query::select();
+            q.from_subquery(base, "w")
+                .join_as(
+                    JoinType::InnerJoin,
+                    "complaint_terms",
+                    "s",
+                    Expr::col(("s", "complaint_id")).equals(("w", "wid")),
+                )
+                .column(("w", "wid"))
+                .expr_as(score(backend, terms, combine), "score")
+                .order_by(("w", "wid"), Order::Desc);
+            q
+        }
+        // bm25() only exists next to its MATCH.
+        _ => {
+            base.expr_as(Expr::col(("c", "id")), "wid").expr_as(score(backend, terms, combine), "score");
+            base
+        }
+    }
 }
 
 /// Where and how a complaint matched a search.
@@ -489,17 +622,11 @@ impl Store {
         restrict(&mut q, backend, &query.terms, Combine::Any);
         q.and_where(Expr::col(("c", "id")).ne(id.0));
         // Like a search: the newest matches are ranked, so a common word costs no more.
-        let window = window_of(q, backend, &query.terms, Combine::Any);
-        let mut q = Query::select();
-        q.from_subquery(window, "w").join_as(
-            JoinType::InnerJoin,
-            "complaints",
-            "c",
-            Expr::col(("c", "id")).equals(("w", "wid")),
-        );
-        crate::complaints::list_columns(&mut q);
-        q.order_by(("w", "score"), Order::Desc).order_by(("c", "id"), Order::Desc).limit(Ord::min(limit, 50));
-        let rows = ComplaintListRow::find_by_statement(backend.build(&q)).all(&self.db).await?;
+        let mut ranked = window_rows(&self.db, q, &query.terms, Combine::Any).await?;
+        ranked.truncate(RANK_WINDOW as usize);
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        ranked.truncate(Ord::min(limit, 50) as usize);
+        let rows = self.list_rows(&ranked.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut snippets = self.search_snippets(&ids, &query).await?;
         let items = rows

@@ -150,7 +150,13 @@ pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection>
         // (and its warm cache) after ten idle minutes.
         .idle_timeout(None::<Duration>)
         .max_lifetime(None::<Duration>);
-    if Backend::from_url(url)? == Backend::Sqlite {
+    if Backend::from_url(url)? == Backend::Postgres {
+        // The writer's statements keep one text per shape (crate::chunks), so PostgreSQL would
+        // switch them to a generic plan after five runs; for `phone IN (…) OR email IN (…)`
+        // and `customer_id IN (…)` that plan is a sequential scan, and intake slowed down as
+        // the tables grew. Each batch is planned for its own values instead.
+        opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
+    } else {
         opts.map_sqlx_sqlite_opts(|o| {
             sqlite_options(o)
                 .pragma("cache_size", format!("-{}", WRITER_CACHE_KIB))

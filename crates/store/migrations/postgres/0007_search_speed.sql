@@ -10,7 +10,7 @@
 
 -- dialect: begin (PostgreSQL only: the narrow match table, filled once and then by trigger)
 CREATE TABLE complaint_terms (
-    complaint_id BIGINT PRIMARY KEY REFERENCES complaints(id),
+    complaint_id BIGINT PRIMARY KEY,
     tsv          tsvector NOT NULL
 );
 INSERT INTO complaint_terms (complaint_id, tsv) SELECT complaint_id, tsv FROM complaint_search;
@@ -18,23 +18,41 @@ ALTER TABLE complaint_search DROP COLUMN tsv;
 SET LOCAL maintenance_work_mem = '256MB';
 CREATE INDEX complaint_terms_tsv ON complaint_terms USING gin (tsv);
 -- 'simple' splits the space-separated tokens back into exactly themselves (no stemming, no stop
--- words); the body outranks notes.
+-- words); the body outranks notes. New rows are indexed once per statement (the intake writer
+-- inserts a whole batch in one): a row-level PL/pgSQL trigger, and a foreign key checked row by
+-- row, cost intake more than half its throughput. complaint_terms follows complaint_search,
+-- which references complaints, so it needs no foreign key of its own.
+CREATE FUNCTION complaint_terms_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO complaint_terms (complaint_id, tsv)
+    SELECT complaint_id,
+           setweight(to_tsvector('simple', body_tokens), 'A')
+           || setweight(to_tsvector('simple', notes_tokens), 'B')
+    FROM new_rows
+    ON CONFLICT (complaint_id) DO UPDATE SET tsv = EXCLUDED.tsv;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER complaint_search_terms_insert
+    AFTER INSERT ON complaint_search
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION complaint_terms_insert();
+-- Notes and text changes touch one complaint at a time.
 CREATE FUNCTION complaint_terms_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         DELETE FROM complaint_terms WHERE complaint_id = OLD.complaint_id;
         RETURN NULL;
     END IF;
-    INSERT INTO complaint_terms (complaint_id, tsv)
-    VALUES (NEW.complaint_id,
-            setweight(to_tsvector('simple', NEW.body_tokens), 'A')
-            || setweight(to_tsvector('simple', NEW.notes_tokens), 'B'))
-    ON CONFLICT (complaint_id) DO UPDATE SET tsv = EXCLUDED.tsv;
+    UPDATE complaint_terms
+    SET tsv = setweight(to_tsvector('simple', NEW.body_tokens), 'A')
+              || setweight(to_tsvector('simple', NEW.notes_tokens), 'B')
+    WHERE complaint_id = NEW.complaint_id;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER complaint_search_terms
-    AFTER INSERT OR DELETE OR UPDATE OF body_tokens, notes_tokens ON complaint_search
+    AFTER DELETE OR UPDATE OF body_tokens, notes_tokens ON complaint_search
     FOR EACH ROW EXECUTE FUNCTION complaint_terms_sync();
 ANALYZE complaint_terms;
 -- dialect: end

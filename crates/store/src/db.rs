@@ -177,15 +177,23 @@ const WRITER_CACHE_KIB: u32 = 128 * 1024;
 /// 4,000 pages are 16 MiB of WAL).
 const WRITER_CHECKPOINT_PAGES: u32 = 4_000;
 
-/// How often the SQLite WAL is copied back into the database off the writer's path.
+/// How often [`checkpoint`] runs, off the writer's path.
 pub(crate) const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Copies what the WAL holds into the database file without blocking the writer or readers
-/// (`PASSIVE`), so the WAL stays short. SQLite only; a no-op elsewhere.
+/// Background upkeep that would otherwise land inside one of the writer's transactions and stall
+/// every complaint waiting for the next commit:
+///
+/// * SQLite: copies what the WAL holds into the database file without blocking the writer or
+///   readers (`PASSIVE`), so the WAL stays short;
+/// * PostgreSQL: merges the search index's GIN pending list. Inserts append to that list, and the
+///   insert that finds it past `gin_pending_list_limit` (4 MB) merges it on the spot: intake
+///   stalled for about 250 ms every few seconds (BENCHMARKS.md). Merged here often, it never
+///   grows that far, and an insert that meets a merge in progress does not wait for it.
 pub(crate) async fn checkpoint(db: &DatabaseConnection) -> StoreResult<()> {
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?;
-    }
+    match db.get_database_backend() {
+        DbBackend::Sqlite => db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?,
+        _ => db.execute_unprepared("SELECT gin_clean_pending_list('complaint_terms_tsv'::regclass)").await?,
+    };
     Ok(())
 }
 

@@ -12,7 +12,7 @@
 use crate::complaints::{self, AppendJob, IntakeJob, IntakeReceipt};
 use crate::db;
 use crate::error::{StoreError, StoreResult};
-use sea_orm::{DatabaseConnection, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use sea_orm::{DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs one transaction takes.
@@ -38,7 +38,7 @@ impl Writer {
     /// queue behind dozens of busy connections between every statement of a batch. It stops
     /// when the last [`Writer`] handle is dropped.
     ///
-    /// On SQLite it also starts the background checkpoint on `pool` ([`db::checkpoint`]).
+    /// It also starts the background upkeep on `pool` ([`db::checkpoint`]).
     pub(crate) async fn start(url: &str, pool: &DatabaseConnection) -> StoreResult<Self> {
         let (tx, rx) = mpsc::channel(4096);
         let (ready, connected) = oneshot::channel::<StoreResult<()>>();
@@ -64,9 +64,7 @@ impl Writer {
             });
         })?;
         connected.await.map_err(|_| StoreError::Closed)??;
-        if pool.get_database_backend() == DbBackend::Sqlite {
-            tokio::spawn(checkpoints(pool.clone(), tx.downgrade()));
-        }
+        tokio::spawn(checkpoints(pool.clone(), tx.downgrade()));
         Ok(Self { tx })
     }
 
@@ -83,8 +81,8 @@ impl Writer {
     }
 }
 
-/// Copies the WAL back into the database every [`db::CHECKPOINT_INTERVAL`] until the writer is
-/// gone (its last handle dropped).
+/// Runs [`db::checkpoint`] every [`db::CHECKPOINT_INTERVAL`] until the writer is gone (its last
+/// handle dropped).
 async fn checkpoints(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
     let mut tick = tokio::time::interval(db::CHECKPOINT_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -94,7 +92,7 @@ async fn checkpoints(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
             return;
         }
         if let Err(e) = db::checkpoint(&pool).await {
-            tracing::debug!(error = %e, "background checkpoint failed; the writer's own checkpoints cover it");
+            tracing::debug!(error = %e, "background upkeep failed; the writer's own transactions cover it");
         }
     }
 }

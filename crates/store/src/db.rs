@@ -133,7 +133,7 @@ pub async fn connect(url: &str) -> StoreResult<(DatabaseConnection, Backend)> {
 ///   connection's cache whenever another connection wrote, and only this one writes
 ///   complaints), and it is large, because intake touches random pages of the customer and
 ///   category indexes; without it every batch re-read them (17 `pread`s per complaint);
-/// * on SQLite it leaves most checkpointing to [`checkpoint`], run from the pool in the
+/// * on SQLite it leaves most checkpointing to [`upkeep`], run from the pool in the
 ///   background: a checkpoint copies the WAL into the database, which inside the writer stalls
 ///   every complaint waiting for the next commit. The background one can never finish, though
 ///   (the writer keeps appending while it copies), and the WAL only starts over after a finished
@@ -177,8 +177,8 @@ const WRITER_CACHE_KIB: u32 = 128 * 1024;
 /// 4,000 pages are 16 MiB of WAL).
 const WRITER_CHECKPOINT_PAGES: u32 = 4_000;
 
-/// How often [`checkpoint`] runs, off the writer's path.
-pub(crate) const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
+/// How often [`upkeep`] runs, off the writer's path.
+pub(crate) const UPKEEP_INTERVAL: Duration = Duration::from_millis(250);
 
 /// Background upkeep that would otherwise land inside one of the writer's transactions and stall
 /// every complaint waiting for the next commit:
@@ -189,7 +189,7 @@ pub(crate) const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(250);
 ///   insert that finds it past `gin_pending_list_limit` (4 MB) merges it on the spot: intake
 ///   stalled for about 250 ms every few seconds (BENCHMARKS.md). Merged here often, it never
 ///   grows that far, and an insert that meets a merge in progress does not wait for it.
-pub(crate) async fn checkpoint(db: &DatabaseConnection) -> StoreResult<()> {
+pub(crate) async fn upkeep(db: &DatabaseConnection) -> StoreResult<()> {
     match db.get_database_backend() {
         DbBackend::Sqlite => db.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await?,
         _ => db.execute_unprepared("SELECT gin_clean_pending_list('complaint_terms_tsv'::regclass)").await?,

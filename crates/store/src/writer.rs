@@ -38,7 +38,7 @@ impl Writer {
     /// queue behind dozens of busy connections between every statement of a batch. It stops
     /// when the last [`Writer`] handle is dropped.
     ///
-    /// It also starts the background upkeep on `pool` ([`db::checkpoint`]).
+    /// It also starts the background upkeep on `pool` ([`db::upkeep`]).
     pub(crate) async fn start(url: &str, pool: &DatabaseConnection) -> StoreResult<Self> {
         let (tx, rx) = mpsc::channel(4096);
         let (ready, connected) = oneshot::channel::<StoreResult<()>>();
@@ -64,7 +64,7 @@ impl Writer {
             });
         })?;
         connected.await.map_err(|_| StoreError::Closed)??;
-        tokio::spawn(checkpoints(pool.clone(), tx.downgrade()));
+        tokio::spawn(upkeep(pool.clone(), tx.downgrade()));
         Ok(Self { tx })
     }
 
@@ -81,17 +81,17 @@ impl Writer {
     }
 }
 
-/// Runs [`db::checkpoint`] every [`db::CHECKPOINT_INTERVAL`] until the writer is gone (its last
+/// Runs [`db::upkeep`] every [`db::UPKEEP_INTERVAL`] until the writer is gone (its last
 /// handle dropped).
-async fn checkpoints(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
-    let mut tick = tokio::time::interval(db::CHECKPOINT_INTERVAL);
+async fn upkeep(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
+    let mut tick = tokio::time::interval(db::UPKEEP_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
         if writer.upgrade().is_none() {
             return;
         }
-        if let Err(e) = db::checkpoint(&pool).await {
+        if let Err(e) = db::upkeep(&pool).await {
             tracing::debug!(error = %e, "background upkeep failed; the writer's own transactions cover it");
         }
     }

@@ -4,9 +4,10 @@
 //! connection) churned. Cutting rows into power-of-two runs, and padding `IN` lists to a power
 //! of two, leaves a handful of texts per statement that every connection keeps prepared.
 
+use crate::conn::{Conn, Row};
 use crate::error::StoreResult;
+use sea_orm::Value;
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 /// The longest run one statement takes (SQLite allows 32,766 parameters; 64 rows of the
 /// widest table use under 3,000).
@@ -36,12 +37,12 @@ pub(crate) fn padded<T: Clone>(mut values: Vec<T>) -> Vec<T> {
 /// Inserts `rows` into `table` in [`runs`]; with `returning` columns, gives back what the
 /// database returned for every row (in no particular order across runs).
 pub(crate) async fn insert(
-    db: &impl ConnectionTrait,
+    db: &impl Conn,
     table: &'static str,
     columns: &[&'static str],
     rows: Vec<Vec<Value>>,
     returning: &[&'static str],
-) -> StoreResult<Vec<QueryResult>> {
+) -> StoreResult<Vec<Row>> {
     let mut out = Vec::new();
     let mut rows = rows.into_iter();
     for run in runs(rows.len()) {

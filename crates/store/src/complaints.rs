@@ -17,7 +17,7 @@ use cloop_nlp::segment::SearchQuery;
 use sea_orm::sea_query::{
     Expr, ExprTrait, JoinType, LikeExpr, NullOrdering, OnConflict, Order, Query, SelectStatement,
 };
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, FromQueryResult, Value};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Value};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -262,7 +262,10 @@ const PROJECTION_COLUMNS: [&str; 14] = [
 ];
 
 /// Writes a batch of intakes inside the writer's transaction; one receipt per job, in order.
-pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]) -> StoreResult<Vec<IntakeReceipt>> {
+pub(crate) async fn write_intakes(
+    txn: &impl crate::conn::Conn,
+    jobs: &[&IntakeJob],
+) -> StoreResult<Vec<IntakeReceipt>> {
     if jobs.is_empty() {
         return Ok(Vec::new());
     }
@@ -498,7 +501,7 @@ pub(crate) async fn write_intakes(txn: &DatabaseTransaction, jobs: &[&IntakeJob]
 }
 
 async fn resolve_customers(
-    txn: &DatabaseTransaction,
+    txn: &impl crate::conn::Conn,
     jobs: &[&IntakeJob],
     fresh: &[usize],
 ) -> StoreResult<HashMap<usize, (CustomerId, Tier)>> {
@@ -506,7 +509,7 @@ async fn resolve_customers(
     let emails: Vec<String> = fresh.iter().filter_map(|&i| jobs[i].complaint.customer.email.clone()).collect();
     let mut by_phone: HashMap<String, (CustomerId, Tier)> = HashMap::new();
     let mut by_email: HashMap<String, (CustomerId, Tier)> = HashMap::new();
-    let remember = |r: &sea_orm::QueryResult,
+    let remember = |r: &crate::conn::Row,
                     by_phone: &mut HashMap<String, (CustomerId, Tier)>,
                     by_email: &mut HashMap<String, (CustomerId, Tier)>|
      -> StoreResult<()> {
@@ -593,7 +596,7 @@ async fn resolve_customers(
         .collect()
 }
 
-async fn insert_events(txn: &DatabaseTransaction, rows: &[EventRow]) -> StoreResult<()> {
+async fn insert_events(txn: &impl crate::conn::Conn, rows: &[EventRow]) -> StoreResult<()> {
     let values = rows
         .iter()
         .map(|r| {
@@ -615,7 +618,7 @@ async fn insert_events(txn: &DatabaseTransaction, rows: &[EventRow]) -> StoreRes
 }
 
 /// Writes decided changes; answers, per job, whether it lost a race (version moved on).
-pub(crate) async fn write_appends(txn: &DatabaseTransaction, jobs: &[&AppendJob]) -> StoreResult<Vec<bool>> {
+pub(crate) async fn write_appends(txn: &impl crate::conn::Conn, jobs: &[&AppendJob]) -> StoreResult<Vec<bool>> {
     let mut conflicts = Vec::with_capacity(jobs.len());
     let mut rows = Vec::new();
     for j in jobs {
@@ -627,8 +630,7 @@ pub(crate) async fn write_appends(txn: &DatabaseTransaction, jobs: &[&AppendJob]
         update
             .and_where(Expr::col("id").eq(j.complaint.id.0))
             .and_where(Expr::col("version").eq(i64::from(j.expected_version)));
-        let res = txn.execute(&update).await?;
-        let lost = res.rows_affected() == 0;
+        let lost = txn.execute(&update).await? == 0;
         if !lost {
             rows.extend(j.rows.iter().cloned());
             search::apply_change(txn, j.complaint.id.0, &j.search).await?;

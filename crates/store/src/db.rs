@@ -126,19 +126,8 @@ pub async fn connect(url: &str) -> StoreResult<(DatabaseConnection, Backend)> {
     Ok((db, backend))
 }
 
-/// The group-commit writer's own connection (a pool of one), kept apart from the read pool:
-///
-/// * it is always there, so a batch never waits for a pooled connection behind readers;
-/// * on SQLite its page cache stays valid from one batch to the next (WAL invalidates a
-///   connection's cache whenever another connection wrote, and only this one writes
-///   complaints), and it is large, because intake touches random pages of the customer and
-///   category indexes; without it every batch re-read them (17 `pread`s per complaint);
-/// * on SQLite it leaves most checkpointing to [`upkeep`], run from the pool in the
-///   background: a checkpoint copies the WAL into the database, which inside the writer stalls
-///   every complaint waiting for the next commit. The background one can never finish, though
-///   (the writer keeps appending while it copies), and the WAL only starts over after a finished
-///   one, so the writer still checkpoints every [`WRITER_CHECKPOINT_PAGES`]: by then nearly
-///   every frame is copied and its checkpoint is short, and the WAL file stays bounded.
+/// The group-commit writer's own PostgreSQL connection (a pool of one; on SQLite the writer
+/// opens its own, see `writer/sqlite.rs`).
 pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false)
@@ -147,35 +136,16 @@ pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection>
         .max_connections(1)
         .min_connections(1)
         // The writer's connection lives as long as the store; sqlx would otherwise recycle it
-        // (and its warm cache) after ten idle minutes.
+        // after ten idle minutes.
         .idle_timeout(None::<Duration>)
-        .max_lifetime(None::<Duration>);
-    if Backend::from_url(url)? == Backend::Postgres {
+        .max_lifetime(None::<Duration>)
         // The writer's statements keep one text per shape (crate::chunks), so PostgreSQL would
         // switch them to a generic plan after five runs; for `phone IN (…) OR email IN (…)`
         // and `customer_id IN (…)` that plan is a sequential scan, and intake slowed down as
         // the tables grew. Each batch is planned for its own values instead.
-        opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
-    } else {
-        opts.map_sqlx_sqlite_opts(|o| {
-            sqlite_options(o)
-                .pragma("cache_size", format!("-{}", WRITER_CACHE_KIB))
-                .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES.to_string())
-                // Statement journals (a multi-row INSERT firing the FTS trigger needs one) in
-                // memory: as files they were created, written and deleted in every batch.
-                .pragma("temp_store", "MEMORY")
-        });
-    }
+        .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     Ok(Database::connect(opts).await?)
 }
-
-/// The writer's SQLite page cache (KiB): 128 MiB holds the hot index pages of a few million
-/// complaints.
-const WRITER_CACHE_KIB: u32 = 128 * 1024;
-
-/// WAL pages after which the writer finishes a checkpoint itself (SQLite's default is 1,000;
-/// 4,000 pages are 16 MiB of WAL).
-const WRITER_CHECKPOINT_PAGES: u32 = 4_000;
 
 /// How often [`upkeep`] runs, off the writer's path.
 pub(crate) const UPKEEP_INTERVAL: Duration = Duration::from_millis(250);

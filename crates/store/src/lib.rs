@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod alerts;
 mod chunks;
 pub mod complaints;
+mod conn;
 pub mod customers;
 pub mod db;
 pub mod error;

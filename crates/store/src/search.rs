@@ -41,7 +41,10 @@ pub fn body_text(c: &Complaint) -> String {
 
 /// [`body_text`] without the case number.
 fn fields_text(summary: &str, content: &str, optional: [&Option<String>; 3]) -> String {
-    let summary = Some(summary).filter(|s| !content.contains(s));
+    // A summary cut from the content (`…` at the end when cut short, as intake makes it when
+    // none is given) adds nothing to search: indexed again, its words only made the index and
+    // every intake's index write longer.
+    let summary = Some(summary).filter(|s| !content.contains(s.trim_end_matches('…')));
     let mut out = String::new();
     for field in [summary, Some(content)]
         .into_iter()
@@ -129,7 +132,7 @@ impl SearchChange {
 }
 
 /// Inserts the search rows of new complaints (`(id, body)`), inside the writer's transaction.
-pub(crate) async fn insert_rows(txn: &impl ConnectionTrait, rows: &[(i64, SearchRow)]) -> StoreResult<()> {
+pub(crate) async fn insert_rows(txn: &impl crate::conn::Conn, rows: &[(i64, SearchRow)]) -> StoreResult<()> {
     let values = rows
         .iter()
         .map(|(id, row)| {
@@ -155,7 +158,7 @@ pub(crate) async fn insert_rows(txn: &impl ConnectionTrait, rows: &[(i64, Search
 
 /// Applies a [`SearchChange`] to one complaint's search row, inside the writer's transaction.
 /// Notes are appended in SQL (`notes || …`), so nothing is read first.
-pub(crate) async fn apply_change(txn: &impl ConnectionTrait, id: i64, change: &SearchChange) -> StoreResult<()> {
+pub(crate) async fn apply_change(txn: &impl crate::conn::Conn, id: i64, change: &SearchChange) -> StoreResult<()> {
     if change.body.is_none() && change.notes.is_empty() {
         return Ok(());
     }
@@ -173,8 +176,8 @@ pub(crate) async fn apply_change(txn: &impl ConnectionTrait, id: i64, change: &S
             tokens.push(' ');
             tokens.push_str(&segment::index_text(n));
         }
-        update.value("notes", concat(txn.get_database_backend(), "notes", notes));
-        update.value("notes_tokens", concat(txn.get_database_backend(), "notes_tokens", tokens));
+        update.value("notes", concat(txn.backend(), "notes", notes));
+        update.value("notes_tokens", concat(txn.backend(), "notes_tokens", tokens));
     }
     txn.execute(&update).await?;
     Ok(())
@@ -704,5 +707,18 @@ mod tests {
             assert_eq!(IntakeText::new(&n).row(case_no), stored, "{summary} / {content}");
             assert!(stored.tokens.split(' ').any(|t| t == "20261122000042"), "{}", stored.tokens);
         }
+    }
+
+    /// A summary taken from the content (cut short with `…` as intake does) is not indexed a
+    /// second time; one written by a person is.
+    #[test]
+    fn a_summary_cut_from_the_content_is_indexed_once() {
+        let content = "后盖拆不下来，手机设计不好，难道装卡装电池了以后都不用拆下来吗";
+        let text = |summary: &str| fields_text(summary, content, [&None, &None, &None]);
+        assert_eq!(text("后盖拆不下来，手机设计不好…"), content);
+        assert_eq!(text("后盖拆不下来"), content);
+        assert_eq!(text("…"), content);
+        assert_eq!(text("手机后盖问题"), format!("手机后盖问题\n{content}"));
+        assert_eq!(text("后盖拆不下来，手机设计很好…"), format!("后盖拆不下来，手机设计很好…\n{content}"));
     }
 }

@@ -463,8 +463,8 @@ pub(crate) fn shown_risk(r: Risk) -> Option<Risk> {
     (r.score > 0 || !r.reasons.is_empty()).then_some(r)
 }
 
-pub(crate) async fn customer_counts<C: ConnectionTrait>(
-    db: &C,
+pub(crate) async fn customer_counts(
+    db: &impl crate::conn::Conn,
     customers: impl Iterator<Item = i64>,
 ) -> StoreResult<std::collections::HashMap<i64, u32>> {
     let mut ids: Vec<i64> = customers.collect();

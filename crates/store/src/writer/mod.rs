@@ -9,10 +9,14 @@
 //! (the caller decides again). If a batch fails as a whole, each job is retried alone so one
 //! bad request cannot fail its neighbours.
 
+mod sqlite;
+
 use crate::complaints::{self, AppendJob, IntakeJob, IntakeReceipt};
-use crate::db;
+use crate::conn::Conn;
+use crate::db::{self, Backend};
 use crate::error::{StoreError, StoreResult};
-use sea_orm::{DatabaseConnection, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use sea_orm::{DatabaseConnection, TransactionTrait};
+use sqlite::SqliteWriter;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs one transaction takes.
@@ -31,7 +35,7 @@ pub(crate) struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer on a thread of its own, with its own connection ([`db::connect_writer`]).
+    /// Starts the writer on a thread of its own, with its own connection ([`WriterDb`]).
     ///
     /// Its own thread and single-threaded runtime, rather than a task among the HTTP handlers:
     /// the writer is the one serial stage of intake, and as a task it waited in tokio's run
@@ -52,7 +56,7 @@ impl Writer {
                 }
             };
             runtime.block_on(async move {
-                match db::connect_writer(&url).await {
+                match WriterDb::connect(&url).await {
                     Ok(db) => {
                         let _ = ready.send(Ok(()));
                         run(db, rx).await;
@@ -97,7 +101,25 @@ async fn upkeep(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
     }
 }
 
-async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+/// The writer's own connection, kept apart from the read pool: it is always there, so a batch
+/// never waits for a pooled connection behind readers. On SQLite it is a rusqlite connection
+/// used on the writer's thread ([`sqlite`] says why); on PostgreSQL a pool of one
+/// ([`db::connect_writer`]). The statements are the same on both.
+enum WriterDb {
+    Sqlite(SqliteWriter),
+    Postgres(DatabaseConnection),
+}
+
+impl WriterDb {
+    async fn connect(url: &str) -> StoreResult<Self> {
+        Ok(match Backend::from_url(url)? {
+            Backend::Sqlite => WriterDb::Sqlite(SqliteWriter::open(url)?),
+            Backend::Postgres => WriterDb::Postgres(db::connect_writer(url).await?),
+        })
+    }
+}
+
+async fn run(db: WriterDb, mut rx: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics::histogram!("cloop_group_commit_batch_size").record(batch.len() as f64);
@@ -142,16 +164,20 @@ fn answer(jobs: Vec<Job>, results: Vec<StoreResult<Outcome>>) {
 
 /// Runs `jobs` in one transaction. A job refused on its own merits (version conflict) gets its
 /// error in the result list; a database error fails the whole batch.
-async fn commit(db: &DatabaseConnection, jobs: &[Job]) -> StoreResult<Vec<StoreResult<Outcome>>> {
-    // IMMEDIATE on SQLite: take the write lock at BEGIN, so the read-then-write inside the batch
-    // cannot fail with SQLITE_BUSY_SNAPSHOT when a session or audit row was written meanwhile.
-    // (PostgreSQL ignores the option.)
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+async fn commit(db: &WriterDb, jobs: &[Job]) -> StoreResult<Vec<StoreResult<Outcome>>> {
+    match db {
+        WriterDb::Sqlite(conn) => conn.transaction(async |conn| write_batch(conn, jobs).await).await,
+        WriterDb::Postgres(db) => {
+            let txn = db.begin().await?;
+            let results = write_batch(&txn, jobs).await?;
+            txn.commit().await?;
+            Ok(results)
+        }
+    }
+}
+
+/// Writes `jobs` inside the caller's transaction.
+async fn write_batch(txn: &impl Conn, jobs: &[Job]) -> StoreResult<Vec<StoreResult<Outcome>>> {
     let intakes: Vec<&IntakeJob> = jobs
         .iter()
         .filter_map(|j| match j {
@@ -159,7 +185,7 @@ async fn commit(db: &DatabaseConnection, jobs: &[Job]) -> StoreResult<Vec<StoreR
             Job::Append(..) => None,
         })
         .collect();
-    let mut receipts = complaints::write_intakes(&txn, &intakes).await?.into_iter();
+    let mut receipts = complaints::write_intakes(txn, &intakes).await?.into_iter();
     let mut results = Vec::with_capacity(jobs.len());
     let mut appends = Vec::new();
     for job in jobs {
@@ -172,7 +198,7 @@ async fn commit(db: &DatabaseConnection, jobs: &[Job]) -> StoreResult<Vec<StoreR
         }
     }
     if !appends.is_empty() {
-        let conflicts = complaints::write_appends(&txn, &appends).await?;
+        let conflicts = complaints::write_appends(txn, &appends).await?;
         let mut i = 0;
         for (job, result) in jobs.iter().zip(results.iter_mut()) {
             if let Job::Append(..) = job {
@@ -183,6 +209,5 @@ async fn commit(db: &DatabaseConnection, jobs: &[Job]) -> StoreResult<Vec<StoreR
             }
         }
     }
-    txn.commit().await?;
     Ok(results)
 }

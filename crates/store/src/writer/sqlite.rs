@@ -1,0 +1,391 @@
+//! The group-commit writer's SQLite connection: rusqlite, called on the writer's own thread,
+//! behind [`Conn`], so the writer's statements stay the ones the store builds with sea-query
+//! (and runs on PostgreSQL through sqlx) while SQLite runs them in the writer's thread.
+//!
+//! Why not sqlx here: sqlx runs each SQLite connection on a worker thread of its own and hands
+//! every statement and every result row across a channel. A batch of intakes is a dozen
+//! statements, so the writer and that worker woke each other a dozen times per batch; profiled
+//! under intake load, the hand-offs (channel sends, wake-ups, context switches, contended
+//! mutexes) cost more per complaint than SQLite's own index work (BENCHMARKS.md, "The writer,
+//! third pass"). The read pool keeps sqlx: readers run in parallel, so a hand-off there costs
+//! latency, not the throughput of the one serial stage.
+//!
+//! What this module must get exactly right is what sqlx would have stored: values are bound the
+//! way sqlx-sqlite encodes them (dates as RFC 3339 text, booleans as integers …), because the
+//! pool reads and compares what the writer wrote (a unit test compares both byte for byte).
+
+use crate::conn::{Conn, Row};
+use crate::error::{StoreError, StoreResult};
+use chrono::SecondsFormat;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use sea_orm::sea_query::{OptionEnum, Value};
+use sea_orm::sqlx::sqlite::SqliteConnectOptions;
+use sea_orm::{DbBackend, Statement};
+use std::future::Future;
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The writer's page cache (KiB): 128 MiB holds the hot index pages of a few million
+/// complaints. Its own connection keeps it valid from one batch to the next (WAL invalidates a
+/// connection's cache whenever another connection wrote, and only this one writes complaints);
+/// without it every batch re-read the customer and category index pages (17 `pread`s per
+/// complaint).
+const CACHE_KIB: u32 = 128 * 1024;
+
+/// WAL pages after which the writer finishes a checkpoint itself (SQLite's default is 1,000;
+/// 4,000 pages are 16 MiB of WAL). Most checkpointing is done off this thread by
+/// [`crate::db::upkeep`], but that one can never finish while the writer keeps appending, and
+/// the WAL only starts over after a finished one; by the time the writer gets here nearly every
+/// frame is copied, so its checkpoint is short and the WAL stays bounded.
+const CHECKPOINT_PAGES: u32 = 4_000;
+
+/// Distinct statement texts kept prepared: the writer's statements come in power-of-two run
+/// lengths ([`crate::chunks`]), a few shapes per table, and must never be re-parsed per batch.
+const STATEMENT_CACHE: usize = 256;
+
+/// One rusqlite connection, used by the writer's thread only (the mutex is uncontended; it is
+/// there because [`Conn`] wants `Sync`).
+#[derive(Debug)]
+pub(crate) struct SqliteWriter {
+    conn: Mutex<rusqlite::Connection>,
+}
+
+impl SqliteWriter {
+    /// Opens the database file a `sqlite:` URL names, with the pool's settings (WAL,
+    /// `synchronous=FULL`, foreign keys, busy timeout; see [`crate::db::connect`]) and the
+    /// writer's own (cache, checkpoints, statement journals in memory).
+    pub(crate) fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("bad SQLite URL {}: {e}", crate::db::redact(url))))?;
+        let path = options.get_filename();
+        if path.as_os_str().is_empty() || path.to_str().is_some_and(|p| p.contains(":memory:")) {
+            return Err(StoreError::Config(
+                "the writer needs a database file, not an in-memory SQLite (each connection would see its own)".into(),
+            ));
+        }
+        let conn = rusqlite::Connection::open(path).map_err(sql_err)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(sql_err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -{CACHE_KIB};
+             PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES};
+             PRAGMA temp_store = MEMORY;"
+        ))
+        .map_err(sql_err)?;
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, rusqlite::Connection> {
+        // Poisoned only if a statement panicked; the connection itself is still sound (SQLite
+        // rolls back what it must when the next BEGIN finds a transaction open).
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` inside `BEGIN IMMEDIATE … COMMIT` (rolled back on any error, a failed `COMMIT`
+    /// included). IMMEDIATE takes the write lock at BEGIN, so the read-then-write inside a batch
+    /// cannot fail with `SQLITE_BUSY_SNAPSHOT` when a session or audit row was written meanwhile.
+    pub(crate) async fn transaction<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        F: AsyncFnOnce(&Self) -> StoreResult<T>,
+    {
+        self.execute_batch("BEGIN IMMEDIATE")?;
+        let result = match f(self).await {
+            Ok(v) => self.execute_batch("COMMIT").map(|_| v),
+            Err(e) => Err(e),
+        };
+        if result.is_err() {
+            // Fails harmlessly when SQLite already rolled back (an I/O error at COMMIT does).
+            let _ = self.execute_batch("ROLLBACK");
+        }
+        result
+    }
+
+    /// Runs SQL text without parameters (transaction control, DDL in tests).
+    pub(crate) fn execute_batch(&self, sql: &str) -> StoreResult<()> {
+        self.conn().execute_batch(sql).map_err(sql_err)
+    }
+
+    fn run(&self, stmt: Statement) -> StoreResult<u64> {
+        let conn = self.conn();
+        let mut s = conn.prepare_cached(&stmt.sql).map_err(sql_err)?;
+        bind(&mut s, stmt.values)?;
+        // Stepped to the end rather than `raw_execute`, which refuses a statement that returns
+        // rows (an `INSERT … RETURNING` run for its effect).
+        let mut rows = s.raw_query();
+        while rows.next().map_err(sql_err)?.is_some() {}
+        Ok(conn.changes())
+    }
+
+    fn rows(&self, stmt: Statement) -> StoreResult<Vec<Row>> {
+        let conn = self.conn();
+        let mut s = conn.prepare_cached(&stmt.sql).map_err(sql_err)?;
+        // A NULL is typed by the column's declared type, so `try_get::<Option<String>>` of a
+        // NULL text column finds the `Value` variant it expects.
+        let columns: Vec<(String, Value)> =
+            s.columns().iter().map(|c| (c.name().to_owned(), typed_null(c.decl_type()))).collect();
+        bind(&mut s, stmt.values)?;
+        let mut out = Vec::new();
+        let mut rows = s.raw_query();
+        while let Some(row) = rows.next().map_err(sql_err)? {
+            let mut values = Vec::with_capacity(columns.len());
+            for (i, (name, null)) in columns.iter().enumerate() {
+                let v = match row.get_ref(i).map_err(sql_err)? {
+                    ValueRef::Null => null.clone(),
+                    ValueRef::Integer(n) => Value::BigInt(Some(n)),
+                    ValueRef::Real(x) => Value::Double(Some(x)),
+                    ValueRef::Text(t) => Value::String(Some(
+                        std::str::from_utf8(t)
+                            .map_err(|e| StoreError::Config(format!("column {name} is not UTF-8: {e}")))?
+                            .to_owned(),
+                    )),
+                    ValueRef::Blob(b) => Value::Bytes(Some(b.to_vec())),
+                };
+                values.push((name.clone(), v));
+            }
+            out.push(Row::Values(values));
+        }
+        Ok(out)
+    }
+}
+
+/// Runs synchronously on the writer's thread: the futures are ready when first polled.
+impl Conn for SqliteWriter {
+    fn backend(&self) -> DbBackend {
+        DbBackend::Sqlite
+    }
+
+    fn execute_stmt(&self, stmt: Statement) -> impl Future<Output = StoreResult<u64>> + Send {
+        std::future::ready(self.run(stmt))
+    }
+
+    fn query_stmt(&self, stmt: Statement) -> impl Future<Output = StoreResult<Vec<Row>>> + Send {
+        std::future::ready(self.rows(stmt))
+    }
+}
+
+/// The NULL of the `Value` variant a declared column type reads as (SQLite's affinity rules:
+/// INT anywhere is an integer, REAL/FLOA/DOUB a float, BLOB a blob, anything else text).
+fn typed_null(decl: Option<&str>) -> Value {
+    let decl = decl.unwrap_or_default().to_ascii_uppercase();
+    if decl.contains("INT") {
+        Value::BigInt(None)
+    } else if decl.contains("REAL") || decl.contains("FLOA") || decl.contains("DOUB") {
+        Value::Double(None)
+    } else if decl.contains("BLOB") {
+        Value::Bytes(None)
+    } else {
+        Value::String(None)
+    }
+}
+
+fn bind(s: &mut rusqlite::CachedStatement<'_>, values: Option<sea_orm::sea_query::Values>) -> StoreResult<()> {
+    for (i, v) in values.into_iter().flat_map(|v| v.0).enumerate() {
+        s.raw_bind_parameter(i + 1, Bound(v)).map_err(sql_err)?;
+    }
+    Ok(())
+}
+
+/// A sea-query value bound the way sqlx-sqlite encodes it (`sea-query-sqlx` hands each variant
+/// to sqlx's `Encode`): integers and booleans as INTEGER, floats as REAL, dates and times as
+/// the text sqlx writes, JSON as its text.
+struct Bound(Value);
+
+impl rusqlite::ToSql for Bound {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        use rusqlite::types::Value as Owned;
+        let int = |n: Option<i64>| n.map_or(ToSqlOutput::Owned(Owned::Null), |n| ToSqlOutput::Owned(Owned::Integer(n)));
+        let text =
+            |s: Option<String>| s.map_or(ToSqlOutput::Owned(Owned::Null), |s| ToSqlOutput::Owned(Owned::Text(s)));
+        Ok(match &self.0 {
+            Value::Bool(b) => int(b.map(i64::from)),
+            Value::TinyInt(n) => int(n.map(i64::from)),
+            Value::SmallInt(n) => int(n.map(i64::from)),
+            Value::Int(n) => int(n.map(i64::from)),
+            Value::BigInt(n) => int(*n),
+            Value::TinyUnsigned(n) => int(n.map(i64::from)),
+            Value::SmallUnsigned(n) => int(n.map(i64::from)),
+            Value::Unsigned(n) => int(n.map(i64::from)),
+            Value::BigUnsigned(n) => int(n
+                .map(i64::try_from)
+                .transpose()
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?),
+            Value::Float(x) => {
+                x.map_or(ToSqlOutput::Owned(Owned::Null), |x| ToSqlOutput::Owned(Owned::Real(f64::from(x))))
+            }
+            Value::Double(x) => x.map_or(ToSqlOutput::Owned(Owned::Null), |x| ToSqlOutput::Owned(Owned::Real(x))),
+            Value::String(s) => s
+                .as_deref()
+                .map_or(ToSqlOutput::Owned(Owned::Null), |s| ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))),
+            Value::Char(c) => text(c.map(|c| c.to_string())),
+            Value::Enum(e) => match e {
+                OptionEnum::Some(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.value.as_bytes())),
+                OptionEnum::None(_) => ToSqlOutput::Owned(Owned::Null),
+            },
+            Value::Bytes(b) => {
+                b.as_deref().map_or(ToSqlOutput::Owned(Owned::Null), |b| ToSqlOutput::Borrowed(ValueRef::Blob(b)))
+            }
+            Value::Json(j) => text(j.as_ref().map(|j| j.to_string())),
+            Value::ChronoDate(d) => text(d.map(|d| d.format("%F").to_string())),
+            Value::ChronoTime(t) => text(t.map(|t| t.format("%T%.f").to_string())),
+            Value::ChronoDateTime(t) => text(t.map(|t| t.format("%F %T%.f").to_string())),
+            Value::ChronoDateTimeUtc(t) => text(t.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false))),
+            Value::ChronoDateTimeLocal(t) => text(t.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false))),
+            Value::ChronoDateTimeWithTimeZone(t) => text(t.map(|t| t.to_rfc3339_opts(SecondsFormat::AutoSi, false))),
+            other => {
+                return Err(rusqlite::Error::ToSqlConversionFailure(
+                    format!("the writer cannot bind {other:?} for SQLite").into(),
+                ));
+            }
+        })
+    }
+}
+
+/// SQLite's errors as the store reports sqlx's (the message kept whole: callers look for
+/// "UNIQUE constraint failed", see [`StoreError::is_unique_violation`]).
+#[expect(clippy::needless_pass_by_value, reason = "a `map_err` callback takes the error by value")]
+fn sql_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Exec(sea_orm::RuntimeErr::Internal(e.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Expr, Query};
+
+    fn temp_db(name: &str) -> (std::path::PathBuf, String) {
+        let dir = std::env::temp_dir().join(format!("cloop-writer-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = crate::db::sqlite_url(&dir);
+        (dir, url)
+    }
+
+    /// Every value kind the store writes lands in the file exactly as sqlx would have stored it
+    /// (same storage class, same bytes), so the pool's reads and comparisons see no difference.
+    #[tokio::test]
+    async fn values_are_stored_exactly_as_sqlx_stores_them() {
+        let (dir, url) = temp_db("bind");
+        let (pool, _) = crate::db::connect(&url).await.unwrap();
+        pool.execute_unprepared("CREATE TABLE t (via TEXT NOT NULL, k INTEGER NOT NULL, v)").await.unwrap();
+        let writer = SqliteWriter::open(&url).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 1, 2, 3).unwrap() + chrono::Duration::microseconds(450_120);
+        let values: Vec<Value> = vec![
+            true.into(),
+            false.into(),
+            7i32.into(),
+            (-9_000_000_000i64).into(),
+            u64::from(u32::MAX).into(),
+            1.5f32.into(),
+            0.1f64.into(),
+            "投诉 ü".into(),
+            'x'.into(),
+            vec![0u8, 159, 146, 150].into(),
+            serde_json::json!({"a": [1, "二"]}).into(),
+            NaiveDate::from_ymd_opt(2026, 2, 17).unwrap().into(),
+            at.naive_utc().time().into(),
+            at.naive_utc().into(),
+            at.into(),
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap().into(),
+            at.with_timezone(&FixedOffset::east_opt(8 * 3600).unwrap()).into(),
+            Option::<String>::None.into(),
+            Option::<i64>::None.into(),
+            Option::<chrono::DateTime<Utc>>::None.into(),
+        ];
+        for (k, v) in values.iter().enumerate() {
+            let insert = |via: &str| {
+                Query::insert()
+                    .into_table("t")
+                    .columns(["via", "k", "v"])
+                    .values_panic([via.into(), (k as i64).into(), Expr::val(v.clone())])
+                    .to_owned()
+            };
+            ConnectionTrait::execute(&pool, &insert("sqlx")).await.unwrap();
+            Conn::execute(&writer, &insert("writer")).await.unwrap();
+        }
+        let stored = |via: &'static str| {
+            let pool = pool.clone();
+            async move {
+                pool.query_all_raw(Statement::from_sql_and_values(
+                    DbBackend::Sqlite,
+                    "SELECT k, typeof(v) AS ty, quote(v) AS q FROM t WHERE via = ? ORDER BY k",
+                    [via.into()],
+                ))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.try_get::<i64>("", "k").unwrap(),
+                        r.try_get::<String>("", "ty").unwrap(),
+                        r.try_get::<String>("", "q").unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>()
+            }
+        };
+        let (by_sqlx, by_writer) = (stored("sqlx").await, stored("writer").await);
+        assert_eq!(by_sqlx.len(), values.len());
+        assert_eq!(by_writer, by_sqlx);
+        drop(writer);
+        pool.close().await.unwrap();
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Rows come back with the values `try_get` expects, NULLs included, and a failed batch
+    /// leaves nothing behind.
+    #[tokio::test]
+    async fn reads_nulls_and_rolls_back() {
+        let (dir, url) = temp_db("rows");
+        let writer = SqliteWriter::open(&url).unwrap();
+        writer.execute_batch("CREATE TABLE c (id INTEGER PRIMARY KEY, phone TEXT, n BIGINT, x REAL)").unwrap();
+        let rows = writer
+            .query_all(
+                &Query::insert()
+                    .into_table("c")
+                    .columns(["phone", "n", "x"])
+                    .values_panic([Option::<String>::None.into(), Option::<i64>::None.into(), 2.5f64.into()])
+                    .values_panic(["138".into(), 4i64.into(), Option::<f64>::None.into()])
+                    .returning(Query::returning().columns(["id", "phone", "n", "x"]))
+                    .to_owned(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].try_get::<Option<String>>("", "phone").unwrap(), None);
+        assert_eq!(rows[0].try_get::<Option<i64>>("", "n").unwrap(), None);
+        assert_eq!(rows[0].try_get::<f64>("", "x").unwrap(), 2.5);
+        assert_eq!(rows[1].try_get::<Option<String>>("", "phone").unwrap().as_deref(), Some("138"));
+        assert_eq!(rows[1].try_get::<i64>("", "n").unwrap(), 4);
+        assert_eq!(rows[1].try_get::<Option<f64>>("", "x").unwrap(), None);
+
+        let count = |w: &SqliteWriter| {
+            w.rows(Statement::from_string(DbBackend::Sqlite, "SELECT count(*) AS n FROM c")).unwrap()[0]
+                .try_get::<i64>("", "n")
+                .unwrap()
+        };
+        let failed: StoreResult<()> = writer
+            .transaction(async |w| {
+                w.execute_batch("INSERT INTO c (phone) VALUES ('139')")?;
+                w.execute_batch("INSERT INTO nowhere VALUES (1)")?;
+                Ok(())
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(count(&writer), 2, "the failed batch left a row");
+        let kept = writer
+            .transaction(async |w| {
+                w.execute_stmt(Statement::from_string(DbBackend::Sqlite, "INSERT INTO c (phone) VALUES ('140')")).await
+            })
+            .await;
+        assert_eq!(kept.unwrap(), 1);
+        assert_eq!(count(&writer), 3);
+        drop(writer);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

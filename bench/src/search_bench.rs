@@ -51,6 +51,12 @@ struct Args {
     /// Fill the database up to `--complaints` and stop (no timed runs, no recall check).
     #[arg(long)]
     load_only: bool,
+    /// Complaints (spread over the ids) whose similar complaints are timed, each `--runs` times.
+    #[arg(long, default_value_t = 10)]
+    similar: usize,
+    /// Skip the query plans and the search latencies (time similar complaints and recall only).
+    #[arg(long)]
+    skip_search: bool,
     /// Where attachments would go (unused, the store wants one).
     #[arg(long, default_value = "/tmp/cloop-search-bench-files")]
     files_dir: PathBuf,
@@ -124,62 +130,10 @@ async fn main() -> Result<()> {
     }
     let scope = Scope::Under(path.clone());
 
-    // Query plans, for the record: a common word and a rare pair.
-    for q in ["服务", "发票 退款"] {
-        explain(&store, q, &path).await?;
+    if !args.skip_search {
+        search_latency(&store, &scope, &path, &args).await?;
     }
-
-    println!(
-        "\n== latency: list_complaints(q, relevance, page of 20, scope) + search_snippets, {} runs each after 2 warm-up runs ==",
-        args.runs
-    );
-    let mut all = Vec::new();
-    let classes: Vec<(&str, Vec<&str>)> = if args.queries.is_empty() {
-        vec![("one word", ONE_WORD.to_vec()), ("two words", TWO_WORDS.to_vec())]
-    } else {
-        vec![("chosen", args.queries.iter().map(String::as_str).collect())]
-    };
-    for (label, queries) in classes {
-        let mut class = Vec::new();
-        for q in queries {
-            let (lat, total, capped) = measure(&store, &scope, q, args.runs).await?;
-            let mut sorted = lat.clone();
-            sorted.sort_unstable();
-            println!(
-                "{q:<12} ranked {total:>5}{}  p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms",
-                if capped { "+" } else { " " },
-                pct(&sorted, 50.0),
-                pct(&sorted, 95.0),
-                pct(&sorted, 100.0)
-            );
-            class.extend(lat);
-        }
-        class.sort_unstable();
-        println!(
-            "-- {label}: {} searches, mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            class.len(),
-            mean_ms(&class),
-            pct(&class, 50.0),
-            pct(&class, 95.0),
-            pct(&class, 99.0),
-            pct(&class, 100.0)
-        );
-        all.extend(class);
-    }
-    let mut sim = Vec::new();
-    for id in [1i64, 1000, 50_000, 200_000, 777_777].into_iter().filter(|&i| i as usize <= args.complaints) {
-        let started = Instant::now();
-        let s = store.similar_complaints(&scope, ComplaintId(id), 5).await?;
-        sim.push(started.elapsed().as_micros() as u32);
-        println!("similar to #{id}: keywords {:?}, {} found", s.keywords, s.items.len());
-    }
-    sim.sort_unstable();
-    println!(
-        "-- similar complaints: {} calls, p50 {:.2} ms, max {:.2} ms",
-        sim.len(),
-        pct(&sim, 50.0),
-        pct(&sim, 100.0)
-    );
+    similar(&store, &texts, &scope, args.complaints, args.similar, args.runs).await?;
 
     recall(&store, &texts, &scope, args.recall.min(args.complaints)).await?;
     let _ = backend;
@@ -452,6 +406,143 @@ async fn explain(store: &Store, q: &str, path: &str) -> Result<()> {
         println!("  {line}");
     }
     Ok(())
+}
+
+/// The query plans of a common word and a rare pair, then the latency of every query.
+async fn search_latency(store: &Store, scope: &Scope, path: &str, args: &Args) -> Result<()> {
+    // Query plans, for the record: a common word and a rare pair.
+    for q in ["服务", "发票 退款"] {
+        explain(store, q, path).await?;
+    }
+
+    println!(
+        "\n== latency: list_complaints(q, relevance, page of 20, scope) + search_snippets, {} runs each after 2 warm-up runs ==",
+        args.runs
+    );
+    let classes: Vec<(&str, Vec<&str>)> = if args.queries.is_empty() {
+        vec![("one word", ONE_WORD.to_vec()), ("two words", TWO_WORDS.to_vec())]
+    } else {
+        vec![("chosen", args.queries.iter().map(String::as_str).collect())]
+    };
+    for (label, queries) in classes {
+        let mut class = Vec::new();
+        for q in queries {
+            let (lat, total, capped) = measure(store, scope, q, args.runs).await?;
+            let mut sorted = lat.clone();
+            sorted.sort_unstable();
+            println!(
+                "{q:<12} ranked {total:>5}{}  p50 {:>7.2} ms  p95 {:>7.2} ms  max {:>7.2} ms",
+                if capped { "+" } else { " " },
+                pct(&sorted, 50.0),
+                pct(&sorted, 95.0),
+                pct(&sorted, 100.0)
+            );
+            class.extend(lat);
+        }
+        class.sort_unstable();
+        println!(
+            "-- {label}: {} searches, mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            class.len(),
+            mean_ms(&class),
+            pct(&class, 50.0),
+            pct(&class, 95.0),
+            pct(&class, 99.0),
+            pct(&class, 100.0)
+        );
+    }
+    Ok(())
+}
+
+/// `Store::similar_complaints` (the detail page's panel, 5 complaints) for `n` complaints spread
+/// over the ids: the first call (after loading the keyword extractor, as the server does at
+/// start), then `runs` calls of each. Prints the keywords and the case numbers and first words of what was found, so
+/// the ranking can be read.
+///
+/// Past the data set every complaint is two real texts run together (see [`content`]), so each
+/// text recurs in about `complaints / texts` complaints: the share of the found complaints that
+/// share a text with the original ("relatives") is a measure of the ranking that does not
+/// depend on how it ranks; so is how many of the original's keywords the found ones contain.
+async fn similar(
+    store: &Store,
+    texts: &[String],
+    scope: &Scope,
+    complaints: usize,
+    n: usize,
+    runs: usize,
+) -> Result<()> {
+    if n == 0 || complaints == 0 {
+        return Ok(());
+    }
+    let ids: Vec<i64> = (0..n).map(|k| (1 + (k * complaints / n + k * 7919) % complaints) as i64).collect();
+    println!("\n== similar complaints (5) of {n} complaints, {runs} runs each after the first call ==");
+    // `cloop serve` loads the keyword extractor's dictionaries as it starts.
+    let started = Instant::now();
+    cloop_nlp::keywords::warm_up();
+    println!("keyword extractor loaded in {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+    let started = Instant::now();
+    store.similar_complaints(scope, ComplaintId(ids[0]), 5).await?;
+    let first = started.elapsed().as_micros() as u32;
+    let mut all = Vec::new();
+    let (mut found, mut relatives, mut shared) = (0usize, 0usize, 0usize);
+    for &id in &ids {
+        let mut lat = Vec::with_capacity(runs);
+        let mut last = None;
+        for _ in 0..runs {
+            let started = Instant::now();
+            let s = store.similar_complaints(scope, ComplaintId(id), 5).await?;
+            lat.push(started.elapsed().as_micros() as u32);
+            last = Some(s);
+        }
+        lat.sort_unstable();
+        let s = last.context("runs > 0")?;
+        println!(
+            "#{id:<7} p50 {:>6.2} ms  p95 {:>6.2} ms  keywords {:?}",
+            pct(&lat, 50.0),
+            pct(&lat, 95.0),
+            s.keywords
+        );
+        let mine = sources(texts.len(), id as usize - 1);
+        for item in &s.items {
+            let theirs = sources(texts.len(), item.complaint.id as usize - 1);
+            let related = theirs.iter().any(|t| mine.contains(t));
+            let text = segment::normalize(&content(texts, item.complaint.id as usize - 1));
+            let words = s.keywords.iter().filter(|k| text.contains(k.as_str())).count();
+            found += 1;
+            relatives += usize::from(related);
+            shared += words;
+            let snippet: String = item.snippet.iter().map(|p| p.text.as_str()).collect();
+            println!(
+                "    {} {}{}/{} keywords  {}",
+                item.complaint.case_no,
+                if related { "relative " } else { "" },
+                words,
+                s.keywords.len(),
+                snippet.chars().take(36).collect::<String>()
+            );
+        }
+        all.extend(lat);
+    }
+    all.sort_unstable();
+    println!(
+        "-- similar complaints: first call {:.2} ms; {} calls, mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        f64::from(first) / 1000.0,
+        all.len(),
+        mean_ms(&all),
+        pct(&all, 50.0),
+        pct(&all, 95.0),
+        pct(&all, 99.0),
+        pct(&all, 100.0)
+    );
+    println!(
+        "-- similar complaints found: {found}, relatives (a text in common) {relatives}, keywords contained {:.2} per found",
+        shared as f64 / found.max(1) as f64
+    );
+    Ok(())
+}
+
+/// The indexes of the real texts complaint `i` is made of (see [`content`]).
+fn sources(n: usize, i: usize) -> Vec<usize> {
+    if i < n { vec![i] } else { vec![i % n, (i * 7919 + 13) % n] }
 }
 
 /// Recall over the first `n` complaints (received in 2025): the search must find every complaint

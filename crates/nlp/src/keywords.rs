@@ -32,6 +32,14 @@ static EXTRACTOR: LazyLock<TfIdf> = LazyLock::new(|| {
     tfidf
 });
 
+/// Loads the segmenter and the extractor's word frequencies now rather than on the first text
+/// (about 200 ms), e.g. at server start, so the first detail page's similar complaints do not
+/// wait for it.
+pub fn warm_up() {
+    segment::warm_up();
+    LazyLock::force(&EXTRACTOR);
+}
+
 /// A keyword and its weight (higher is more characteristic).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Keyword {

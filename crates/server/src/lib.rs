@@ -239,6 +239,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     observe::install_metrics();
+    // The segmenter and keyword extractor build their dictionaries on first use (~200 ms);
+    // build them while the server starts instead of in the first request that needs them.
+    tokio::task::spawn_blocking(cloop_nlp::keywords::warm_up);
     axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

@@ -1035,7 +1035,7 @@ impl Store {
         page: u64,
         per_page: u64,
     ) -> StoreResult<Page<ComplaintListRow>> {
-        let mut ranked = search::window(&self.db, base, query).await?;
+        let mut ranked = search::window(&self.db, &self.search_densities, base, query).await?;
         let capped = ranked.len() as u64 > search::RANK_WINDOW;
         ranked.truncate(search::RANK_WINDOW as usize);
         // Best first; among equals the newest.

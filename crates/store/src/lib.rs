@@ -68,6 +68,8 @@ pub struct Store {
     org_cache: std::sync::Arc<std::sync::RwLock<std::collections::HashMap<i64, org::OrgUnit>>>,
     /// SLA, risk and early-warning configuration in use on this node.
     sla: std::sync::Arc<std::sync::RwLock<std::sync::Arc<sla::SlaConfig>>>,
+    /// How densely recent searches matched (PostgreSQL sizes its ranking windows by them).
+    search_densities: std::sync::Arc<search::Densities>,
 }
 
 impl Store {
@@ -79,8 +81,16 @@ impl Store {
         let writer = writer::Writer::start(url, &db).await?;
         let command_locks =
             std::sync::Arc::new((0..complaints::COMMAND_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect());
-        let store =
-            Self { db, backend, writer, config, command_locks, org_cache: Default::default(), sla: Default::default() };
+        let store = Self {
+            db,
+            backend,
+            writer,
+            config,
+            command_locks,
+            org_cache: Default::default(),
+            sla: Default::default(),
+            search_densities: Default::default(),
+        };
         store.ensure_builtins().await?;
         store.reload_sla_config().await?;
         Ok(store)

@@ -22,7 +22,7 @@ use cloop_domain::complaint::{Event, EventBody};
 use cloop_domain::{Complaint, ComplaintId};
 use cloop_nlp::segment::{self, QueryTerm};
 pub use cloop_nlp::segment::{SearchQuery, SnippetPart};
-use sea_orm::sea_query::{Expr, ExprTrait, JoinType, OnConflict, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, JoinType, OnConflict, Order, PostgresQueryBuilder, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, FromQueryResult, TransactionTrait};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -358,8 +358,54 @@ const PROBE_SLICE: i64 = 4096;
 /// 1,000 matches); below it, it is read from the GIN bitmap intersected with the key range.
 const WALK_DENSITY: f64 = 0.04;
 
-/// The ids and scores of the newest `RANK_WINDOW + 1` complaints of `base` (restricted by
-/// [`restrict`] with the same terms), newest first.
+/// The densities PostgreSQL ranking windows measured (matches per complaint id, within scope
+/// and filters), by query (a hash of the SQL of the restricted query before its window: words,
+/// scope and filters), so that the next search for the same thing sizes its first slice right
+/// away instead of probing (see [`window_rows`]). They are only a guess for the slice sizes: a
+/// stale one costs a slice more or less, never a match.
+#[derive(Debug, Default)]
+pub(crate) struct Densities(std::sync::Mutex<HashMap<u64, f64>>);
+
+/// Queries [`Densities`] remembers; it forgets them all when full (a few dozen kilobytes).
+const REMEMBERED_QUERIES: usize = 4096;
+
+impl Densities {
+    fn key(query: &SelectStatement) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        query.to_string(PostgresQueryBuilder).hash(&mut h);
+        h.finish()
+    }
+
+    fn get(&self, key: u64) -> Option<f64> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key).copied()
+    }
+
+    fn put(&self, key: u64, density: f64) {
+        let mut seen = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.len() >= REMEMBERED_QUERIES && !seen.contains_key(&key) {
+            seen.clear();
+        }
+        seen.insert(key, density);
+    }
+}
+
+/// Ids a slice must cover to hold `missing` more matches at `density`, with `margin` to spare.
+fn slice_for(missing: usize, density: f64, margin: f64) -> i64 {
+    (margin * missing as f64 / density).ceil() as i64
+}
+
+/// What a slice sized by a density measured in this window holds to spare (its matches are
+/// few, so the measure is rough: a quarter more).
+const MEASURED_MARGIN: f64 = 1.25;
+
+/// What a slice sized by a remembered density holds to spare: that one was measured over a whole
+/// window, and a slice that comes up short costs another GIN intersection, one too long only
+/// some primary-key entries.
+const REMEMBERED_MARGIN: f64 = 1.1;
+
+/// The ids and scores (when `ranked`; higher is better) of the newest `want` complaints of
+/// `base` (restricted by [`restrict`] with the same terms), newest first.
 ///
 /// SQLite: one query; FTS5 walks its doclists from the newest rowid and stops at the limit.
 ///
@@ -373,22 +419,27 @@ const WALK_DENSITY: f64 = 0.04;
 /// density (a quarter more, and at least doubling the ids covered), and so on until the
 /// window is full or every id is covered. Each slice bounds both primary keys, so the planner
 /// can intersect the GIN bitmap with a primary-key range instead of reading every match; dense
-/// slices are walked instead ([`WALK_DENSITY`]). The result is exactly the newest matches, as
-/// from one query.
+/// slices are walked instead ([`WALK_DENSITY`]). The density a window measured is remembered
+/// ([`Densities`]), so the same search again skips the probe and reads one slice of the right
+/// size. The result is exactly the newest matches, as from one query.
 async fn window_rows(
     db: &DatabaseConnection,
+    densities: &Densities,
     base: SelectStatement,
     terms: &[QueryTerm],
     combine: Combine,
+    ranked: bool,
+    want: usize,
 ) -> StoreResult<Vec<(i64, f64)>> {
     let backend = db.get_database_backend();
-    let want = RANK_WINDOW as usize + 1;
     let read = |rows: Vec<sea_orm::QueryResult>| -> StoreResult<Vec<(i64, f64)>> {
         rows.into_iter().map(|r| Ok((r.try_get::<i64>("", "wid")?, r.try_get::<f64>("", "score")?))).collect()
     };
     if backend != DbBackend::Postgres {
-        return read(db.query_all(&window_of(base, backend, terms, combine, want as u64)).await?);
+        return read(db.query_all(&window_of(base, backend, terms, combine, ranked, want as u64)).await?);
     }
+    let key = Densities::key(&base);
+    let remembered = densities.get(key);
     // The statements are prepared once per connection and run with other words and bounds:
     // a generic plan, blind to how common the words are and how wide the slice is, would
     // pick one strategy for all, so every run is planned for its own values. A slice is a few
@@ -398,9 +449,12 @@ async fn window_rows(
     // does (the default random_page_cost of 4 has the planner walk 20,000 complaints to spare
     // itself 1,000 lookups).
     let txn = db.begin().await?;
-    txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan").await?;
-    txn.execute_unprepared("SET LOCAL max_parallel_workers_per_gather = 0").await?;
-    txn.execute_unprepared("SET LOCAL random_page_cost = 1.1").await?;
+    // One round trip for the settings (a simple query may hold several statements).
+    txn.execute_unprepared(
+        "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0; \
+         SET LOCAL random_page_cost = 1.1",
+    )
+    .await?;
     let newest = txn
         .query_one(&Query::select().expr_as(Expr::col("complaint_id").max(), "hi").from("complaint_terms").to_owned())
         .await?;
@@ -409,14 +463,15 @@ async fn window_rows(
     };
     let mut out: Vec<(i64, f64)> = Vec::with_capacity(want);
     let mut upper = newest;
-    let mut slice = PROBE_SLICE;
     // How each slice is read is decided here, from the density measured so far, not left to
     // the planner: it counts checking a row's `tsvector` as nearly free, guesses how common
     // prefix terms and word pairs are (`ipad` matching one complaint in 500 was walked over
     // 500,000 rows; 酒店 服务 in 7 % was intersected from 74,000 postings), and so picks the
-    // wrong one either way. The probe walks: its 4,096 rows cost a few milliseconds.
-    let mut walking = true;
-    txn.execute_unprepared("SET LOCAL enable_bitmapscan = off").await?;
+    // wrong one either way. The probe walks: its 4,096 rows cost a few milliseconds. A
+    // remembered density skips it.
+    let mut slice = remembered.map_or(PROBE_SLICE, |d| slice_for(want, d, REMEMBERED_MARGIN));
+    let mut walking = remembered.is_none_or(|d| d >= WALK_DENSITY);
+    set_strategy(&txn, walking).await?;
     loop {
         let lower = Ord::max(upper.saturating_sub(slice), 0);
         let mut q = base.clone();
@@ -427,24 +482,38 @@ async fn window_rows(
             }
         }
         let need = want - out.len();
-        out.extend(read(txn.query_all(&window_of(q, backend, terms, combine, need as u64)).await?)?);
+        out.extend(read(txn.query_all(&window_of(q, backend, terms, combine, ranked, need as u64)).await?)?);
         if out.len() >= want || lower == 0 {
-            txn.commit().await?;
-            return Ok(out);
+            break;
         }
         let covered = (newest - lower) as f64;
         let density = Ord::max(out.len(), 1) as f64 / covered;
-        let missing = (want - out.len()) as f64;
-        slice = Ord::max((1.25 * missing / density).ceil() as i64, newest - lower);
+        slice = Ord::max(slice_for(want - out.len(), density, MEASURED_MARGIN), newest - lower);
         upper = lower;
         let walk = density >= WALK_DENSITY;
         if walk != walking {
-            let (bitmaps, index_scans) = if walk { ("off", "on") } else { ("on", "off") };
-            txn.execute_unprepared(&format!("SET LOCAL enable_bitmapscan = {bitmaps}")).await?;
-            txn.execute_unprepared(&format!("SET LOCAL enable_indexscan = {index_scans}")).await?;
+            set_strategy(&txn, walk).await?;
             walking = walk;
         }
     }
+    txn.commit().await?;
+    // The density over the ids the window needed (down to its oldest match), or over all.
+    let span = match out.last() {
+        Some(&(oldest, _)) if out.len() >= want => newest - oldest + 1,
+        _ => newest,
+    };
+    densities.put(key, Ord::max(out.len(), 1) as f64 / Ord::max(span, 1) as f64);
+    Ok(out)
+}
+
+/// Walk the primary keys (`walk`) or read GIN bitmaps, for the slices that follow.
+async fn set_strategy(txn: &impl ConnectionTrait, walk: bool) -> StoreResult<()> {
+    let (bitmaps, index_scans) = if walk { ("off", "on") } else { ("on", "off") };
+    txn.execute_unprepared(&format!(
+        "SET LOCAL enable_bitmapscan = {bitmaps}; SET LOCAL enable_indexscan = {index_scans}"
+    ))
+    .await?;
+    Ok(())
 }
 
 /// `column || suffix` (the same in both dialects, but sea-query's placeholders are not).
@@ -484,27 +553,34 @@ pub const RANK_WINDOW: u64 = 1000;
 /// (the extra one tells that there are more).
 pub(crate) async fn window(
     db: &DatabaseConnection,
+    densities: &Densities,
     base: SelectStatement,
     query: &SearchQuery,
 ) -> StoreResult<Vec<(i64, f64)>> {
-    window_rows(db, base, &query.terms, Combine::All).await
+    window_rows(db, densities, base, &query.terms, Combine::All, true, RANK_WINDOW as usize + 1).await
 }
 
-/// `base` with the columns `wid` (complaint id) and `score`, newest first, at most `limit`.
+/// `base` with the columns `wid` (complaint id) and `score` (0 unless `ranked`), newest first, at
+/// most `limit`.
 fn window_of(
     mut base: SelectStatement,
     backend: DbBackend,
     terms: &[QueryTerm],
     combine: Combine,
+    ranked: bool,
     limit: u64,
 ) -> SelectStatement {
     newest_first(&mut base, backend);
     base.limit(limit);
+    base.expr_as(Expr::col(("c", "id")), "wid");
+    if !ranked {
+        base.expr_as(Expr::val(0.0f64), "score");
+        return base;
+    }
     match backend {
         // Scored after the limit: `ts_rank` reads (detoasts) the whole `tsvector`, and the
         // planner would otherwise score every match of a slice before sorting it.
         DbBackend::Postgres => {
-            base.expr_as(Expr::col(("c", "id")), "wid");
             let mut q = Query::select();
             q.from_subquery(base, "w")
                 .join_as(
@@ -520,7 +596,7 @@ fn window_of(
         }
         // bm25() only exists next to its MATCH.
         _ => {
-            base.expr_as(Expr::col(("c", "id")), "wid").expr_as(score(backend, terms, combine), "score");
+            base.expr_as(score(backend, terms, combine), "score");
             base
         }
     }
@@ -565,23 +641,7 @@ impl Store {
     /// of the body that has one (summary, content, request …), else in the first note that has
     /// one, else the start of the content unmarked.
     pub async fn search_snippets(&self, ids: &[i64], query: &SearchQuery) -> StoreResult<HashMap<i64, SearchMatch>> {
-        let mut out = HashMap::new();
-        for r in self.texts(ids).await? {
-            let in_lines = |text: &str| text.lines().find_map(|line| segment::snippet(line, query, SNIPPET_CHARS));
-            let found = in_lines(&r.body)
-                .map(|s| SearchMatch { field: "body", snippet: s })
-                .or_else(|| in_lines(&r.notes).map(|s| SearchMatch { field: "notes", snippet: s }))
-                .unwrap_or_else(|| SearchMatch {
-                    field: "body",
-                    // The line after the case number: the summary or the content.
-                    snippet: vec![SnippetPart {
-                        text: r.body.lines().nth(1).unwrap_or_default().chars().take(SNIPPET_CHARS).collect(),
-                        hit: false,
-                    }],
-                });
-            out.insert(r.complaint_id, found);
-        }
-        Ok(out)
+        Ok(self.texts(ids).await?.iter().map(|r| (r.complaint_id, r.snippet(query))).collect())
     }
 
     async fn texts(&self, ids: &[i64]) -> StoreResult<Vec<TextRow>> {
@@ -598,7 +658,10 @@ impl Store {
     }
 
     /// The complaints most like `id` within `scope` (itself excluded): its characteristic words
-    /// (TF-IDF keywords of its text) searched with OR, ranked by the full-text rank.
+    /// (TF-IDF keywords of its text) are searched for; the newest [`SIMILAR_CANDIDATES`]
+    /// complaints that share any of them and the newest [`SIMILAR_STRONG_CANDIDATES`] that
+    /// share the [`SIMILAR_STRONG_KEYWORDS`] weightiest are ranked by how much of the words'
+    /// weight they share ([`shared_weight`]), newer first among equals.
     pub async fn similar_complaints(&self, scope: &Scope, id: ComplaintId, limit: u64) -> StoreResult<Similar> {
         let texts = self.texts(&[id.0]).await?;
         let text = texts.first().ok_or(StoreError::NotFound("complaint"))?;
@@ -613,33 +676,113 @@ impl Store {
         let c: Complaint = serde_json::from_str(&doc)
             .map_err(|e| StoreError::Config(format!("complaint {} projection unreadable: {e}", id.0)))?;
         let about = format!("{}\n{}\n{}", c.summary, c.content, text.notes);
-        let keywords: Vec<String> = cloop_nlp::keywords::keywords(&about, 6).into_iter().map(|k| k.word).collect();
+        let weighted = cloop_nlp::keywords::keywords(&about, SIMILAR_KEYWORDS);
+        let keywords: Vec<String> = weighted.iter().map(|k| k.word.clone()).collect();
         let query = SearchQuery::parse(&keywords.join(" "));
         if query.is_empty() {
             return Ok(Similar { keywords, items: Vec::new() });
         }
         let backend = self.db.get_database_backend();
-        let mut q = Query::select();
-        q.from_as("complaints", "c");
-        crate::complaints::apply_filter(&mut q, backend, scope, &ComplaintFilter::default());
-        restrict(&mut q, backend, &query.terms, Combine::Any);
-        q.and_where(Expr::col(("c", "id")).ne(id.0));
-        // Like a search: the newest matches are ranked, so a common word costs no more.
-        let mut ranked = window_rows(&self.db, q, &query.terms, Combine::Any).await?;
-        ranked.truncate(RANK_WINDOW as usize);
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        let candidates = |terms: &[QueryTerm], combine| {
+            let mut q = Query::select();
+            q.from_as("complaints", "c");
+            crate::complaints::apply_filter(&mut q, backend, scope, &ComplaintFilter::default());
+            restrict(&mut q, backend, terms, combine);
+            q.and_where(Expr::col(("c", "id")).ne(id.0));
+            q
+        };
+        // Two sets of candidates, read at the same time on two connections: the newest that
+        // share any keyword (like a search, so a common word costs no more), and the newest
+        // that share the most characteristic ones, however old (a complaint about the same
+        // thing months ago, which the first set would not reach back to). The database does
+        // not rank them (bm25 and ts_rank would weigh each word by how rare it is in the index,
+        // read from its whole posting list): the keywords' own weights do, below.
+        let strongest = SearchQuery::parse(&keywords[..Ord::min(keywords.len(), SIMILAR_STRONG_KEYWORDS)].join(" "));
+        let strongest = &strongest.terms;
+        let (any, strong) = tokio::try_join!(
+            window_rows(
+                &self.db,
+                &self.search_densities,
+                candidates(&query.terms, Combine::Any),
+                &query.terms,
+                Combine::Any,
+                false,
+                SIMILAR_CANDIDATES,
+            ),
+            window_rows(
+                &self.db,
+                &self.search_densities,
+                candidates(strongest, Combine::All),
+                strongest,
+                Combine::All,
+                false,
+                SIMILAR_STRONG_CANDIDATES,
+            ),
+        )?;
+        let mut ids: Vec<i64> = any.into_iter().chain(strong).map(|(id, _)| id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let texts = self.texts(&ids).await?;
+        let mut ranked: Vec<(f64, &TextRow)> = texts.iter().map(|t| (shared_weight(&weighted, t), t)).collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.complaint_id.cmp(&a.1.complaint_id)));
         ranked.truncate(Ord::min(limit, 50) as usize);
-        let rows = self.list_rows(&ranked.iter().map(|(id, _)| *id).collect::<Vec<_>>()).await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut snippets = self.search_snippets(&ids, &query).await?;
+        let rows = self.list_rows(&ranked.iter().map(|(_, t)| t.complaint_id).collect::<Vec<_>>()).await?;
+        let mut snippets: HashMap<i64, Vec<SnippetPart>> =
+            ranked.iter().map(|(_, t)| (t.complaint_id, t.snippet(&query).snippet)).collect();
         let items = rows
             .into_iter()
             .map(|r| {
-                let snippet = snippets.remove(&r.id).map(|m| m.snippet).unwrap_or_default();
+                let snippet = snippets.remove(&r.id).unwrap_or_default();
                 SimilarComplaint { complaint: r, snippet }
             })
             .collect();
         Ok(Similar { keywords, items })
+    }
+}
+
+/// Characteristic words of a complaint that [`Store::similar_complaints`] looks for.
+const SIMILAR_KEYWORDS: usize = 6;
+
+/// Complaints sharing any keyword (the newest, within scope) that [`Store::similar_complaints`]
+/// ranks; reading and ranking them costs a few milliseconds.
+const SIMILAR_CANDIDATES: usize = 200;
+
+/// The most characteristic keywords (by weight), all of which the strong candidates of
+/// [`Store::similar_complaints`] contain.
+const SIMILAR_STRONG_KEYWORDS: usize = 3;
+
+/// Complaints containing all the most characteristic keywords (the newest, within scope) that
+/// [`Store::similar_complaints`] ranks with the others.
+const SIMILAR_STRONG_CANDIDATES: usize = 50;
+
+/// The weight of the `keywords` that the complaint's text contains: a complaint sharing the
+/// original's two most characteristic words ranks above one that shares only a common one,
+/// however often it repeats it.
+fn shared_weight(keywords: &[cloop_nlp::keywords::Keyword], text: &TextRow) -> f64 {
+    let body = segment::normalize(&text.body);
+    let notes = segment::normalize(&text.notes);
+    keywords
+        .iter()
+        .filter(|k| body.contains(k.word.as_str()) || notes.contains(k.word.as_str()))
+        .map(|k| k.weight)
+        .sum()
+}
+
+impl TextRow {
+    /// See [`Store::search_snippets`].
+    fn snippet(&self, query: &SearchQuery) -> SearchMatch {
+        let in_lines = |text: &str| text.lines().find_map(|line| segment::snippet(line, query, SNIPPET_CHARS));
+        in_lines(&self.body)
+            .map(|s| SearchMatch { field: "body", snippet: s })
+            .or_else(|| in_lines(&self.notes).map(|s| SearchMatch { field: "notes", snippet: s }))
+            .unwrap_or_else(|| SearchMatch {
+                field: "body",
+                // The line after the case number: the summary or the content.
+                snippet: vec![SnippetPart {
+                    text: self.body.lines().nth(1).unwrap_or_default().chars().take(SNIPPET_CHARS).collect(),
+                    hit: false,
+                }],
+            })
     }
 }
 

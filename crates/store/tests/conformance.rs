@@ -468,6 +468,91 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
 }
 
 #[tokio::test]
+async fn similar_complaints_rank_by_the_characteristic_words_shared_and_reach_past_newer_ones() {
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let intake = |content: String, phone: String| {
+            let mut c = complaint(&w, &phone, w.cc, now);
+            c.summary = content.chars().take(8).collect();
+            c.content = content;
+            c.customer_request = None;
+            c.order_ref = None;
+            c.product_ref = None;
+            let (store, actor) = (store.clone(), actor.clone());
+            async move { store.intake(c, actor, None, now).await.expect("intake") }
+        };
+        let original = intake("洗衣机漏水，排水管破裂，地板泡水".into(), "13700000001".into()).await;
+        let alike = intake("洗衣机排水管破裂以后一直漏水，地板泡水了".into(), "13700000002".into()).await;
+        // More newer complaints share one of its words than the panel looks at by date.
+        let mut handles = Vec::new();
+        for i in 0..250 {
+            handles.push(tokio::spawn(intake(format!("第{i}号：卫生间漏水，物业不管"), format!("1371{i:07}"))));
+        }
+        for h in handles {
+            h.await.expect("task");
+        }
+        let repeats = intake("漏水漏水，屋顶漏水，一直在漏水".into(), "13700000003".into()).await;
+
+        let similar = store.similar_complaints(&Scope::All, original.complaint_id, 5).await.expect("similar");
+        let order: Vec<&str> = similar.items.iter().map(|s| s.complaint.case_no.as_str()).collect();
+        assert_eq!(order.first(), Some(&alike.case_no.as_str()), "{backend}: {:?} {order:?}", similar.keywords);
+        assert!(!order.contains(&original.case_no.as_str()), "{backend}");
+        // Repeating one shared word does not outweigh sharing the others.
+        let repeats_at = order.iter().position(|c| *c == repeats.case_no);
+        assert!(repeats_at.is_none_or(|at| at > 0), "{backend}: {order:?}");
+        assert_eq!(similar.items.len(), 5, "{backend}: {order:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_search_finds_the_newest_matches_when_its_words_grew_rarer_since_it_last_ran() {
+    let window = cloop_store::search::RANK_WINDOW as usize;
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let intake_all = |contents: Vec<String>, prefix: &'static str| {
+            let mut handles = Vec::new();
+            for (i, content) in contents.into_iter().enumerate() {
+                let (store, actor) = (store.clone(), actor.clone());
+                let mut c = complaint(&w, &format!("{prefix}{i:07}"), w.cc, now);
+                c.content = content;
+                c.customer_request = None;
+                handles.push(tokio::spawn(async move { store.intake(c, actor, None, now).await.expect("intake") }));
+            }
+            async move {
+                for h in handles {
+                    h.await.expect("task");
+                }
+            }
+        };
+        let filter = ComplaintFilter { text: Some("发票".into()), ..Default::default() };
+        let window_of = |sort: SortKey| {
+            let (store, filter) = (store.clone(), filter.clone());
+            async move {
+                let mut ids = std::collections::BTreeSet::new();
+                for page in 1..=(window as u64 / 200) {
+                    let p = store.list_complaints(&Scope::All, &filter, sort, true, page, 200).await.unwrap();
+                    ids.extend(p.items.into_iter().map(|r| r.id));
+                }
+                ids
+            }
+        };
+        // In every complaint at first: PostgreSQL remembers a high density and next time reads a
+        // slice just wide enough for the window at that density.
+        intake_all((0..window + 10).map(|i| format!("第{i}号：发票开错了")).collect(), "1360").await;
+        assert_eq!(window_of(SortKey::Relevance).await, window_of(SortKey::ReceivedAt).await, "{backend}");
+        // Then in none of the newest: that slice falls short, and the answer must not.
+        intake_all((0..600).map(|i| format!("第{i}号：物流太慢")).collect(), "1361").await;
+        let ranked = window_of(SortKey::Relevance).await;
+        assert_eq!(ranked.len(), window, "{backend}");
+        assert_eq!(ranked, window_of(SortKey::ReceivedAt).await, "{backend}: the ranked window is the newest matches");
+    }
+}
+
+#[tokio::test]
 async fn ranked_search_ranks_the_newest_matches_and_says_when_there_are_more() {
     let window = cloop_store::search::RANK_WINDOW as usize;
     for (backend, store) in stores().await {

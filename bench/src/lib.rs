@@ -115,6 +115,18 @@ pub fn mean_ms(v: &[u32]) -> f64 {
     if v.is_empty() { 0.0 } else { v.iter().map(|&u| f64::from(u)).sum::<f64>() / v.len() as f64 / 1000.0 }
 }
 
+/// "mean …, p50 …, p95 …, p99 …, max … ms" of sorted microsecond latencies.
+pub fn latency_summary(sorted: &[u32]) -> String {
+    format!(
+        "mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        mean_ms(sorted),
+        pct(sorted, 50.0),
+        pct(sorted, 95.0),
+        pct(sorted, 99.0),
+        pct(sorted, 100.0)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Duration as Days, TimeZone, Utc};
 use clap::Parser;
-use cloop_bench::{default_data, load_texts, mean_ms, name, pct, phone};
+use cloop_bench::{default_data, latency_summary, load_texts, name, pct, phone};
 use cloop_domain::complaint::{Event, EventBody};
 use cloop_domain::{ActorRef, Channel, Complaint, ComplaintId, CustomerId, OrgUnitId, Tier};
 use cloop_nlp::segment::{self, SearchQuery};
@@ -440,15 +440,7 @@ async fn search_latency(store: &Store, scope: &Scope, path: &str, args: &Args) -
             class.extend(lat);
         }
         class.sort_unstable();
-        println!(
-            "-- {label}: {} searches, mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            class.len(),
-            mean_ms(&class),
-            pct(&class, 50.0),
-            pct(&class, 95.0),
-            pct(&class, 99.0),
-            pct(&class, 100.0)
-        );
+        println!("-- {label}: {} searches, {}", class.len(), latency_summary(&class));
     }
     Ok(())
 }
@@ -524,14 +516,10 @@ async fn similar(
     }
     all.sort_unstable();
     println!(
-        "-- similar complaints: first call {:.2} ms; {} calls, mean {:.2} ms, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        "-- similar complaints: first call {:.2} ms; {} calls, {}",
         f64::from(first) / 1000.0,
         all.len(),
-        mean_ms(&all),
-        pct(&all, 50.0),
-        pct(&all, 95.0),
-        pct(&all, 99.0),
-        pct(&all, 100.0)
+        latency_summary(&all)
     );
     println!(
         "-- similar complaints found: {found}, relatives (a text in common) {relatives}, keywords contained {:.2} per found",

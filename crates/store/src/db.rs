@@ -167,10 +167,13 @@ pub(crate) async fn upkeep(db: &DatabaseConnection) -> StoreResult<()> {
     Ok(())
 }
 
+/// How long an SQLite connection waits for another's write lock (the pool's and the writer's).
+pub(crate) const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 fn sqlite_options(o: SqliteConnectOptions) -> SqliteConnectOptions {
     o.journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(Duration::from_secs(10))
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
         .foreign_keys(true)
         .create_if_missing(true)
 }

@@ -24,7 +24,6 @@ use sea_orm::{DbBackend, Statement};
 use std::future::Future;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
 /// The writer's page cache (KiB): 128 MiB holds the hot index pages of a few million
 /// complaints. Its own connection keeps it valid from one batch to the next (WAL invalidates a
@@ -65,7 +64,7 @@ impl SqliteWriter {
             ));
         }
         let conn = rusqlite::Connection::open(path).map_err(sql_err)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(sql_err)?;
+        conn.busy_timeout(crate::db::SQLITE_BUSY_TIMEOUT).map_err(sql_err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = WAL;

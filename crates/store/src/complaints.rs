@@ -500,6 +500,21 @@ pub(crate) async fn write_intakes(
         .collect())
 }
 
+/// The customers with any of `phones` or `emails`, or `None` when both are empty. An empty list
+/// is left out of the condition rather than written as an always-false `IN ()`: SQLite cannot use
+/// the phone index for `phone IN (…) OR 1 = 2` and scans every customer instead, once per batch.
+fn customer_lookup(phones: Vec<String>, emails: Vec<String>) -> Option<SelectStatement> {
+    let mut any = sea_orm::Condition::any();
+    if !phones.is_empty() {
+        any = any.add(Expr::col("phone").is_in(chunks::padded(phones)));
+    }
+    if !emails.is_empty() {
+        any = any.add(Expr::col("email").is_in(chunks::padded(emails)));
+    }
+    (!any.is_empty())
+        .then(|| Query::select().columns(["id", "phone", "email", "tier"]).from("customers").cond_where(any).to_owned())
+}
+
 async fn resolve_customers(
     txn: &impl crate::conn::Conn,
     jobs: &[&IntakeJob],
@@ -523,21 +538,8 @@ async fn resolve_customers(
         }
         Ok(())
     };
-    if !phones.is_empty() || !emails.is_empty() {
-        let rows = txn
-            .query_all(
-                &Query::select()
-                    .columns(["id", "phone", "email", "tier"])
-                    .from("customers")
-                    .cond_where(
-                        sea_orm::Condition::any()
-                            .add(Expr::col("phone").is_in(chunks::padded(phones)))
-                            .add(Expr::col("email").is_in(chunks::padded(emails))),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        for r in &rows {
+    if let Some(lookup) = customer_lookup(phones, emails) {
+        for r in &txn.query_all(&lookup).await? {
             remember(r, &mut by_phone, &mut by_email)?;
         }
     }
@@ -1179,4 +1181,36 @@ pub(crate) fn apply_filter(
         q.and_where(Expr::col(("c", "risk_level")).is_in(f.risk_levels.iter().map(|l| l.code())));
     }
     search::apply_text(q, backend, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The intake batch finds its customers through the phone and email indexes, whichever of
+    /// the two lists is empty: a scan here reads every customer once per batch.
+    #[tokio::test]
+    async fn customer_lookup_uses_the_indexes() {
+        let dir = std::env::temp_dir().join(format!("cloop-customer-lookup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = crate::StoreConfig { files_dir: dir.join("files"), ..crate::StoreConfig::default() };
+        let store = Store::open(&crate::db::sqlite_url(&dir), config).await.unwrap();
+        let phones = || vec!["13800000001".to_owned(), "13800000002".to_owned(), "13800000003".to_owned()];
+        let emails = || vec!["a@example.com".to_owned()];
+        for (what, query) in [
+            ("phones", customer_lookup(phones(), Vec::new())),
+            ("emails", customer_lookup(Vec::new(), emails())),
+            ("both", customer_lookup(phones(), emails())),
+        ] {
+            let plan = store.explain(&query.expect("a lookup")).await.unwrap();
+            assert!(
+                plan.iter().all(|step| !step.starts_with("SCAN customers")),
+                "{what}: the customers are scanned: {plan:?}"
+            );
+            assert!(plan.iter().any(|step| step.contains("USING INDEX")), "{what}: no index in {plan:?}");
+        }
+        assert!(customer_lookup(Vec::new(), Vec::new()).is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

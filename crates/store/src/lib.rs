@@ -116,6 +116,30 @@ impl Store {
         Ok(db::current_version(&self.db).await? >= db::latest_version())
     }
 
+    /// The database's plan for `query`, a line per step (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN`
+    /// on PostgreSQL), for benchmark reports and the tests that pin an index in place.
+    pub async fn explain(&self, query: &sea_orm::sea_query::SelectStatement) -> StoreResult<Vec<String>> {
+        use sea_orm::ConnectionTrait;
+        let stmt = self.db.get_database_backend().build(query);
+        let prefix = match self.backend {
+            Backend::Sqlite => "EXPLAIN QUERY PLAN ",
+            Backend::Postgres => "EXPLAIN ",
+        };
+        let explain = sea_orm::Statement::from_sql_and_values(
+            stmt.db_backend,
+            format!("{prefix}{}", stmt.sql),
+            stmt.values.map(|v| v.0).unwrap_or_default(),
+        );
+        let rows = self.db.query_all_raw(explain).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| match self.backend {
+                Backend::Sqlite => r.try_get::<String>("", "detail").unwrap_or_default(),
+                Backend::Postgres => r.try_get::<String>("", "QUERY PLAN").unwrap_or_default(),
+            })
+            .collect())
+    }
+
     /// A consistent copy of the database while it runs. SQLite: `VACUUM INTO`, a transactionally
     /// consistent snapshot. PostgreSQL backups belong to `pg_dump`, which the CLI calls.
     pub async fn backup_sqlite(&self, target: &std::path::Path) -> StoreResult<()> {

@@ -512,24 +512,7 @@ impl Store {
 
     /// The query plan of the scheduler's scan (for the benchmark's report).
     pub async fn explain_due_for_check(&self, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
-        let stmt = self.db.get_database_backend().build(&due_for_check_query(now, 1000));
-        let prefix = match self.backend {
-            crate::Backend::Sqlite => "EXPLAIN QUERY PLAN ",
-            crate::Backend::Postgres => "EXPLAIN ",
-        };
-        let explain = sea_orm::Statement::from_sql_and_values(
-            stmt.db_backend,
-            format!("{prefix}{}", stmt.sql),
-            stmt.values.map(|v| v.0).unwrap_or_default(),
-        );
-        let rows = self.db.query_all_raw(explain).await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| match self.backend {
-                crate::Backend::Sqlite => r.try_get::<String>("", "detail").unwrap_or_default(),
-                crate::Backend::Postgres => r.try_get::<String>("", "QUERY PLAN").unwrap_or_default(),
-            })
-            .collect())
+        self.explain(&due_for_check_query(now, 1000)).await
     }
 
     /// Complaints received in `[from, to)` per key of `dimension` (keys without a value left out),

@@ -69,17 +69,23 @@ def metrics(path):
         fmt = lambda v: "n/a" if v is None else ("> 5000" if v == float("inf") else f"<= {1000 * v:g}")
         print(f"  {method} {route} {status}: {h['count']:.0f} requests, mean {mean:.2f} ms, "
               f"p50 {fmt(p50)} ms, p99 {fmt(p99)} ms (bucket bounds)")
-    batch = {n: v for n, l, v in s if n.startswith("cloop_group_commit_batch_size") and not l}
-    quantiles = {l.get("quantile"): v for n, l, v in s if n == "cloop_group_commit_batch_size" and "quantile" in l}
-    count = batch.get("cloop_group_commit_batch_size_count")
-    total = batch.get("cloop_group_commit_batch_size_sum")
+    def histogram(metric):
+        plain = {n: v for n, l, v in s if n in (metric + "_count", metric + "_sum") and not l}
+        buckets = sorted(
+            (float("inf") if l["le"] == "+Inf" else float(l["le"]), v)
+            for n, l, v in s if n == metric + "_bucket" and "le" in l
+        )
+        return plain.get(metric + "_count"), plain.get(metric + "_sum"), buckets
+
+    count, total, sizes = histogram("cloop_group_commit_batch_size")
     if count:
-        print(f"group commit: {count:.0f} transactions for {total:.0f} writes, "
-              f"mean batch {total / count:.1f}")
-        if quantiles:
-            print("  batch size quantiles: " + ", ".join(f"q{k}={v:g}" for k, v in sorted(quantiles.items())))
-        else:
-            print("  (the histogram uses the server's latency buckets, 1 ms–5 s, so only the mean is meaningful)")
+        print(f"group commit: {count:.0f} transactions for {total:.0f} writes, mean batch {total / count:.1f}, "
+              f"p50 <= {bucket_quantile(sizes, 0.50):g}, p99 <= {bucket_quantile(sizes, 0.99):g} (bucket bounds)")
+    count, total, times = histogram("cloop_group_commit_seconds")
+    if count:
+        ms = lambda q: bucket_quantile(times, q) * 1000
+        print(f"  transaction time: mean {1000 * total / count:.2f} ms, p50 <= {ms(0.50):g} ms, "
+              f"p99 <= {ms(0.99):g} ms, p99.9 <= {ms(0.999):g} ms (bucket bounds)")
     for name, labels, value in s:
         if name == "cloop_complaints_registered_total":
             print(f"complaints registered (counter): {value:.0f}")

@@ -8,7 +8,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use std::time::Instant;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -22,6 +22,18 @@ pub fn install_metrics() -> &'static PrometheusHandle {
     PROMETHEUS.get_or_init(|| {
         PrometheusBuilder::new()
             .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0])
+            .expect("static buckets are valid")
+            // Intakes per group commit: counts, not seconds.
+            .set_buckets_for_metric(
+                Matcher::Full("cloop_group_commit_batch_size".into()),
+                &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0],
+            )
+            .expect("static buckets are valid")
+            // One transaction of the writer: sub-millisecond steps, so a slow commit shows.
+            .set_buckets_for_metric(
+                Matcher::Full("cloop_group_commit_seconds".into()),
+                &[0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.5, 1.0],
+            )
             .expect("static buckets are valid")
             .install_recorder()
             .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle())

@@ -485,10 +485,10 @@ pub(crate) async fn write_intakes(
             receipts[i] = Some(receipt);
         }
         insert_events(txn, &rows).await?;
-        // 6. Their full-text search rows.
-        search::insert_rows(txn, &search_rows).await?;
-        // 7. Idempotency keys, so a retried request finds its complaint.
+        // 6. Idempotency keys, so a retried request finds its complaint.
         chunks::insert(txn, "idempotency_keys", &["key", "complaint_id", "case_no", "created_at"], keys, &[]).await?;
+        // 7. Their full-text search rows, last (see `search::insert_rows`).
+        search::insert_rows(txn, &search_rows).await?;
     }
     Ok(jobs
         .iter()

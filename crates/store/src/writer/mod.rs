@@ -85,19 +85,24 @@ impl Writer {
     }
 }
 
-/// Runs [`db::upkeep`] every [`db::UPKEEP_INTERVAL`] until the writer is gone (its last
-/// handle dropped).
+/// Runs [`db::upkeep`] until the writer is gone (its last handle dropped): every
+/// [`db::UPKEEP_BUSY_INTERVAL`] while the SQLite WAL keeps growing, every
+/// [`db::UPKEEP_INTERVAL`] otherwise (an idle server wakes four times a second, not a hundred).
 async fn upkeep(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
-    let mut tick = tokio::time::interval(db::UPKEEP_INTERVAL);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_frames = None;
     loop {
-        tick.tick().await;
         if writer.upgrade().is_none() {
             return;
         }
-        if let Err(e) = db::upkeep(&pool).await {
-            tracing::debug!(error = %e, "background upkeep failed; the writer's own transactions cover it");
-        }
+        let pause = match db::upkeep(&pool).await {
+            Ok(Some(frames)) if last_frames.replace(frames) != Some(frames) => db::UPKEEP_BUSY_INTERVAL,
+            Ok(_) => db::UPKEEP_INTERVAL,
+            Err(e) => {
+                tracing::debug!(error = %e, "background upkeep failed; the writer's own transactions cover it");
+                db::UPKEEP_INTERVAL
+            }
+        };
+        tokio::time::sleep(pause).await;
     }
 }
 
@@ -124,7 +129,10 @@ async fn run(db: WriterDb, mut rx: mpsc::Receiver<Job>) {
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics::histogram!("cloop_group_commit_batch_size").record(batch.len() as f64);
         let jobs = std::mem::take(&mut batch);
-        match commit(&db, &jobs).await {
+        let started = std::time::Instant::now();
+        let outcome = commit(&db, &jobs).await;
+        metrics::histogram!("cloop_group_commit_seconds").record(started.elapsed().as_secs_f64());
+        match outcome {
             Ok(results) => answer(jobs, results),
             Err(e) => {
                 tracing::warn!(error = %e, size = jobs.len(), "group commit failed; retrying jobs one by one");
@@ -209,5 +217,6 @@ async fn write_batch(txn: &impl Conn, jobs: &[Job]) -> StoreResult<Vec<StoreResu
             }
         }
     }
+    crate::search::merge_step(txn, jobs.len()).await?;
     Ok(results)
 }

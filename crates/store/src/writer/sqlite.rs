@@ -33,11 +33,14 @@ use std::sync::{Mutex, MutexGuard};
 const CACHE_KIB: u32 = 128 * 1024;
 
 /// WAL pages after which the writer finishes a checkpoint itself (SQLite's default is 1,000;
-/// 4,000 pages are 16 MiB of WAL). Most checkpointing is done off this thread by
-/// [`crate::db::upkeep`], but that one can never finish while the writer keeps appending, and
-/// the WAL only starts over after a finished one; by the time the writer gets here nearly every
-/// frame is copied, so its checkpoint is short and the WAL stays bounded.
-const CHECKPOINT_PAGES: u32 = 4_000;
+/// 32,000 pages are 128 MiB of WAL). Nearly all checkpointing is done off this thread by
+/// [`crate::db::upkeep`], every few milliseconds while the WAL grows, but that one can never
+/// finish while the writer keeps appending, and the WAL only starts over after a finished one.
+/// When the writer gets here only the last few milliseconds of frames are left to copy, so its
+/// checkpoint is short; the higher this is, the rarer that pause (at 4,000 pages, with upkeep
+/// every 250 ms, one batch in thirty paid 10-25 ms for it, BENCHMARKS.md "The writer, fourth
+/// pass").
+const CHECKPOINT_PAGES: u32 = 32_000;
 
 /// Distinct statement texts kept prepared: the writer's statements come in power-of-two run
 /// lengths ([`crate::chunks`]), a few shapes per table, and must never be re-parsed per batch.

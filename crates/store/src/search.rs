@@ -5,7 +5,8 @@
 //! content, request, product and order; `notes`: the text of every note, one a line) and the
 //! index tokens `cloop_nlp` makes of it ([`cloop_nlp::segment::index_text`]: character bigrams of
 //! Chinese, Latin words whole). SQLite indexes the token columns with an external-content FTS5
-//! table kept current by triggers; PostgreSQL with a `tsvector` (body weighted above notes) under
+//! table, fed new rows by [`insert_rows`] (one statement per batch) and kept current by
+//! triggers on updates and deletes; PostgreSQL with a `tsvector` (body weighted above notes) under
 //! a GIN index in the narrow table `complaint_terms`, kept current by a trigger (narrow so that
 //! walking it is cheap, see [`window`]). The row is written at intake and touched again only
 //! when a note is added or the text changes, so ordinary commands cost the index nothing.
@@ -279,7 +280,7 @@ pub(crate) async fn ensure_index(txn: &impl ConnectionTrait) -> StoreResult<Opti
 // Dialect: everything SQLite and PostgreSQL do differently for full-text search is below.
 //
 // SQLite: `complaint_fts` is an FTS5 table over `complaint_search`'s token columns (rowid =
-// complaint id); a query is an FTS5 expression of quoted phrases and prefixes; rank is `bm25`
+// complaint id; new rows added per batch, merged in steps: migration 0008); a query is an FTS5 expression of quoted phrases and prefixes; rank is `bm25`
 // with the body weighted above notes (lower is better).
 // PostgreSQL: `complaint_terms.tsv` is the `tsvector` (body weight A, notes B), kept from
 // `complaint_search` by a trigger; a query is a `tsquery` of `<->` phrases and `:*` prefixes;

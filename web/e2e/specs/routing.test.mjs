@@ -93,6 +93,16 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await panel.getByText('规则「发票问题」', { exact: false }).waitFor()
     await page.getByRole('feed').getByText('智能分派', { exact: false }).first().waitFor()
     await consoleShot(page, 'routing-02-detail-routed')
+    // In English the routed event names the department in English, as the page header does
+    // (not by the name the model was trained on).
+    await page.getByRole('button', { name: '语言' }).click()
+    await page.getByRole('menuitem', { name: 'English' }).click()
+    const routed = page.getByRole('feed').locator('article').filter({ hasText: 'Routed' }).first()
+    await routed.getByText(/Department: [A-Za-z]/).waitFor()
+    assert.doesNotMatch(await routed.innerText(), /Department: [^\n]*[\u4e00-\u9fff]/)
+    await page.getByRole('button', { name: 'Language' }).click()
+    await page.getByRole('menuitem', { name: '简体中文' }).click()
+    await page.getByRole('feed').getByText('智能分派', { exact: false }).first().waitFor()
   })
 
   await step('the unsure one waits in triage; its page says why', async () => {

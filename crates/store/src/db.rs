@@ -153,41 +153,22 @@ pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection>
     Ok(Database::connect(opts).await?)
 }
 
-/// How often [`upkeep`] runs, off the writer's path, when there was nothing new to do.
+/// How often [`upkeep`] runs, off the writer's path.
 pub(crate) const UPKEEP_INTERVAL: Duration = Duration::from_millis(250);
 
-/// How soon [`upkeep`] runs again on SQLite after it found new WAL frames: under intake load the
-/// WAL grows by a few thousand pages a second, and whatever upkeep has not copied when the WAL
-/// reaches the writer's checkpoint threshold the writer copies itself, stalling every complaint
-/// behind it. Copying every 10 ms leaves it a few hundred pages at most.
-pub(crate) const UPKEEP_BUSY_INTERVAL: Duration = Duration::from_millis(10);
-
-/// Background upkeep that would otherwise land inside one of the writer's transactions and stall
-/// every complaint waiting for the next commit:
-///
-/// * SQLite: copies what the WAL holds into the database file without blocking the writer or
-///   readers (`PASSIVE`), so the WAL stays short;
-/// * PostgreSQL: merges the search index's GIN pending list. Inserts append to that list, and the
-///   insert that finds it past `gin_pending_list_limit` (4 MB) merges it on the spot: intake
-///   stalled for about 250 ms every few seconds (BENCHMARKS.md). Merged here often, it never
-///   grows that far, and an insert that meets a merge in progress does not wait for it.
-///
-/// Answers, on SQLite, how many frames the WAL holds (the caller runs it again soon while that
-/// changes); on PostgreSQL, `None`.
-pub(crate) async fn upkeep(db: &DatabaseConnection) -> StoreResult<Option<i64>> {
-    Ok(match db.get_database_backend() {
-        DbBackend::Sqlite => {
-            // One row: (busy, frames in the WAL, frames copied); -1s when not in WAL mode.
-            let row = db
-                .query_one_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(PASSIVE)"))
-                .await?;
-            row.and_then(|r| r.try_get_by_index::<i64>(1).ok())
-        }
-        _ => {
-            db.execute_unprepared("SELECT gin_clean_pending_list('complaint_terms_tsv'::regclass)").await?;
-            None
-        }
-    })
+/// Background upkeep on PostgreSQL that would otherwise land inside one of the writer's
+/// transactions and stall every complaint waiting for the next commit: it merges the search
+/// index's GIN pending list. Inserts append to that list, and the insert that finds it past
+/// `gin_pending_list_limit` (4 MB) merges it on the spot: intake stalled for about 250 ms every
+/// few seconds (BENCHMARKS.md). Merged here often, it never grows that far, and an insert that
+/// meets a merge in progress does not wait for it. (SQLite's counterpart, copying the WAL into
+/// the database file, runs on a thread and connection of its own:
+/// `writer::sqlite::Checkpointer`.)
+pub(crate) async fn upkeep(db: &DatabaseConnection) -> StoreResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("SELECT gin_clean_pending_list('complaint_terms_tsv'::regclass)").await?;
+    }
+    Ok(())
 }
 
 /// How long an SQLite connection waits for another's write lock (the pool's and the writer's).
@@ -299,27 +280,6 @@ mod tests {
                 !inside
             })
             .collect()
-    }
-
-    /// Upkeep reports the WAL's size on SQLite, which is what keeps it running often under load
-    /// and rarely when idle.
-    #[tokio::test]
-    async fn upkeep_reports_the_wal_frames_on_sqlite() {
-        let dir = std::env::temp_dir().join(format!("cloop-upkeep-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let (db, _) = connect(&sqlite_url(&dir)).await.unwrap();
-        db.execute_unprepared("CREATE TABLE t (x)").await.unwrap();
-        let before = upkeep(&db).await.unwrap().expect("frames on SQLite");
-        assert!(before > 0, "the CREATE TABLE is in the WAL: {before}");
-        db.execute_unprepared("INSERT INTO t VALUES (1)").await.unwrap();
-        let after = upkeep(&db).await.unwrap().expect("frames on SQLite");
-        // (The WAL starts over once everything in it was copied, so the count changes, not
-        // necessarily upwards; the upkeep loop watches for a change.)
-        assert!(after > 0 && after != before, "an insert is a new frame: {before} -> {after}");
-        let idle = upkeep(&db).await.unwrap().expect("frames on SQLite");
-        assert_eq!(idle, after, "nothing written, nothing changes");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -42,11 +42,13 @@ impl Writer {
     /// queue behind dozens of busy connections between every statement of a batch. It stops
     /// when the last [`Writer`] handle is dropped.
     ///
-    /// It also starts the background upkeep on `pool` ([`db::upkeep`]).
+    /// It also starts the background upkeep: on SQLite a checkpointer thread with its own
+    /// connection ([`sqlite::Checkpointer`]), on PostgreSQL [`db::upkeep`] on `pool`.
     pub(crate) async fn start(url: &str, pool: &DatabaseConnection) -> StoreResult<Self> {
         let (tx, rx) = mpsc::channel(4096);
         let (ready, connected) = oneshot::channel::<StoreResult<()>>();
         let url = url.to_owned();
+        let url_for_upkeep = url.clone();
         std::thread::Builder::new().name("cloop-writer".into()).spawn(move || {
             let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(r) => r,
@@ -68,7 +70,15 @@ impl Writer {
             });
         })?;
         connected.await.map_err(|_| StoreError::Closed)??;
-        tokio::spawn(upkeep(pool.clone(), tx.downgrade()));
+        match Backend::from_url(&url_for_upkeep)? {
+            Backend::Sqlite => {
+                let writer = tx.downgrade();
+                sqlite::Checkpointer::open(&url_for_upkeep)?.spawn(move || writer.upgrade().is_some())?;
+            }
+            Backend::Postgres => {
+                tokio::spawn(upkeep(pool.clone(), tx.downgrade()));
+            }
+        }
         Ok(Self { tx })
     }
 
@@ -85,24 +95,19 @@ impl Writer {
     }
 }
 
-/// Runs [`db::upkeep`] until the writer is gone (its last handle dropped): every
-/// [`db::UPKEEP_BUSY_INTERVAL`] while the SQLite WAL keeps growing, every
-/// [`db::UPKEEP_INTERVAL`] otherwise (an idle server wakes four times a second, not a hundred).
+/// Runs [`db::upkeep`] (PostgreSQL) every [`db::UPKEEP_INTERVAL`] until the writer is gone (its
+/// last handle dropped).
 async fn upkeep(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
-    let mut last_frames = None;
+    let mut tick = tokio::time::interval(db::UPKEEP_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        tick.tick().await;
         if writer.upgrade().is_none() {
             return;
         }
-        let pause = match db::upkeep(&pool).await {
-            Ok(Some(frames)) if last_frames.replace(frames) != Some(frames) => db::UPKEEP_BUSY_INTERVAL,
-            Ok(_) => db::UPKEEP_INTERVAL,
-            Err(e) => {
-                tracing::debug!(error = %e, "background upkeep failed; the writer's own transactions cover it");
-                db::UPKEEP_INTERVAL
-            }
-        };
-        tokio::time::sleep(pause).await;
+        if let Err(e) = db::upkeep(&pool).await {
+            tracing::debug!(error = %e, "background upkeep failed; the writer's own transactions cover it");
+        }
     }
 }
 

@@ -33,8 +33,8 @@ use std::sync::{Mutex, MutexGuard};
 const CACHE_KIB: u32 = 128 * 1024;
 
 /// WAL pages after which the writer finishes a checkpoint itself (SQLite's default is 1,000;
-/// 32,000 pages are 128 MiB of WAL). Nearly all checkpointing is done off this thread by
-/// [`crate::db::upkeep`], every few milliseconds while the WAL grows, but that one can never
+/// 32,000 pages are 128 MiB of WAL). Nearly all checkpointing is done off this thread by the
+/// [`Checkpointer`], every few milliseconds while the WAL grows, but that one can never
 /// finish while the writer keeps appending, and the WAL only starts over after a finished one.
 /// When the writer gets here only the last few milliseconds of frames are left to copy, so its
 /// checkpoint is short; the higher this is, the rarer that pause (at 4,000 pages, with upkeep
@@ -246,6 +246,62 @@ impl rusqlite::ToSql for Bound {
     }
 }
 
+/// How soon the [`Checkpointer`] copies again after it found new WAL frames: under intake load
+/// the WAL grows by a few thousand pages a second, and what is left uncopied when the WAL reaches
+/// [`CHECKPOINT_PAGES`] the writer copies itself, stalling every complaint behind it. Every
+/// 10 ms leaves it a few hundred pages at most.
+const CHECKPOINT_BUSY_INTERVAL: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// How often the [`Checkpointer`] looks when nothing was written: an idle server wakes four times
+/// a second, not a hundred.
+const CHECKPOINT_IDLE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Copies the WAL into the database file (`PRAGMA wal_checkpoint(PASSIVE)`) on a thread and a
+/// connection of its own, beside the writer: a passive checkpoint blocks neither the writer nor
+/// readers, so the copying runs on the other core instead of inside a batch. Its own
+/// connection, not one of the read pool's, because under load it is busy most of the time (and
+/// waits in `fsync`), and the pool's eight connections are what routed intakes queue for.
+pub(crate) struct Checkpointer {
+    conn: rusqlite::Connection,
+}
+
+impl Checkpointer {
+    /// Opens its connection to the database a `sqlite:` URL names.
+    pub(crate) fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StoreError::Config(format!("bad SQLite URL {}: {e}", crate::db::redact(url))))?;
+        let conn = rusqlite::Connection::open(options.get_filename()).map_err(sql_err)?;
+        conn.busy_timeout(crate::db::SQLITE_BUSY_TIMEOUT).map_err(sql_err)?;
+        Ok(Self { conn })
+    }
+
+    /// One passive checkpoint; answers how many frames the WAL holds.
+    fn checkpoint(&self) -> StoreResult<i64> {
+        // One row: (busy, frames in the WAL, frames copied); -1s when not in WAL mode.
+        self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1)).map_err(sql_err)
+    }
+
+    /// Runs on a thread named `cloop-checkpoint` while `alive()`: again soon while the WAL keeps
+    /// changing, rarely when it does not.
+    pub(crate) fn spawn(self, alive: impl Fn() -> bool + Send + 'static) -> StoreResult<()> {
+        std::thread::Builder::new().name("cloop-checkpoint".into()).spawn(move || {
+            let mut last = None;
+            while alive() {
+                let pause = match self.checkpoint() {
+                    Ok(frames) if last.replace(frames) != Some(frames) => CHECKPOINT_BUSY_INTERVAL,
+                    Ok(_) => CHECKPOINT_IDLE_INTERVAL,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "background checkpoint failed; the writer checkpoints at its threshold");
+                        CHECKPOINT_IDLE_INTERVAL
+                    }
+                };
+                std::thread::sleep(pause);
+            }
+        })?;
+        Ok(())
+    }
+}
+
 /// SQLite's errors as the store reports sqlx's (the message kept whole: callers look for
 /// "UNIQUE constraint failed", see [`StoreError::is_unique_violation`]).
 #[expect(clippy::needless_pass_by_value, reason = "a `map_err` callback takes the error by value")]
@@ -266,6 +322,31 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let url = crate::db::sqlite_url(&dir);
         (dir, url)
+    }
+
+    /// The checkpointer reports the WAL's size, which is what keeps it running often under
+    /// load and rarely when idle, and copies the WAL into the database file.
+    #[tokio::test]
+    async fn the_checkpointer_reports_the_wal_and_copies_it() {
+        let (dir, url) = temp_db("checkpoint");
+        let (pool, _) = crate::db::connect(&url).await.unwrap();
+        pool.execute_unprepared("CREATE TABLE t (x)").await.unwrap();
+        let checkpointer = Checkpointer::open(&url).unwrap();
+        let before = checkpointer.checkpoint().unwrap();
+        assert!(before > 0, "the CREATE TABLE is in the WAL: {before}");
+        pool.execute_unprepared("INSERT INTO t VALUES (1)").await.unwrap();
+        let after = checkpointer.checkpoint().unwrap();
+        // (The WAL starts over once everything in it was copied, so the count changes, not
+        // necessarily upwards.)
+        assert!(after > 0 && after != before, "an insert is a new frame: {before} -> {after}");
+        assert_eq!(checkpointer.checkpoint().unwrap(), after, "nothing written, nothing changes");
+        // Copied: the database file alone (no WAL) holds the row.
+        drop(pool);
+        let copy = dir.join("copy.db");
+        std::fs::copy(dir.join("cloop.db"), &copy).unwrap();
+        let plain = rusqlite::Connection::open(&copy).unwrap();
+        assert_eq!(plain.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// Every value kind the store writes lands in the file exactly as sqlx would have stored it

@@ -363,6 +363,7 @@ pub(crate) async fn write_intakes(
     } else {
         customer_counts(txn, fresh.iter().map(|i| customers[i].0.0)).await?
     };
+    crate::db::generic_plans_from_here(txn).await?;
     let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
     if !fresh.is_empty() {
         let mut drafts: Vec<(usize, Vec<Event>, Complaint, Option<cloop_domain::risk::Risk>)> =

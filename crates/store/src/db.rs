@@ -6,7 +6,7 @@ use crate::error::{StoreError, StoreResult};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use std::path::Path;
 use std::time::Duration;
 
@@ -148,9 +148,23 @@ pub(crate) async fn connect_writer(url: &str) -> StoreResult<DatabaseConnection>
         // The writer's statements keep one text per shape (crate::chunks), so PostgreSQL would
         // switch them to a generic plan after five runs; for `phone IN (…) OR email IN (…)`
         // and `customer_id IN (…)` that plan is a sequential scan, and intake slowed down as
-        // the tables grew. Each batch is planned for its own values instead.
+        // the tables grew. Each batch's look-ups are planned for their own values instead; its
+        // inserts go back to generic plans ([`generic_plans_from_here`]).
         .map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
     Ok(Database::connect(opts).await?)
+}
+
+/// Lets PostgreSQL reuse generic plans for the rest of the writer's transaction, once its
+/// look-ups (planned per batch, see [`connect_writer`]) are done. The setting also governs the
+/// plans of the foreign-key checks PostgreSQL runs for every inserted row (`SELECT 1 FROM
+/// org_units x WHERE id = $1 FOR KEY SHARE`, five per complaint): forced to custom plans, each
+/// check was planned anew, about a fifth of the writer's backend time (BENCHMARKS.md, "The
+/// writer on PostgreSQL"). A no-op on SQLite.
+pub(crate) async fn generic_plans_from_here(txn: &impl crate::conn::Conn) -> StoreResult<()> {
+    if txn.backend() == DbBackend::Postgres {
+        txn.execute_stmt(Statement::from_string(DbBackend::Postgres, "SET LOCAL plan_cache_mode = auto")).await?;
+    }
+    Ok(())
 }
 
 /// How often [`upkeep`] runs, off the writer's path.
@@ -311,6 +325,36 @@ mod tests {
         assert_eq!(stmts.len(), 3, "{stmts:?}");
         assert!(stmts[0].starts_with("CREATE FUNCTION") && stmts[0].ends_with("$$"), "{}", stmts[0]);
         assert!(stmts[1].starts_with("CREATE TRIGGER") && stmts[1].ends_with("f()"), "{}", stmts[1]);
+    }
+
+    /// The writer's look-ups are planned per batch and the rest of its transaction, foreign-key
+    /// checks included, may reuse generic plans; the next transaction starts with custom plans
+    /// again. Runs on the PostgreSQL of `CLOOP_TEST_DATABASE_URL` (required in CI).
+    #[tokio::test]
+    async fn the_writer_plans_look_ups_per_batch_and_reuses_the_rest() {
+        let Ok(url) = std::env::var("CLOOP_TEST_DATABASE_URL") else {
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CLOOP_TEST_DATABASE_URL must be set in CI");
+            return;
+        };
+        let writer = connect_writer(&url).await.unwrap();
+        let mode = async |txn: &sea_orm::DatabaseTransaction| -> String {
+            let row = txn
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT current_setting('plan_cache_mode') AS m",
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get("", "m").unwrap()
+        };
+        for _ in 0..2 {
+            let txn = writer.begin().await.unwrap();
+            assert_eq!(mode(&txn).await, "force_custom_plan", "the look-ups are planned for their own values");
+            generic_plans_from_here(&txn).await.unwrap();
+            assert_eq!(mode(&txn).await, "auto", "the inserts and their foreign-key checks reuse plans");
+            txn.commit().await.unwrap();
+        }
     }
 
     #[test]

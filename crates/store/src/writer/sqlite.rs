@@ -25,12 +25,18 @@ use std::future::Future;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 
-/// The writer's page cache (KiB): 128 MiB holds the hot index pages of a few million
-/// complaints. Its own connection keeps it valid from one batch to the next (WAL invalidates a
-/// connection's cache whenever another connection wrote, and only this one writes complaints);
-/// without it every batch re-read the customer and category index pages (17 `pread`s per
-/// complaint).
-const CACHE_KIB: u32 = 128 * 1024;
+/// The writer's page cache (KiB). Its own connection keeps it valid from one batch to the next
+/// (WAL invalidates a connection's cache whenever another connection wrote, and only this one
+/// writes complaints); without it every batch re-read the customer and category index pages
+/// (17 `pread`s per complaint).
+///
+/// 32 MiB rather than more, because SQLite walks the whole cache at the end of a transaction
+/// whenever a B-tree rebalance borrowed the lock-byte page number (page 262,145) to swap two
+/// pages, which FTS5's segment writes do in most batches: `pcache1TruncateUnsafe` visits every
+/// cached page while the file is under 1 GiB. At 128 MiB that walk was a tenth of the writer's
+/// time; at 32 MiB intake ran 6,200–6,400/s against 5,700–5,800/s by turns (BENCHMARKS.md, "The
+/// writer, fifth pass"), and index pages the cache misses come from the OS cache.
+const CACHE_KIB: u32 = 32 * 1024;
 
 /// WAL pages after which the writer finishes a checkpoint itself (SQLite's default is 1,000;
 /// 32,000 pages are 128 MiB of WAL). Nearly all checkpointing is done off this thread by the

@@ -242,6 +242,8 @@ pub async fn serve(
     // The segmenter and keyword extractor build their dictionaries on first use (~200 ms);
     // build them while the server starts instead of in the first request that needs them.
     tokio::task::spawn_blocking(cloop_nlp::keywords::warm_up);
+    let preload = state.clone();
+    tokio::spawn(async move { preload.router().preload(preload.store()).await });
     axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

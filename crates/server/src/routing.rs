@@ -22,6 +22,7 @@ use cloop_nlp::rules::{KeywordRule, RiskFlag, RuleSet};
 use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, training_text};
 use cloop_store::{IntakeRouting, NewComplaint, Store, StoreResult};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -107,12 +108,39 @@ pub struct Router {
     config: RoutingConfig,
     current: Mutex<Arc<Snapshot>>,
     refreshing: tokio::sync::Mutex<()>,
+    /// Rules and models have been read at least once.
+    loaded: AtomicBool,
 }
 
 impl Router {
     /// A router that reads everything on first use.
     pub fn new(config: RoutingConfig) -> Self {
-        Self { config, current: Mutex::new(Arc::new(Snapshot::empty())), refreshing: tokio::sync::Mutex::new(()) }
+        Self {
+            config,
+            current: Mutex::new(Arc::new(Snapshot::empty())),
+            refreshing: tokio::sync::Mutex::new(()),
+            loaded: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether intake can be routed without waiting: routing is off, or its rules and models
+    /// have been read. `/readyz` answers 503 until then, so a load balancer sends no complaints
+    /// to a node that would make them wait for two models to load.
+    pub fn is_ready(&self) -> bool {
+        !self.config.enabled || self.loaded.load(Ordering::Acquire)
+    }
+
+    /// Reads the rules and models as the server starts, instead of in the first intakes (which
+    /// then waited: two 25 MiB models took seconds to load on a busy machine, and every request
+    /// that arrived meanwhile waited with them). Retries every second until the database answers.
+    pub async fn preload(&self, store: &Store) {
+        if !self.config.enabled {
+            return;
+        }
+        while let Err(e) = self.snapshot(store).await {
+            tracing::warn!(error = %e, "reading the routing rules and models failed; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
     }
 
     /// The configuration.
@@ -160,6 +188,7 @@ impl Router {
         }
         let next = Arc::new(self.load(store, &cur).await?);
         *self.current.lock().expect("routing snapshot lock") = next.clone();
+        self.loaded.store(true, Ordering::Release);
         Ok(next)
     }
 

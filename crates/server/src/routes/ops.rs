@@ -27,6 +27,9 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.store().ready().await {
+        Ok(true) if !state.router().is_ready() => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "loading routing models"})))
+        }
         Ok(true) => (StatusCode::OK, Json(serde_json::json!({"status": "ready"}))),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "migrating"}))),
         Err(e) => {

@@ -4,6 +4,7 @@
 //! leaves the model in use as it was.
 
 use crate::helpers::{Session, TestApp, sqlite_and_postgres_routed};
+use cloop_server::routing::{Router, RoutingConfig};
 use serde_json::{Value, json};
 
 sqlite_and_postgres_routed!(
@@ -13,6 +14,7 @@ sqlite_and_postgres_routed!(
     risk_words_raise_the_severity_and_flag_the_complaint,
     repeats_are_linked_by_customer_order_and_similar_text,
     rules_are_validated_field_by_field_and_need_the_permission,
+    readiness_waits_for_the_routing_models,
 );
 
 fn body(phone: &str, content: &str) -> Value {
@@ -235,4 +237,28 @@ async fn rules_are_validated_field_by_field_and_need_the_permission(app: TestApp
         .post("/api/v1/routing/models/train", &json!({"target": "category"}))
         .await
         .expect_error(403, "missing_permission");
+}
+
+/// A node with routing on is not ready until its rules and models are read (the server reads
+/// them as it starts, so the first complaints do not wait for them); with routing off it is.
+async fn readiness_waits_for_the_routing_models(app: TestApp) {
+    let router = Router::new(RoutingConfig::default());
+    assert!(!router.is_ready(), "nothing read yet");
+    router.preload(&app.store).await;
+    assert!(router.is_ready(), "rules and models read");
+    assert!(Router::new(RoutingConfig { enabled: false, ..RoutingConfig::default() }).is_ready());
+
+    let anon = app.anonymous();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let r = anon.get("/readyz").await;
+        if r.status == reqwest::StatusCode::OK {
+            assert_eq!(r.json["status"], "ready");
+            break;
+        }
+        assert_eq!(r.status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{:?}", r.json);
+        assert_eq!(r.json["status"], "loading routing models");
+        assert!(std::time::Instant::now() < deadline, "the routing models were never read");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -5,6 +5,7 @@
 pub mod alerting;
 pub mod error;
 pub mod extract;
+pub mod near_dup_window;
 mod observe;
 pub mod password;
 mod routes;
@@ -124,7 +125,12 @@ impl AppState {
             };
             metrics::counter!("cloop_routing_decisions_total", "outcome" => outcome).increment(1);
         }
-        self.inner.store.intake_routed(new, routing, actor, idempotency_key, now).await
+        let fingerprint = routing.fingerprint;
+        let receipt = self.inner.store.intake_routed(new, routing, actor, idempotency_key, now).await?;
+        if let Some(complaint) = receipt.complaint.as_ref().filter(|_| receipt.created) {
+            self.inner.router.registered(complaint, fingerprint);
+        }
+        Ok(receipt)
     }
 
     /// The current time as the product sees it (the real clock plus the demo offset).

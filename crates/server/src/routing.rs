@@ -14,6 +14,7 @@
 //! share one path: a held-out fifth is scored for the stored metrics, then the model is trained on
 //! everything and stored as the next version.
 
+use crate::near_dup_window::NearDupWindow;
 use cloop_domain::routing::{ClassScore, RoutedTarget, RoutingDecision, RoutingOutcome, RuleReason, TargetSource};
 use cloop_domain::{CategoryId, ComplaintId, OrgUnitId, RepeatLink, RepeatReason, Severity};
 use cloop_nlp::classifier::{Example, Model, TrainConfig, TrainError};
@@ -110,12 +111,15 @@ pub struct Router {
     refreshing: tokio::sync::Mutex<()>,
     /// Rules and models have been read at least once.
     loaded: AtomicBool,
+    /// Each company's newest text fingerprints, for the near-duplicate comparison.
+    near_dups: NearDupWindow,
 }
 
 impl Router {
     /// A router that reads everything on first use.
     pub fn new(config: RoutingConfig) -> Self {
         Self {
+            near_dups: NearDupWindow::new(config.near_dup_scan),
             config,
             current: Mutex::new(Arc::new(Snapshot::empty())),
             refreshing: tokio::sync::Mutex::new(()),
@@ -254,6 +258,19 @@ impl Router {
         })
     }
 
+    /// Tells the near-duplicate window of a complaint this node has just registered, so the
+    /// next intake compares with it at once.
+    pub fn registered(&self, complaint: &cloop_domain::Complaint, fingerprint: Option<u64>) {
+        if let Some(fingerprint) = fingerprint.filter(|&f| f != 0) {
+            self.near_dups.remember(cloop_store::routing::RecentFingerprint {
+                id: complaint.id.0,
+                company_id: complaint.company_id.0,
+                received_at: complaint.received_at,
+                fingerprint,
+            });
+        }
+    }
+
     /// What routing would decide for `text` from `company`, registering nothing.
     pub async fn preview(&self, store: &Store, company: OrgUnitId, text: &str) -> StoreResult<RoutingDecision> {
         let snap = self.snapshot(store).await?;
@@ -281,7 +298,7 @@ impl Router {
             found.insert(std::cmp::Reverse(c.id), (c.case_no, reasons));
         }
         if fingerprint != 0 && self.config.near_dup_scan > 0 {
-            let window = store.recent_fingerprints(new.company_id, since, self.config.near_dup_scan).await?;
+            let window = self.near_dups.window(store, new.company_id.0, since).await?;
             let mut unseen = Vec::new();
             for (id, f) in window.into_iter().filter(|&(_, f)| similar(Some(f as i64), fingerprint)) {
                 match found.get_mut(&std::cmp::Reverse(id)) {

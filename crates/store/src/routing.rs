@@ -516,19 +516,18 @@ impl Store {
     }
 
     /// The text fingerprints of the newest complaints of `company` received since `since`, at
-    /// most `limit`, newest first, as `(id, fingerprint)`: the near-duplicate comparison's
-    /// window, read on every routed intake. Only the two numbers, walked backwards along the
-    /// (company, received, fingerprint) index, which SQLite answers from the index alone; reading
-    /// whole candidate rows here was most of routing's cost (BENCHMARKS.md, "Intake with
-    /// routing").
+    /// most `limit`, newest first: the near-duplicate comparison's window, which each node keeps
+    /// in memory and reads from here once per company (`cloop_server::near_dup_window`). Only
+    /// the numbers, walked backwards along the (company, received, fingerprint) index, which
+    /// SQLite answers from the index alone.
     pub async fn recent_fingerprints(
         &self,
         company: OrgUnitId,
         since: DateTime<Utc>,
         limit: u64,
-    ) -> StoreResult<Vec<(i64, u64)>> {
+    ) -> StoreResult<Vec<RecentFingerprint>> {
         let q = Query::select()
-            .columns(["id", "fingerprint"])
+            .columns(FINGERPRINT_COLUMNS)
             .from("complaints")
             .and_where(Expr::col("company_id").eq(company.0))
             .and_where(Expr::col("received_at").gte(since))
@@ -536,12 +535,45 @@ impl Store {
             .order_by("received_at", Order::Desc)
             .limit(limit)
             .to_owned();
+        self.fingerprints(&q).await
+    }
+
+    async fn fingerprints(&self, q: &sea_orm::sea_query::SelectStatement) -> StoreResult<Vec<RecentFingerprint>> {
         self.db
-            .query_all(&q)
+            .query_all(q)
             .await?
             .iter()
-            .map(|r| Ok((r.try_get::<i64>("", "id")?, r.try_get::<i64>("", "fingerprint")? as u64)))
+            .map(|r| {
+                Ok(RecentFingerprint {
+                    id: r.try_get("", "id")?,
+                    company_id: r.try_get("", "company_id")?,
+                    received_at: r.try_get("", "received_at")?,
+                    fingerprint: r.try_get::<i64>("", "fingerprint")? as u64,
+                })
+            })
             .collect()
+    }
+
+    /// Text fingerprints of the complaints with an id above `after`, in id order, at most
+    /// `limit`: what a node's near-duplicate window reads to learn of complaints that other
+    /// nodes took in. A primary-key range.
+    pub async fn fingerprints_after(&self, after: i64, limit: u64) -> StoreResult<Vec<RecentFingerprint>> {
+        let q = Query::select()
+            .columns(FINGERPRINT_COLUMNS)
+            .from("complaints")
+            .and_where(Expr::col("id").gt(after))
+            .and_where(Expr::col("fingerprint").is_not_null())
+            .order_by("id", Order::Asc)
+            .limit(limit)
+            .to_owned();
+        self.fingerprints(&q).await
+    }
+
+    /// The highest complaint id (0 when there is none).
+    pub async fn last_complaint_id(&self) -> StoreResult<i64> {
+        let q = Query::select().expr_as(Expr::col("id").max(), "id").from("complaints").to_owned();
+        let row = self.db.query_one(&q).await?;
+        Ok(row.map(|r| r.try_get::<Option<i64>>("", "id")).transpose()?.flatten().unwrap_or(0))
     }
 
     /// Case numbers of the complaints `ids` (those that exist).
@@ -562,6 +594,21 @@ impl Store {
             .collect()
     }
 }
+
+/// One complaint's text fingerprint, as [`Store::recent_fingerprints`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecentFingerprint {
+    /// The complaint.
+    pub id: i64,
+    /// Its company.
+    pub company_id: i64,
+    /// When the customer complained.
+    pub received_at: DateTime<Utc>,
+    /// Its SimHash ([`cloop_nlp::near_dup::fingerprint`]).
+    pub fingerprint: u64,
+}
+
+const FINGERPRINT_COLUMNS: [&str; 4] = ["id", "company_id", "received_at", "fingerprint"];
 
 const CANDIDATE_COLUMNS: [&str; 7] =
     ["id", "case_no", "company_id", "customer_id", "order_ref", "fingerprint", "received_at"];

@@ -202,7 +202,7 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
             .intake_routed(complaint(&w, "13800000001", "O-1", later), routing, actor.clone(), None, later)
             .await
             .expect("routed intake");
-        let c = r.complaint.expect("created");
+        let c = r.complaint.clone().expect("created");
         assert_eq!((c.state, c.department_id, c.category_id), (State::Assigned, Some(w.finance), Some(w.category)));
         assert_eq!(c.severity, Some(Severity::Level1), "{backend}: the rules' floor");
         assert_eq!(c.repeat_of.len(), 1, "{backend}");
@@ -246,7 +246,19 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         assert!(outside.await.expect("c").1.is_empty(), "{backend}: outside the window");
         // Only the one complaint routed with a fingerprint is in the near-duplicate window.
         let recent = store.recent_fingerprints(w.company, now, 10).await.expect("recent");
-        assert_eq!(recent, [(r.complaint_id.0, u64::MAX - 5)], "{backend}: u64 survives as i64");
+        let expected = cloop_store::routing::RecentFingerprint {
+            id: r.complaint_id.0,
+            company_id: w.company.0,
+            received_at: c.received_at,
+            fingerprint: u64::MAX - 5,
+        };
+        assert_eq!(recent, [expected], "{backend}: u64 survives as i64");
+        // The same complaint as the tail of every node's window reads it, by id.
+        let last = store.last_complaint_id().await.expect("last id");
+        assert!(last >= r.complaint_id.0, "{backend}: {last}");
+        let after = store.fingerprints_after(r.complaint_id.0 - 1, 10).await.expect("after");
+        assert_eq!(after, [expected], "{backend}: only complaints with a fingerprint, from the id on");
+        assert!(store.fingerprints_after(r.complaint_id.0, 10).await.expect("after").is_empty(), "{backend}");
         assert!(store.recent_fingerprints(w.company, now, 0).await.expect("recent").is_empty(), "{backend}: limit");
         let later_window = store.recent_fingerprints(w.company, later + Duration::days(1), 10).await.expect("r");
         assert!(later_window.is_empty(), "{backend}: outside the window");

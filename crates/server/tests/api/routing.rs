@@ -15,6 +15,7 @@ sqlite_and_postgres_routed!(
     repeats_are_linked_by_customer_order_and_similar_text,
     rules_are_validated_field_by_field_and_need_the_permission,
     readiness_waits_for_the_routing_models,
+    near_duplicates_are_found_across_nodes,
 );
 
 fn body(phone: &str, content: &str) -> Value {
@@ -261,4 +262,41 @@ async fn readiness_waits_for_the_routing_models(app: TestApp) {
         assert!(std::time::Instant::now() < deadline, "the routing models were never read");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// Each node keeps its companies' newest text fingerprints in memory. A complaint is compared
+/// with at once on the node that took it in, and on another node once that node's window has
+/// read the database again (at most `TAIL_EVERY` later).
+async fn near_duplicates_are_found_across_nodes(app: TestApp) {
+    // A second node: its own store, router and windows, on the same database.
+    let store = cloop_store::Store::open(&app.url, cloop_store::StoreConfig::default()).await.expect("second node");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = format!("http://{}", listener.local_addr().expect("local addr"));
+    let routing = RoutingConfig { refresh: std::time::Duration::ZERO, ..RoutingConfig::default() };
+    let config = cloop_server::ServerConfig { public_url: addr.clone(), routing, ..Default::default() };
+    let state = cloop_server::AppState::new(store, config);
+    tokio::spawn(async move { cloop_server::serve(listener, state, std::future::pending()).await.expect("serves") });
+    let (a, _) = app.token_client("agent").await;
+    let b = Session { base: addr, ..a.clone() };
+
+    // Each node reads the company's window with its first intake.
+    a.intake_with(&body("13800000020", "快递员态度很差，把包裹扔在门口就走了")).await;
+    b.intake_with(&body("13800000021", "发票抬头开错了，需要重新开具")).await;
+
+    let text = "冰箱不制冷，里面的菜全坏了，要求换货";
+    let first = a.intake_with(&body("13800000022", text)).await;
+    let case_no = first["case_no"].clone();
+    let linked = |c: &Value| {
+        c["repeat_of"]
+            .as_array()
+            .expect("repeat_of")
+            .iter()
+            .any(|r| r["case_no"] == case_no && r["reasons"] == json!(["similar_text"]))
+    };
+    let same_node = a.intake_with(&body("13800000023", &format!("{text}！"))).await;
+    assert!(linked(&same_node), "the node that took it in compares with it at once: {same_node}");
+
+    tokio::time::sleep(cloop_server::near_dup_window::TAIL_EVERY + std::time::Duration::from_millis(200)).await;
+    let other_node = b.intake_with(&body("13800000024", &format!("{text}。"))).await;
+    assert!(linked(&other_node), "the other node has read it since: {other_node}");
 }

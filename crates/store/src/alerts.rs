@@ -10,7 +10,7 @@ use crate::error::StoreResult;
 use chrono::{DateTime, Duration, Utc};
 use cloop_domain::{ComplaintId, OrgUnitId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, JoinType, LikeExpr, OnConflict, Order, Query};
-use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 use serde::Serialize;
 
 /// An alert to raise.
@@ -95,66 +95,19 @@ pub struct Audience<'a> {
 
 impl Store {
     /// Raises an alert for `recipients`; `None` when an alert with the same key exists already.
+    ///
+    /// Through the group-commit writer, like every complaint write: on SQLite a write on a pool
+    /// connection waits for the database lock, which the writer holds most of the time under
+    /// intake load, and SQLite's busy handler retried for seconds (the multi-second tail of
+    /// routed intakes, whose level-1 complaints raise an alert before they answer).
     pub async fn raise_alert(
         &self,
         alert: &NewAlert,
         recipients: &[UserId],
         now: DateTime<Utc>,
     ) -> StoreResult<Option<i64>> {
-        let txn = self.db.begin().await?;
-        let row = txn
-            .query_one(
-                &Query::insert()
-                    .into_table("alerts")
-                    .columns([
-                        "kind",
-                        "severity",
-                        "complaint_id",
-                        "company_id",
-                        "title_zh",
-                        "title_en",
-                        "body_zh",
-                        "body_en",
-                        "data",
-                        "dedupe_key",
-                        "created_at",
-                    ])
-                    .values_panic([
-                        alert.kind.clone().into(),
-                        alert.severity.clone().into(),
-                        alert.complaint_id.map(|c| c.0).into(),
-                        alert.company_id.map(|c| c.0).into(),
-                        alert.title_zh.clone().into(),
-                        alert.title_en.clone().into(),
-                        alert.body_zh.clone().into(),
-                        alert.body_en.clone().into(),
-                        alert.data.to_string().into(),
-                        alert.dedupe_key.clone().into(),
-                        now.into(),
-                    ])
-                    .on_conflict(OnConflict::column("dedupe_key").do_nothing().to_owned())
-                    .returning_col("id")
-                    .to_owned(),
-            )
-            .await?;
-        let Some(row) = row else {
-            txn.rollback().await?;
-            return Ok(None);
-        };
-        let id: i64 = row.try_get("", "id")?;
-        let mut users: Vec<i64> = recipients.iter().map(|u| u.0).collect();
-        users.sort_unstable();
-        users.dedup();
-        if !users.is_empty() {
-            let mut insert = Query::insert();
-            insert.into_table("alert_recipients").columns(["alert_id", "user_id"]);
-            for u in users {
-                insert.values_panic([id.into(), u.into()]);
-            }
-            txn.execute(&insert).await?;
-        }
-        txn.commit().await?;
-        Ok(Some(id))
+        let job = AlertJob { alert: alert.clone(), recipients: recipients.to_vec(), now };
+        self.writer.alert(job).await
     }
 
     /// Active users matching `audience`.
@@ -333,6 +286,69 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// An alert waiting for the writer ([`Store::raise_alert`]).
+#[derive(Debug)]
+pub(crate) struct AlertJob {
+    pub(crate) alert: NewAlert,
+    pub(crate) recipients: Vec<UserId>,
+    pub(crate) now: DateTime<Utc>,
+}
+
+/// Writes one alert and its recipients inside the writer's transaction; `None` when an alert
+/// with the same key exists already (then nothing is written).
+pub(crate) async fn write_alert(txn: &impl crate::conn::Conn, job: &AlertJob) -> StoreResult<Option<i64>> {
+    let AlertJob { alert, recipients, now } = job;
+    let row = txn
+        .query_one(
+            &Query::insert()
+                .into_table("alerts")
+                .columns([
+                    "kind",
+                    "severity",
+                    "complaint_id",
+                    "company_id",
+                    "title_zh",
+                    "title_en",
+                    "body_zh",
+                    "body_en",
+                    "data",
+                    "dedupe_key",
+                    "created_at",
+                ])
+                .values_panic([
+                    alert.kind.clone().into(),
+                    alert.severity.clone().into(),
+                    alert.complaint_id.map(|c| c.0).into(),
+                    alert.company_id.map(|c| c.0).into(),
+                    alert.title_zh.clone().into(),
+                    alert.title_en.clone().into(),
+                    alert.body_zh.clone().into(),
+                    alert.body_en.clone().into(),
+                    alert.data.to_string().into(),
+                    alert.dedupe_key.clone().into(),
+                    (*now).into(),
+                ])
+                .on_conflict(OnConflict::column("dedupe_key").do_nothing().to_owned())
+                .returning_col("id")
+                .to_owned(),
+        )
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("", "id")?;
+    let mut users: Vec<i64> = recipients.iter().map(|u| u.0).collect();
+    users.sort_unstable();
+    users.dedup();
+    if !users.is_empty() {
+        let mut insert = Query::insert();
+        insert.into_table("alert_recipients").columns(["alert_id", "user_id"]);
+        for u in users {
+            insert.values_panic([id.into(), u.into()]);
+        }
+        txn.execute(&insert).await?;
+    }
+    Ok(Some(id))
 }
 
 #[cfg(test)]

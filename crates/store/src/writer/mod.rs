@@ -11,6 +11,7 @@
 
 mod sqlite;
 
+use crate::alerts::{self, AlertJob};
 use crate::complaints::{self, AppendJob, IntakeJob, IntakeReceipt};
 use crate::conn::Conn;
 use crate::db::{self, Backend};
@@ -26,6 +27,7 @@ const MAX_BATCH: usize = 256;
 pub(crate) enum Job {
     Intake(IntakeJob, oneshot::Sender<StoreResult<IntakeReceipt>>),
     Append(AppendJob, oneshot::Sender<StoreResult<()>>),
+    Alert(AlertJob, oneshot::Sender<StoreResult<Option<i64>>>),
 }
 
 /// The handle callers use to queue writes.
@@ -93,6 +95,12 @@ impl Writer {
         self.tx.send(Job::Append(job, reply)).await.map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
+
+    pub(crate) async fn alert(&self, job: AlertJob) -> StoreResult<Option<i64>> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Job::Alert(job, reply)).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
 }
 
 /// Runs [`db::upkeep`] (PostgreSQL) every [`db::UPKEEP_INTERVAL`] until the writer is gone (its
@@ -157,6 +165,7 @@ async fn run(db: WriterDb, mut rx: mpsc::Receiver<Job>) {
 pub(crate) enum Outcome {
     Intake(IntakeReceipt),
     Append,
+    Alert(Option<i64>),
 }
 
 fn answer(jobs: Vec<Job>, results: Vec<StoreResult<Outcome>>) {
@@ -165,11 +174,17 @@ fn answer(jobs: Vec<Job>, results: Vec<StoreResult<Outcome>>) {
             Job::Intake(_, reply) => {
                 let _ = reply.send(result.map(|o| match o {
                     Outcome::Intake(r) => r,
-                    Outcome::Append => unreachable!("intake jobs produce receipts"),
+                    Outcome::Append | Outcome::Alert(_) => unreachable!("intake jobs produce receipts"),
                 }));
             }
             Job::Append(_, reply) => {
                 let _ = reply.send(result.map(|_| ()));
+            }
+            Job::Alert(_, reply) => {
+                let _ = reply.send(result.map(|o| match o {
+                    Outcome::Alert(id) => id,
+                    Outcome::Intake(_) | Outcome::Append => unreachable!("alert jobs produce alert ids"),
+                }));
             }
         }
     }
@@ -195,7 +210,7 @@ async fn write_batch(txn: &impl Conn, jobs: &[Job]) -> StoreResult<Vec<StoreResu
         .iter()
         .filter_map(|j| match j {
             Job::Intake(i, _) => Some(i),
-            Job::Append(..) => None,
+            Job::Append(..) | Job::Alert(..) => None,
         })
         .collect();
     let mut receipts = complaints::write_intakes(txn, &intakes).await?.into_iter();
@@ -208,6 +223,8 @@ async fn write_batch(txn: &impl Conn, jobs: &[Job]) -> StoreResult<Vec<StoreResu
                 appends.push(a);
                 results.push(Ok(Outcome::Append));
             }
+            // Placeholders: alerts are written after the complaints they may name.
+            Job::Alert(..) => results.push(Ok(Outcome::Alert(None))),
         }
     }
     if !appends.is_empty() {
@@ -220,6 +237,11 @@ async fn write_batch(txn: &impl Conn, jobs: &[Job]) -> StoreResult<Vec<StoreResu
                 }
                 i += 1;
             }
+        }
+    }
+    for (job, result) in jobs.iter().zip(results.iter_mut()) {
+        if let Job::Alert(a, _) = job {
+            *result = Ok(Outcome::Alert(alerts::write_alert(txn, a).await?));
         }
     }
     crate::search::merge_step(txn, jobs.len()).await?;

@@ -25,18 +25,34 @@ use std::future::Future;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 
-/// The writer's page cache (KiB). Its own connection keeps it valid from one batch to the next
-/// (WAL invalidates a connection's cache whenever another connection wrote, and only this one
-/// writes complaints); without it every batch re-read the customer and category index pages
-/// (17 `pread`s per complaint).
+/// The writer's page cache (KiB) while the database file is under 1 GiB. Its own connection
+/// keeps the cache valid from one batch to the next (WAL invalidates a connection's cache
+/// whenever another connection wrote, and only this one writes complaints); without it every
+/// batch re-read the customer and category index pages (17 `pread`s per complaint).
 ///
 /// 32 MiB rather than more, because SQLite walks the whole cache at the end of a transaction
-/// whenever a B-tree rebalance borrowed the lock-byte page number (page 262,145) to swap two
-/// pages, which FTS5's segment writes do in most batches: `pcache1TruncateUnsafe` visits every
-/// cached page while the file is under 1 GiB. At 128 MiB that walk was a tenth of the writer's
-/// time; at 32 MiB intake ran 6,200–6,400/s against 5,700–5,800/s by turns (BENCHMARKS.md, "The
-/// writer, fifth pass"), and index pages the cache misses come from the OS cache.
+/// whenever a B-tree rebalance borrowed the lock-byte page number (the page at 1 GiB) to swap
+/// two pages, which FTS5's segment writes do in most batches: `pcache1TruncateUnsafe` visits
+/// every cached page while that page number lies beyond the end of the file. At 128 MiB that
+/// walk was a tenth of the writer's time; at 32 MiB intake ran 6,200–6,400/s against
+/// 5,700–5,800/s by turns (BENCHMARKS.md, "The writer, fifth pass").
 const CACHE_KIB: u32 = 32 * 1024;
+
+/// The writer's page cache (KiB) once the file is past 1 GiB: the borrowed page number then lies
+/// inside the file, the walk is gone, and a larger cache only saves reads of index pages.
+const LARGE_CACHE_KIB: u32 = 128 * 1024;
+
+/// How many transactions pass between two looks at the file's size.
+const SIZE_CHECK_EVERY: u32 = 256;
+
+/// The page cache (KiB) for a file of `page_count` pages of `page_size` bytes: [`CACHE_KIB`]
+/// until the file reaches SQLite's lock-byte page (`PENDING_BYTE` = 1 GiB), [`LARGE_CACHE_KIB`]
+/// from then on.
+fn cache_kib_for(page_count: u64, page_size: u64) -> u32 {
+    const PENDING_BYTE: u64 = 0x4000_0000;
+    let lock_byte_page = PENDING_BYTE / page_size.max(512) + 1;
+    if page_count > lock_byte_page { LARGE_CACHE_KIB } else { CACHE_KIB }
+}
 
 /// WAL pages after which the writer finishes a checkpoint itself (SQLite's default is 1,000;
 /// 32,000 pages are 128 MiB of WAL). Nearly all checkpointing is done off this thread by the
@@ -57,6 +73,8 @@ const STATEMENT_CACHE: usize = 256;
 #[derive(Debug)]
 pub(crate) struct SqliteWriter {
     conn: Mutex<rusqlite::Connection>,
+    /// Transactions since the file's size was last looked at, and the cache chosen then.
+    sizing: Mutex<(u32, u32)>,
 }
 
 impl SqliteWriter {
@@ -79,12 +97,36 @@ impl SqliteWriter {
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -{CACHE_KIB};
              PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES};
              PRAGMA temp_store = MEMORY;"
         ))
         .map_err(sql_err)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        let writer = Self { conn: Mutex::new(conn), sizing: Mutex::new((0, 0)) };
+        writer.size_cache()?;
+        Ok(writer)
+    }
+
+    /// Sets the page cache for the file's current size ([`cache_kib_for`]).
+    fn size_cache(&self) -> StoreResult<()> {
+        let conn = self.conn();
+        let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(sql_err)?;
+        let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(sql_err)?;
+        let kib = cache_kib_for(pages.unsigned_abs(), page_size.unsigned_abs());
+        let mut sizing = self.sizing.lock().unwrap_or_else(|p| p.into_inner());
+        if sizing.1 != kib {
+            conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(sql_err)?;
+            if sizing.1 != 0 {
+                tracing::info!(cache_kib = kib, pages, "the database passed 1 GiB; the writer's page cache grows");
+            }
+        }
+        *sizing = (0, kib);
+        Ok(())
+    }
+
+    /// The page cache in use (KiB).
+    #[cfg(test)]
+    fn cache_kib(&self) -> i64 {
+        -self.conn().query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0)).expect("cache_size")
     }
 
     fn conn(&self) -> MutexGuard<'_, rusqlite::Connection> {
@@ -108,6 +150,14 @@ impl SqliteWriter {
         if result.is_err() {
             // Fails harmlessly when SQLite already rolled back (an I/O error at COMMIT does).
             let _ = self.execute_batch("ROLLBACK");
+        }
+        let due = {
+            let mut sizing = self.sizing.lock().unwrap_or_else(|p| p.into_inner());
+            sizing.0 += 1;
+            sizing.0 >= SIZE_CHECK_EVERY && sizing.1 != LARGE_CACHE_KIB
+        };
+        if due {
+            self.size_cache()?;
         }
         result
     }
@@ -328,6 +378,31 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let url = crate::db::sqlite_url(&dir);
         (dir, url)
+    }
+
+    /// The small cache until the file reaches the lock-byte page, the large one after.
+    #[test]
+    fn the_page_cache_grows_once_the_file_passes_the_lock_byte_page() {
+        assert_eq!(cache_kib_for(1, 4096), CACHE_KIB);
+        assert_eq!(cache_kib_for(262_145, 4096), CACHE_KIB, "the lock-byte page itself is the file's last");
+        assert_eq!(cache_kib_for(262_146, 4096), LARGE_CACHE_KIB);
+        assert_eq!(cache_kib_for(16_385, 65_536), CACHE_KIB);
+        assert_eq!(cache_kib_for(16_386, 65_536), LARGE_CACHE_KIB);
+        assert!(LARGE_CACHE_KIB > CACHE_KIB);
+    }
+
+    /// The writer sets the cache as it opens and looks again every few hundred transactions.
+    #[tokio::test]
+    async fn a_new_database_gets_the_small_cache_and_keeps_it_while_small() {
+        let (dir, url) = temp_db("cache");
+        crate::db::connect(&url).await.expect("migrated");
+        let writer = SqliteWriter::open(&url).unwrap();
+        assert_eq!(writer.cache_kib(), i64::from(CACHE_KIB));
+        for _ in 0..SIZE_CHECK_EVERY + 1 {
+            writer.transaction(async |_| Ok(())).await.unwrap();
+        }
+        assert_eq!(writer.cache_kib(), i64::from(CACHE_KIB));
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     /// The checkpointer reports the WAL's size, which is what keeps it running often under

@@ -3,8 +3,8 @@
 //! with them without reading the database.
 //!
 //! Reading the window per intake (`Store::recent_fingerprints`, 100 rows) was the largest part
-//! of routing's cost: on SQLite it took a third of the routed intake's CPU, and intake with
-//! routing ran about half as fast with it as without it (BENCHMARKS.md, "Routing on").
+//! of routing's cost: on SQLite about a third of the routed intake's CPU, and routed intake ran
+//! two thirds as fast with it as without it (BENCHMARKS.md, "The writer, fifth pass").
 //!
 //! What the window holds, per company, is what that query answered: the newest `size`
 //! complaints with a fingerprint, by (received, id). A company's window is read from the

@@ -300,9 +300,19 @@ fn serve_once(dir: &Path) -> String {
         printed.push_str(&line);
         printed.push('\n');
     };
-    let status = tokio::runtime::Runtime::new()
-        .expect("runtime")
-        .block_on(async { reqwest::get(format!("{addr}/readyz")).await.map(|r| r.status()) });
+    // Ready once the routing models are read (`/readyz` answers 503 until then), as a load
+    // balancer would wait for it.
+    let status = tokio::runtime::Runtime::new().expect("runtime").block_on(async {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let status = reqwest::get(format!("{addr}/readyz")).await.map(|r| r.status());
+            let waiting = status.as_ref().is_ok_and(|s| *s == reqwest::StatusCode::SERVICE_UNAVAILABLE);
+            if !waiting || std::time::Instant::now() > deadline {
+                break status;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    });
     let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(stopped.success());
     let exit = child.wait().expect("wait for cloop serve");

@@ -73,8 +73,16 @@ const STATEMENT_CACHE: usize = 256;
 #[derive(Debug)]
 pub(crate) struct SqliteWriter {
     conn: Mutex<rusqlite::Connection>,
-    /// Transactions since the file's size was last looked at, and the cache chosen then.
-    sizing: Mutex<(u32, u32)>,
+    sizing: Mutex<CacheSizing>,
+}
+
+/// The writer's page-cache size and when it was last chosen ([`SqliteWriter::size_cache`]).
+#[derive(Debug, Default)]
+struct CacheSizing {
+    /// Transactions since the file's size was last looked at.
+    since_check: u32,
+    /// The cache chosen then (KiB; 0 before the first look).
+    kib: u32,
 }
 
 impl SqliteWriter {
@@ -101,7 +109,7 @@ impl SqliteWriter {
              PRAGMA temp_store = MEMORY;"
         ))
         .map_err(sql_err)?;
-        let writer = Self { conn: Mutex::new(conn), sizing: Mutex::new((0, 0)) };
+        let writer = Self { conn: Mutex::new(conn), sizing: Mutex::new(CacheSizing::default()) };
         writer.size_cache()?;
         Ok(writer)
     }
@@ -113,13 +121,13 @@ impl SqliteWriter {
         let page_size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(sql_err)?;
         let kib = cache_kib_for(pages.unsigned_abs(), page_size.unsigned_abs());
         let mut sizing = self.sizing.lock().unwrap_or_else(|p| p.into_inner());
-        if sizing.1 != kib {
+        if sizing.kib != kib {
             conn.execute_batch(&format!("PRAGMA cache_size = -{kib}")).map_err(sql_err)?;
-            if sizing.1 != 0 {
+            if sizing.kib != 0 {
                 tracing::info!(cache_kib = kib, pages, "the database passed 1 GiB; the writer's page cache grows");
             }
         }
-        *sizing = (0, kib);
+        *sizing = CacheSizing { since_check: 0, kib };
         Ok(())
     }
 
@@ -153,11 +161,13 @@ impl SqliteWriter {
         }
         let due = {
             let mut sizing = self.sizing.lock().unwrap_or_else(|p| p.into_inner());
-            sizing.0 += 1;
-            sizing.0 >= SIZE_CHECK_EVERY && sizing.1 != LARGE_CACHE_KIB
+            sizing.since_check += 1;
+            sizing.since_check >= SIZE_CHECK_EVERY && sizing.kib != LARGE_CACHE_KIB
         };
-        if due {
-            self.size_cache()?;
+        // Never an error of the transaction: it has committed, and the writer retries a failed
+        // batch job by job, which would register its complaints twice.
+        if due && let Err(e) = self.size_cache() {
+            tracing::warn!(error = %e, "could not size the writer's page cache; keeping the one in use");
         }
         result
     }

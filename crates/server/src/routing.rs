@@ -16,13 +16,13 @@
 
 use crate::near_dup_window::NearDupWindow;
 use cloop_domain::routing::{ClassScore, RoutedTarget, RoutingDecision, RoutingOutcome, RuleReason, TargetSource};
-use cloop_domain::{CategoryId, ComplaintId, OrgUnitId, RepeatLink, RepeatReason, Severity};
+use cloop_domain::{CategoryId, OrgUnitId, Severity};
 use cloop_nlp::classifier::{Example, Model, TrainConfig, TrainError};
 use cloop_nlp::near_dup;
 use cloop_nlp::rules::{KeywordRule, RiskFlag, RuleSet};
 use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, training_text};
-use cloop_store::{IntakeRouting, NewComplaint, Store, StoreResult};
-use std::collections::{BTreeMap, HashMap};
+use cloop_store::{IntakeRouting, MAX_REPEAT_LINKS, NewComplaint, Store, StoreResult};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -58,8 +58,6 @@ impl Default for RoutingConfig {
     }
 }
 
-/// Most repeat links one intake makes (the newest matches).
-const MAX_REPEAT_LINKS: usize = 3;
 /// How many of the classifier's classes a decision records.
 const TOP_CLASSES: usize = 3;
 
@@ -237,10 +235,10 @@ impl Router {
         let snap = self.snapshot(store).await?;
         let text = training_text(&new.summary, &new.content);
         let fingerprint = near_dup::fingerprint(&text);
-        let repeats = match self.repeats(store, new, fingerprint).await {
-            Ok(r) => r,
+        let similar = match self.similar(store, new, fingerprint).await {
+            Ok(s) => s,
             Err(e) => {
-                tracing::warn!(error = %e, "repeat detection failed; intake goes on without it");
+                tracing::warn!(error = %e, "reading the near-duplicate window failed; intake goes on without it");
                 Vec::new()
             }
         };
@@ -250,7 +248,8 @@ impl Router {
             .and_then(|d| snap.departments.values().find(|x| x.id == d.0).map(|x| x.path.clone()));
         let route_hint = hint(&decision);
         Ok(IntakeRouting {
-            repeats,
+            repeat_since: Some(new.received_at - self.config.repeat_window),
+            similar,
             decision: Some(decision),
             default_severity: Some(self.config.default_severity),
             dept_path,
@@ -278,60 +277,25 @@ impl Router {
         Ok(decide(&snap, &self.config, company, None, text))
     }
 
-    async fn repeats(&self, store: &Store, new: &NewComplaint, fingerprint: u64) -> StoreResult<Vec<RepeatLink>> {
+    /// Earlier complaints of the company within the window whose text is nearly the same,
+    /// newest first, from the node's memory. The writer links them, with the same customer's
+    /// and the same order's complaints, which it looks up for its whole batch.
+    async fn similar(&self, store: &Store, new: &NewComplaint, fingerprint: u64) -> StoreResult<Vec<i64>> {
+        if fingerprint == 0 || self.config.near_dup_scan == 0 {
+            return Ok(Vec::new());
+        }
         let since = new.received_at - self.config.repeat_window;
-        let phone = new.customer.phone.as_deref();
-        let email = new.customer.email.as_deref();
-        let order = new.order_ref.as_deref();
-        let mut found: BTreeMap<std::cmp::Reverse<i64>, (String, Vec<RepeatReason>)> = BTreeMap::new();
-        let (customers, candidates) = store.repeat_candidates(new.company_id, phone, email, order, since, 50).await?;
-        for c in candidates {
-            let mut reasons = Vec::new();
-            if customers.contains(&c.customer_id) {
-                reasons.push(RepeatReason::SameCustomer);
-            }
-            if order.is_some() && c.order_ref.as_deref() == order {
-                reasons.push(RepeatReason::SameOrder);
-            }
-            if similar(c.fingerprint, fingerprint) {
-                reasons.push(RepeatReason::SimilarText);
-            }
-            found.insert(std::cmp::Reverse(c.id), (c.case_no, reasons));
-        }
-        if fingerprint != 0 && self.config.near_dup_scan > 0 {
-            let window = self.near_dups.window(store, new.company_id.0, since).await?;
-            let mut unseen = Vec::new();
-            for (id, f) in window.into_iter().filter(|&(_, f)| similar(Some(f as i64), fingerprint)) {
-                match found.get_mut(&std::cmp::Reverse(id)) {
-                    Some(entry) if !entry.1.contains(&RepeatReason::SimilarText) => {
-                        entry.1.push(RepeatReason::SimilarText);
-                    }
-                    Some(_) => {}
-                    None => unseen.push((id, f)),
-                }
-            }
-            // Case numbers only for the few similar ones found by text alone.
-            let ids: Vec<i64> = unseen.iter().map(|&(id, _)| id).collect();
-            let mut case_nos = store.case_nos(&ids).await?;
-            for id in ids {
-                if let Some(case_no) = case_nos.remove(&id) {
-                    found.insert(std::cmp::Reverse(id), (case_no, vec![RepeatReason::SimilarText]));
-                }
-            }
-        }
-        Ok(found
-            .into_iter()
-            .take(MAX_REPEAT_LINKS)
-            .map(|(id, (case_no, mut reasons))| {
-                reasons.sort();
-                RepeatLink { complaint_id: ComplaintId(id.0), case_no, reasons }
-            })
-            .collect())
+        let window = self.near_dups.window(store, new.company_id.0, since).await?;
+        let mut ids: Vec<i64> =
+            window.into_iter().filter(|&(_, f)| similar(f, fingerprint)).map(|(id, _)| id).collect();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        ids.truncate(MAX_REPEAT_LINKS);
+        Ok(ids)
     }
 }
 
-fn similar(stored: Option<i64>, fingerprint: u64) -> bool {
-    stored.is_some_and(|f| f != 0 && near_dup::hamming(f as u64, fingerprint) <= near_dup::SIMILAR_MAX_DISTANCE)
+fn similar(stored: u64, fingerprint: u64) -> bool {
+    stored != 0 && near_dup::hamming(stored, fingerprint) <= near_dup::SIMILAR_MAX_DISTANCE
 }
 
 async fn reload_model(

@@ -5,6 +5,7 @@
 use crate::Store;
 use crate::chunks;
 use crate::error::{StoreError, StoreResult};
+use crate::repeats;
 use crate::scope::Scope;
 use crate::search::{self, SearchChange};
 use crate::sla::{DERIVED_COLUMNS, Derived, SlaConfig, customer_counts};
@@ -80,8 +81,12 @@ pub(crate) struct IntakeJob {
 /// links and the routing decision become events right after `registered`, in the same commit.
 #[derive(Debug, Clone, Default)]
 pub struct IntakeRouting {
-    /// Earlier complaints this one repeats.
-    pub repeats: Vec<RepeatLink>,
+    /// Look for earlier complaints of the same customer (phone or email) or order received since
+    /// this moment; the writer does, for its whole batch (`crate::repeats`). `None`: no look-up.
+    pub repeat_since: Option<DateTime<Utc>>,
+    /// Earlier complaints with nearly the same text, as the node found them, newest first;
+    /// linked as repeats too (with `repeat_since` set).
+    pub similar: Vec<i64>,
     /// The routing decision, if routing ran.
     pub decision: Option<cloop_domain::routing::RoutingDecision>,
     /// Severity given to a routed complaint that has none (default level 3).
@@ -320,7 +325,24 @@ pub(crate) async fn write_intakes(
     }
 
     // 2. Customers: found by phone, then email; missing ones created in one statement.
-    let customers = resolve_customers(txn, jobs, &fresh).await?;
+    let Customers { chosen: customers, alike } = resolve_customers(txn, jobs, &fresh).await?;
+    // 2b. Earlier complaints they repeat (routed intakes only).
+    let probes: Vec<(usize, repeats::Probe<'_>)> = fresh
+        .iter()
+        .filter_map(|&i| {
+            let (j, r) = (&jobs[i].complaint, &jobs[i].routing);
+            let probe = repeats::Probe {
+                company: j.company_id.0,
+                customers: alike.get(&i).map_or(&[], Vec::as_slice),
+                order: j.order_ref.as_deref(),
+                since: r.repeat_since?,
+                fingerprint: r.fingerprint,
+                similar: &r.similar,
+            };
+            Some((i, probe))
+        })
+        .collect();
+    let mut repeat_links = repeats::find(txn, &probes).await?;
 
     // 3. Case numbers: one counter row per China day, bumped once per batch and day.
     let mut per_day: HashMap<chrono::NaiveDate, Vec<usize>> = HashMap::new();
@@ -415,7 +437,7 @@ pub(crate) async fn write_intakes(
             let r = &j.routing;
             let follow_ups = cloop_domain::routing::intake_events(
                 &c,
-                &r.repeats,
+                &repeat_links.remove(&i).unwrap_or_default(),
                 r.decision.as_ref(),
                 r.default_severity.unwrap_or(Severity::Level3),
             );
@@ -516,11 +538,19 @@ fn customer_lookup(phones: Vec<String>, emails: Vec<String>) -> Option<SelectSta
         .then(|| Query::select().columns(["id", "phone", "email", "tier"]).from("customers").cond_where(any).to_owned())
 }
 
+/// The customers of a batch's fresh intakes (by the intake's position in the batch).
+struct Customers {
+    /// The customer each complaint is filed under: found by phone, else by email, else created.
+    chosen: HashMap<usize, (CustomerId, Tier)>,
+    /// Every customer with the intake's phone or email (their complaints are repeats).
+    alike: HashMap<usize, Vec<i64>>,
+}
+
 async fn resolve_customers(
     txn: &impl crate::conn::Conn,
     jobs: &[&IntakeJob],
     fresh: &[usize],
-) -> StoreResult<HashMap<usize, (CustomerId, Tier)>> {
+) -> StoreResult<Customers> {
     let phones: Vec<String> = fresh.iter().filter_map(|&i| jobs[i].complaint.customer.phone.clone()).collect();
     let emails: Vec<String> = fresh.iter().filter_map(|&i| jobs[i].complaint.customer.email.clone()).collect();
     let mut by_phone: HashMap<String, (CustomerId, Tier)> = HashMap::new();
@@ -589,14 +619,26 @@ async fn resolve_customers(
     for r in chunks::insert(txn, "customers", &columns, new_customers, &["id", "phone", "email", "tier"]).await? {
         remember(&r, &mut by_phone, &mut by_email)?;
     }
-    fresh
+    let chosen = fresh
         .iter()
         .map(|&i| {
             find(&jobs[i].complaint.customer, &by_phone, &by_email)
                 .map(|c| (i, c))
                 .ok_or(StoreError::NotFound("customer"))
         })
-        .collect()
+        .collect::<StoreResult<_>>()?;
+    let alike = fresh
+        .iter()
+        .map(|&i| {
+            let c = &jobs[i].complaint.customer;
+            let by_phone = c.phone.as_ref().and_then(|p| by_phone.get(p));
+            let by_email = c.email.as_ref().and_then(|e| by_email.get(e));
+            let mut ids: Vec<i64> = by_phone.into_iter().chain(by_email).map(|(id, _)| id.0).collect();
+            ids.dedup();
+            (i, ids)
+        })
+        .collect();
+    Ok(Customers { chosen, alike })
 }
 
 async fn insert_events(txn: &impl crate::conn::Conn, rows: &[EventRow]) -> StoreResult<()> {

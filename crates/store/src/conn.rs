@@ -70,6 +70,15 @@ impl Row {
                     .find(|(name, _)| name.strip_prefix(pre) == Some(col))
                     .map(|(_, v)| v.clone())
                     .ok_or_else(|| StoreError::Config(format!("no column {pre}{col} in the row")))?;
+                // SQLite keeps times as the RFC 3339 text sqlx writes; a time is asked for as one.
+                let value = match value {
+                    Value::String(Some(s)) if T::type_name() == <chrono::DateTime<chrono::Utc>>::type_name() => {
+                        let t = chrono::DateTime::parse_from_rfc3339(&s)
+                            .map_err(|e| StoreError::Config(format!("column {pre}{col}: not a time: {e}")))?;
+                        Value::ChronoDateTimeUtc(Some(t.to_utc()))
+                    }
+                    other => other,
+                };
                 T::try_from(value).map_err(|e| StoreError::Config(format!("column {pre}{col}: {e}")))
             }
         }

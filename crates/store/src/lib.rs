@@ -17,6 +17,7 @@ pub mod error;
 pub mod files;
 pub mod org;
 pub mod portal;
+mod repeats;
 pub mod routing;
 pub mod scope;
 pub mod search;
@@ -32,6 +33,7 @@ pub use complaints::{
 };
 pub use db::Backend;
 pub use error::{StoreError, StoreResult};
+pub use repeats::MAX_REPEAT_LINKS;
 pub use scope::Scope;
 
 use cloop_domain::Policy;

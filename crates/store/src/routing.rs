@@ -13,7 +13,6 @@ use cloop_domain::*;
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// A keyword rule as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -205,25 +204,6 @@ pub struct NewModel<'a> {
     pub metrics: serde_json::Value,
     /// The serialized model.
     pub bytes: &'a [u8],
-}
-
-/// An earlier complaint that may be the same matter as a new one.
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-pub struct RepeatCandidate {
-    /// Its id.
-    pub id: i64,
-    /// Its case number.
-    pub case_no: String,
-    /// Its company.
-    pub company_id: i64,
-    /// Its customer.
-    pub customer_id: i64,
-    /// Its order number.
-    pub order_ref: Option<String>,
-    /// SimHash of its text (`u64` stored as `i64`).
-    pub fingerprint: Option<i64>,
-    /// When the customer complained.
-    pub received_at: DateTime<Utc>,
 }
 
 /// States whose department and category a person has confirmed (or that the loop went through),
@@ -459,62 +439,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Complaints of `company` received since `since` from the same customer (phone or email) or
-    /// about the same order, newest first, at most `limit`, with the ids of the customers the
-    /// phone or email belong to. Two indexed look-ups: the customers by phone or email, then the
-    /// complaints by customer or order (each term of the `OR` has its own index, so neither
-    /// database scans the window).
-    pub async fn repeat_candidates(
-        &self,
-        company: OrgUnitId,
-        phone: Option<&str>,
-        email: Option<&str>,
-        order_ref: Option<&str>,
-        since: DateTime<Utc>,
-        limit: u64,
-    ) -> StoreResult<(Vec<i64>, Vec<RepeatCandidate>)> {
-        let mut who = sea_orm::Condition::any();
-        if let Some(p) = phone {
-            who = who.add(Expr::col("phone").eq(p));
-        }
-        if let Some(e) = email {
-            who = who.add(Expr::col("email").eq(e));
-        }
-        let customers: Vec<i64> = if who.is_empty() {
-            Vec::new()
-        } else {
-            let q = Query::select().column("id").from("customers").cond_where(who).to_owned();
-            self.db.query_all(&q).await?.iter().map(|r| r.try_get("", "id")).collect::<Result<_, _>>()?
-        };
-        // One query per indexed column, so each uses its (column, received_at) index; the company
-        // is checked on the few rows found.
-        let mut found: Vec<RepeatCandidate> = Vec::new();
-        if !customers.is_empty() {
-            found.extend(self.window(since, limit, Expr::col("customer_id").is_in(customers.clone())).await?);
-        }
-        if let Some(o) = order_ref {
-            found.extend(self.window(since, limit, Expr::col("order_ref").eq(o)).await?);
-        }
-        found.retain(|c| c.company_id == company.0);
-        found.sort_by(|a, b| b.received_at.cmp(&a.received_at).then(b.id.cmp(&a.id)));
-        found.dedup_by_key(|c| c.id);
-        found.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        Ok((customers, found))
-    }
-
-    /// Complaints matching `cond` received since `since`, newest first.
-    async fn window(&self, since: DateTime<Utc>, limit: u64, cond: Expr) -> StoreResult<Vec<RepeatCandidate>> {
-        let q = Query::select()
-            .columns(CANDIDATE_COLUMNS)
-            .from("complaints")
-            .and_where(cond)
-            .and_where(Expr::col("received_at").gte(since))
-            .order_by("received_at", Order::Desc)
-            .limit(limit)
-            .to_owned();
-        Ok(RepeatCandidate::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
-    }
-
     /// The text fingerprints of the newest complaints of `company` received since `since`, at
     /// most `limit`, newest first: the near-duplicate comparison's window, which each node keeps
     /// in memory and reads from here once per company (`cloop_server::near_dup_window`). Only
@@ -575,24 +499,6 @@ impl Store {
         let row = self.db.query_one(&q).await?;
         Ok(row.map(|r| r.try_get::<Option<i64>>("", "id")).transpose()?.flatten().unwrap_or(0))
     }
-
-    /// Case numbers of the complaints `ids` (those that exist).
-    pub async fn case_nos(&self, ids: &[i64]) -> StoreResult<HashMap<i64, String>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let q = Query::select()
-            .columns(["id", "case_no"])
-            .from("complaints")
-            .and_where(Expr::col("id").is_in(ids.iter().copied()))
-            .to_owned();
-        self.db
-            .query_all(&q)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get::<i64>("", "id")?, r.try_get::<String>("", "case_no")?)))
-            .collect()
-    }
 }
 
 /// One complaint's text fingerprint, as [`Store::recent_fingerprints`] reads it.
@@ -609,9 +515,6 @@ pub struct RecentFingerprint {
 }
 
 const FINGERPRINT_COLUMNS: [&str; 4] = ["id", "company_id", "received_at", "fingerprint"];
-
-const CANDIDATE_COLUMNS: [&str; 7] =
-    ["id", "case_no", "company_id", "customer_id", "order_ref", "fingerprint", "received_at"];
 
 /// The text a model learns from and predicts on: the summary, then the content.
 pub fn training_text(summary: &str, content: &str) -> String {

@@ -186,11 +186,8 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
 
         let first = store.intake(complaint(&w, "13800000001", "O-1", now), actor.clone(), None, now).await.unwrap();
         let routing = IntakeRouting {
-            repeats: vec![RepeatLink {
-                complaint_id: first.complaint_id,
-                case_no: first.case_no.clone(),
-                reasons: vec![RepeatReason::SameCustomer],
-            }],
+            repeat_since: Some(now - Duration::days(30)),
+            similar: Vec::new(),
             decision: Some(decision(&w, RoutingOutcome::Assigned)),
             default_severity: None,
             dept_path: Some(finance_path.clone()),
@@ -205,7 +202,12 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         let c = r.complaint.clone().expect("created");
         assert_eq!((c.state, c.department_id, c.category_id), (State::Assigned, Some(w.finance), Some(w.category)));
         assert_eq!(c.severity, Some(Severity::Level1), "{backend}: the rules' floor");
-        assert_eq!(c.repeat_of.len(), 1, "{backend}");
+        let found = RepeatLink {
+            complaint_id: first.complaint_id,
+            case_no: first.case_no.clone(),
+            reasons: vec![RepeatReason::SameCustomer, RepeatReason::SameOrder],
+        };
+        assert_eq!(c.repeat_of, [found], "{backend}: the writer found the earlier complaint by phone and order");
         let loaded = store.load(r.complaint_id).await.expect("load");
         assert_eq!(loaded.complaint, c, "{backend}: stored projection = answered projection");
         assert_eq!(loaded.dept_path.as_deref(), Some(finance_path.as_str()), "{backend}");
@@ -232,18 +234,67 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         let row = page.items.iter().find(|i| i.id == t.id.0).expect("in triage");
         assert!(row.route_hint.as_deref().is_some_and(|h| h.contains("财务部")), "{backend}");
 
-        // Repeat candidates: same phone, or same order, within the window and the company.
-        let (customers, by_phone) =
-            store.repeat_candidates(w.company, Some("13800000001"), None, None, now, 10).await.expect("candidates");
-        assert_eq!(customers.len(), 1, "{backend}: one customer has that phone");
-        assert!(by_phone.iter().all(|c| c.customer_id == customers[0]), "{backend}");
-        assert_eq!(by_phone.len(), 2, "{backend}");
-        assert_eq!(by_phone[0].fingerprint, Some((u64::MAX - 5) as i64), "{backend}: u64 survives as i64");
-        let (_, by_order) = store.repeat_candidates(w.company, None, None, Some("O-2"), now, 10).await.expect("c");
-        assert_eq!(by_order.iter().map(|c| c.id).collect::<Vec<_>>(), [t.id.0], "{backend}");
-        let outside =
-            store.repeat_candidates(w.company, Some("13800000001"), None, None, later + Duration::days(1), 10);
-        assert!(outside.await.expect("c").1.is_empty(), "{backend}: outside the window");
+        // Repeats, as the writer finds them for its batch: same phone, or same order, within the
+        // window and the company; near-duplicates the node found by text get their case numbers.
+        let routed = |since: chrono::DateTime<Utc>, similar: Vec<i64>| IntakeRouting {
+            repeat_since: Some(since),
+            similar,
+            ..Default::default()
+        };
+        let links = |r: cloop_store::IntakeReceipt| -> Vec<(i64, String, Vec<RepeatReason>)> {
+            let c = r.complaint.expect("created");
+            c.repeat_of.into_iter().map(|l| (l.complaint_id.0, l.case_no, l.reasons)).collect()
+        };
+        let at = later + Duration::minutes(1);
+        let by_order = store
+            .intake_routed(complaint(&w, "13800000003", "O-2", at), routed(now, vec![]), actor.clone(), None, at)
+            .await
+            .expect("intake");
+        assert_eq!(
+            links(by_order),
+            [(t.id.0, t.case_no.clone(), vec![RepeatReason::SameOrder])],
+            "{backend}: another customer, the same order"
+        );
+        let by_phone = store
+            .intake_routed(complaint(&w, "13800000001", "O-9", at), routed(now, vec![]), actor.clone(), None, at)
+            .await
+            .expect("intake");
+        let same =
+            |id: cloop_domain::ComplaintId, case_no: &str| (id.0, case_no.to_owned(), vec![RepeatReason::SameCustomer]);
+        assert_eq!(
+            links(by_phone),
+            [same(r.complaint_id, &r.case_no), same(first.complaint_id, &first.case_no)],
+            "{backend}: the same phone, newest first"
+        );
+        let after_window = at + Duration::days(2);
+        let outside = store
+            .intake_routed(
+                complaint(&w, "13800000001", "O-1", after_window),
+                routed(at + Duration::days(1), vec![]),
+                actor.clone(),
+                None,
+                after_window,
+            )
+            .await
+            .expect("intake");
+        assert!(links(outside).is_empty(), "{backend}: outside the window nothing is linked");
+        let by_text = store
+            .intake_routed(
+                complaint(&w, "13800000009", "O-8", at),
+                routed(now, vec![first.complaint_id.0, -1]),
+                actor.clone(),
+                None,
+                at,
+            )
+            .await
+            .expect("intake");
+        assert_eq!(
+            links(by_text),
+            [(first.complaint_id.0, first.case_no.clone(), vec![RepeatReason::SimilarText])],
+            "{backend}: a similar text found by the node; an id that does not exist is left out"
+        );
+        let unrouted = store.intake(complaint(&w, "13800000001", "O-1", at), actor.clone(), None, at).await;
+        assert!(links(unrouted.expect("intake")).is_empty(), "{backend}: no routing, no look-up");
         // Only the one complaint routed with a fingerprint is in the near-duplicate window.
         let recent = store.recent_fingerprints(w.company, now, 10).await.expect("recent");
         let expected = cloop_store::routing::RecentFingerprint {
@@ -262,9 +313,6 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         assert!(store.recent_fingerprints(w.company, now, 0).await.expect("recent").is_empty(), "{backend}: limit");
         let later_window = store.recent_fingerprints(w.company, later + Duration::days(1), 10).await.expect("r");
         assert!(later_window.is_empty(), "{backend}: outside the window");
-        let case_nos = store.case_nos(&[first.complaint_id.0, r.complaint_id.0, -1]).await.expect("case nos");
-        assert_eq!(case_nos.len(), 2, "{backend}: {case_nos:?}");
-        assert_eq!((&case_nos[&first.complaint_id.0], &case_nos[&r.complaint_id.0]), (&first.case_no, &r.case_no));
 
         // A person's correction is what the next training learns.
         let who = Who::Staff(&w.agent);

@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::features::FeatureSet;
 use crate::features::{self, Vocabulary, Weighting};
+use crate::segment::Analysis;
 
 /// Version of the byte format written by [`Model::to_bytes`]. Bump it whenever the layout, the
 /// feature hashing or the feature extraction changes; [`Model::from_bytes`] refuses other versions
@@ -466,7 +467,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, TrainE
         .iter()
         .map(|ex| {
             let mut out = Vec::new();
-            features::extract(&ex.text, &config.features, &mut out);
+            features::extract(&Analysis::of(&ex.text), &config.features, &mut out);
             out
         })
         .collect();
@@ -639,7 +640,13 @@ impl Model {
     /// Classifies `text`: the most likely label, its probability and the runners-up. Never fails;
     /// a text with no known features gets the label the intercepts favour, with low confidence.
     pub fn predict(&self, text: &str) -> Prediction {
-        let probs = self.probabilities(text);
+        self.predict_analyzed(&Analysis::of(text))
+    }
+
+    /// [`Model::predict`] for a text already analysed, which other models and the near-duplicate
+    /// fingerprint can share.
+    pub fn predict_analyzed(&self, text: &Analysis) -> Prediction {
+        let probs = self.probabilities_analyzed(text);
         let mut ranked: Vec<(usize, f32)> = probs.into_iter().enumerate().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(TOP_LABELS);
@@ -649,6 +656,10 @@ impl Model {
 
     /// The probability of every label for `text`, in the order of [`Model::labels`].
     pub fn probabilities(&self, text: &str) -> Vec<f32> {
+        self.probabilities_analyzed(&Analysis::of(text))
+    }
+
+    fn probabilities_analyzed(&self, text: &Analysis) -> Vec<f32> {
         let mut ids = Vec::new();
         features::extract(text, &self.info.config.features, &mut ids);
         let counts = self.vocab.counts(&ids);

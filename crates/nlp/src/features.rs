@@ -74,10 +74,10 @@ fn fnv_char(hash: u64, c: char) -> u64 {
 }
 
 /// Appends the hashed features of `text` to `out`, one id per occurrence (so repeats count).
-pub(crate) fn extract(text: &str, set: &FeatureSet, out: &mut Vec<u64>) {
-    let normalized = segment::normalize(text);
+pub(crate) fn extract(text: &segment::Analysis, set: &FeatureSet, out: &mut Vec<u64>) {
+    let normalized = text.normalized();
     if set.words || set.word_bigrams {
-        let words = segment::tokens_of_normalized(&normalized);
+        let words = text.tokens();
         if set.words {
             out.extend(words.iter().map(|w| fnv_bytes(fnv_bytes(FNV_OFFSET, &[NS_WORD]), w.as_bytes())));
         }
@@ -128,13 +128,22 @@ pub enum Weighting {
 }
 
 /// The feature columns a model knows: sorted feature ids and, for TF-IDF, their idf.
+///
+/// A feature id is found by its top bits: `starts[id >> shift]` is where the ids with those top
+/// bits begin among the sorted keys, and a handful follow. Prediction looks up a few hundred ids
+/// per text in a vocabulary of hundreds of thousands, which is one memory access each this way
+/// (the table of starts is small enough to stay in cache) against two for a hash map twice the
+/// size; on intake that was half of classification's time.
 #[derive(Debug, Clone)]
 pub(crate) struct Vocabulary {
     /// Sorted, distinct feature ids; position = column.
     pub keys: Vec<u64>,
     /// Inverse document frequency per column.
     pub idf: Vec<f32>,
-    index: HashMap<u64, u32>,
+    /// `starts[b]..starts[b + 1]` are the columns whose ids have top bits `b`.
+    starts: Vec<u32>,
+    /// `64 −` the number of top bits that pick a bucket.
+    shift: u32,
 }
 
 impl Vocabulary {
@@ -164,10 +173,30 @@ impl Vocabulary {
         Self::from_parts(kept.into_iter().map(|(id, _)| id).collect(), idf)
     }
 
-    /// Rebuilds the lookup index for stored keys (`idf` has one entry per key).
+    /// Rebuilds the lookup index for stored keys (sorted; `idf` has one entry per key).
     pub fn from_parts(keys: Vec<u64>, idf: Vec<f32>) -> Self {
-        let index = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
-        Self { keys, idf, index }
+        debug_assert!(keys.windows(2).all(|w| w[0] < w[1]), "keys are sorted and distinct");
+        // About four ids per bucket: 2^16 buckets (256 KiB) for 300,000 features.
+        let bits = (keys.len() / 4).max(1).next_power_of_two().trailing_zeros().clamp(4, 20);
+        let shift = 64 - bits;
+        let mut starts = vec![0u32; (1 << bits) + 1];
+        for &k in &keys {
+            starts[(k >> shift) as usize + 1] += 1;
+        }
+        for b in 1..starts.len() {
+            starts[b] += starts[b - 1];
+        }
+        Self { keys, idf, starts, shift }
+    }
+
+    /// The column of feature `id`, if the vocabulary has it.
+    #[inline]
+    fn column(&self, id: u64) -> Option<u32> {
+        let b = (id >> self.shift) as usize;
+        let (start, end) = (self.starts[b] as usize, self.starts[b + 1] as usize);
+        let bucket = &self.keys[start..end];
+        let at = if bucket.len() <= 8 { bucket.iter().position(|&k| k == id) } else { bucket.binary_search(&id).ok() };
+        at.map(|i| (start + i) as u32)
     }
 
     /// Number of columns.
@@ -177,7 +206,7 @@ impl Vocabulary {
 
     /// One document's known features with their counts: `(column, count)` sorted by column.
     pub fn counts(&self, ids: &[u64]) -> Vec<(u32, f32)> {
-        let mut cols: Vec<u32> = ids.iter().filter_map(|id| self.index.get(id).copied()).collect();
+        let mut cols: Vec<u32> = ids.iter().filter_map(|&id| self.column(id)).collect();
         cols.sort_unstable();
         let mut out: Vec<(u32, f32)> = Vec::with_capacity(cols.len());
         for col in cols {
@@ -214,7 +243,7 @@ mod tests {
 
     fn ids(text: &str, set: FeatureSet) -> Vec<u64> {
         let mut out = Vec::new();
-        extract(text, &set, &mut out);
+        extract(&segment::Analysis::of(text), &set, &mut out);
         out
     }
 
@@ -253,6 +282,25 @@ mod tests {
         let norm: f32 = v.iter().map(|(_, x)| x * x).sum();
         assert!((norm - 1.0).abs() < 1e-5, "{norm}");
         assert!(v.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn every_kept_id_is_found_at_its_column_and_no_other_id_is() {
+        // Ids that share their top bits (the same bucket), at the ends of the range, and many.
+        let mut keys: Vec<u64> = (0..5_000u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15)).collect();
+        keys.extend([0, 1, 2, u64::MAX, u64::MAX - 1, 0xffff_0000_0000_0000, 0xffff_0000_0000_0001]);
+        keys.extend((0..40u64).map(|i| (7 << 60) | i));
+        keys.sort_unstable();
+        keys.dedup();
+        let vocab = Vocabulary::from_parts(keys.clone(), vec![1.0; keys.len()]);
+        for (col, &k) in keys.iter().enumerate() {
+            assert_eq!(vocab.column(k), Some(col as u32), "{k:#x}");
+        }
+        for missing in [3u64, u64::MAX - 2, (7 << 60) | 40, 0x1234_5678_9abc_def0] {
+            assert_eq!(vocab.column(missing), None, "{missing:#x}");
+        }
+        let empty = Vocabulary::from_parts(Vec::new(), Vec::new());
+        assert_eq!(empty.column(42), None);
     }
 
     #[test]

@@ -35,7 +35,12 @@ pub const SIMILAR_MAX_DISTANCE: u32 = 12;
 /// assert!(hamming(a, b) < hamming(a, c));
 /// ```
 pub fn fingerprint(text: &str) -> u64 {
-    let tokens = segment::tokens(text);
+    fingerprint_of(&segment::Analysis::of(text))
+}
+
+/// [`fingerprint`] of a text already analysed (segmented once for every reader).
+pub fn fingerprint_of(text: &segment::Analysis) -> u64 {
+    let tokens = text.tokens();
     let chars: Vec<char> = tokens.iter().flat_map(|t| t.chars()).collect();
     let mut votes = [0i32; 64];
     let mut features = 0usize;

@@ -98,6 +98,33 @@ pub fn tokens(text: &str) -> Vec<String> {
     tokens_of_normalized(&normalize(text))
 }
 
+/// A text normalised once and segmented at most once, for everything that reads it: on intake
+/// both classifiers and the near-duplicate fingerprint take the same [`Analysis`], so the text
+/// is cut by jieba once instead of three times. The tokens are made on first use, so a reader
+/// that needs only characters (a character n-gram model) never segments.
+#[derive(Debug)]
+pub struct Analysis {
+    normalized: String,
+    tokens: std::sync::OnceLock<Vec<String>>,
+}
+
+impl Analysis {
+    /// Analyses `text` (normalising now, segmenting when first asked).
+    pub fn of(text: &str) -> Self {
+        Self { normalized: normalize(text), tokens: std::sync::OnceLock::new() }
+    }
+
+    /// The text as [`normalize`] makes it.
+    pub fn normalized(&self) -> &str {
+        &self.normalized
+    }
+
+    /// Its [`tokens`].
+    pub fn tokens(&self) -> &[String] {
+        self.tokens.get_or_init(|| tokens_of_normalized(&self.normalized))
+    }
+}
+
 /// [`tokens`] of text that has already been through [`normalize`].
 pub(crate) fn tokens_of_normalized(normalized: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -20,6 +20,7 @@ use cloop_domain::{CategoryId, OrgUnitId, Severity};
 use cloop_nlp::classifier::{Example, Model, TrainConfig, TrainError};
 use cloop_nlp::near_dup;
 use cloop_nlp::rules::{KeywordRule, RiskFlag, RuleSet};
+use cloop_nlp::segment::Analysis;
 use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, training_text};
 use cloop_store::{IntakeRouting, MAX_REPEAT_LINKS, NewComplaint, Store, StoreResult};
 use std::collections::HashMap;
@@ -234,7 +235,9 @@ impl Router {
         }
         let snap = self.snapshot(store).await?;
         let text = training_text(&new.summary, &new.content);
-        let fingerprint = near_dup::fingerprint(&text);
+        // Segmented once, for the fingerprint and both models.
+        let analysis = Analysis::of(&text);
+        let fingerprint = near_dup::fingerprint_of(&analysis);
         let similar = match self.similar(store, new, fingerprint).await {
             Ok(s) => s,
             Err(e) => {
@@ -242,7 +245,7 @@ impl Router {
                 Vec::new()
             }
         };
-        let decision = decide(&snap, &self.config, new.company_id, new.category_id, &text);
+        let decision = decide(&snap, &self.config, new.company_id, new.category_id, &text, &analysis);
         let dept_path = decision
             .assigned_department()
             .and_then(|d| snap.departments.values().find(|x| x.id == d.0).map(|x| x.path.clone()));
@@ -274,7 +277,7 @@ impl Router {
     /// What routing would decide for `text` from `company`, registering nothing.
     pub async fn preview(&self, store: &Store, company: OrgUnitId, text: &str) -> StoreResult<RoutingDecision> {
         let snap = self.snapshot(store).await?;
-        Ok(decide(&snap, &self.config, company, None, text))
+        Ok(decide(&snap, &self.config, company, None, text, &Analysis::of(text)))
     }
 
     /// Earlier complaints of the company within the window whose text is nearly the same,
@@ -348,11 +351,11 @@ fn rounded(p: f32) -> f64 {
 /// the best is at or above the threshold.
 fn classify(
     model: Option<&(i64, Arc<Model>)>,
-    text: &str,
+    text: &Analysis,
     threshold: f64,
 ) -> (Vec<ClassScore>, Option<String>, Option<i64>) {
     let Some((version, model)) = model else { return (Vec::new(), None, None) };
-    let p = model.predict(text);
+    let p = model.predict_analyzed(text);
     let top: Vec<ClassScore> = p
         .top
         .iter()
@@ -363,13 +366,15 @@ fn classify(
     (top, chosen, Some(*version))
 }
 
-/// The decision for a complaint of `new.company_id` with `text`: pure over the snapshot.
+/// The decision for a complaint of `new.company_id` with `text` (and its analysis, which the
+/// models read): pure over the snapshot.
 fn decide(
     snap: &Snapshot,
     config: &RoutingConfig,
     company: OrgUnitId,
     intake_category: Option<CategoryId>,
     text: &str,
+    analysis: &Analysis,
 ) -> RoutingDecision {
     let rules = snap.rules.evaluate(text);
     let rule_reasons = rules
@@ -379,7 +384,7 @@ fn decide(
         .collect();
 
     // Category: given at intake, else a rule, else a confident model.
-    let (cat_top, cat_model, cat_version) = classify(snap.category_model.as_ref(), text, config.threshold);
+    let (cat_top, cat_model, cat_version) = classify(snap.category_model.as_ref(), analysis, config.threshold);
     let mut category =
         RoutedTarget { id: None, label: None, source: None, rule_id: None, top: cat_top, model_version: cat_version };
     let rule_category = rules.category.as_ref().and_then(|code| snap.categories.get(code).map(|id| (code, *id)));
@@ -402,7 +407,7 @@ fn decide(
 
     // Department: a rule, else a confident model; looked up by name within the company.
     let company = company.0;
-    let (dept_top, dept_model, dept_version) = classify(snap.department_model.as_ref(), text, config.threshold);
+    let (dept_top, dept_model, dept_version) = classify(snap.department_model.as_ref(), analysis, config.threshold);
     let mut department =
         RoutedTarget { id: None, label: None, source: None, rule_id: None, top: dept_top, model_version: dept_version };
     let lookup = |name: &str| snap.departments.get(&(company, name.to_owned())).map(|d| d.id);

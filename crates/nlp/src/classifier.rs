@@ -388,36 +388,32 @@ pub struct Model {
     vocab: Vocabulary,
     /// One linear model per algorithm in use; their log-probabilities are mixed.
     parts: Vec<Part>,
+    /// Every part's weights, row-major `features × (parts × labels)`: all that one feature
+    /// contributes to every part lies together, so prediction reads one place per feature (the
+    /// weights of a large vocabulary do not stay in cache, and two parts apart cost two misses).
+    weights: Vec<f32>,
 }
 
-/// One linear model over the shared vocabulary.
+/// One linear model over the shared vocabulary (its weights are in [`Model::weights`]).
 #[derive(Clone)]
 struct Part {
     /// How feature counts become the values this part's weights multiply.
     weighting: Weighting,
     /// Weight of this part's log-probabilities in the mix.
     mix: f32,
-    /// Row-major `features × labels`: the weights of one feature are contiguous.
-    weights: Vec<f32>,
     /// One intercept per label.
     bias: Vec<f32>,
 }
 
-impl Part {
-    /// This part's scores (logits) for a row of counts.
-    fn scores(&self, vocab: &Vocabulary, counts: &[(u32, f32)]) -> Vec<f32> {
-        let mut row = counts.to_vec();
-        vocab.weigh(&mut row, self.weighting);
-        let k = self.bias.len();
-        let mut scores = self.bias.clone();
-        for (col, x) in row {
-            let w = &self.weights[col as usize * k..col as usize * k + k];
-            for (score, &wk) in scores.iter_mut().zip(w) {
-                *score += wk * x;
-            }
+/// Lays the parts' `features × labels` weights side by side, feature by feature.
+fn interleave(parts: &[Vec<f32>], d: usize, k: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(d * k * parts.len());
+    for col in 0..d {
+        for w in parts {
+            out.extend_from_slice(&w[col * k..col * k + k]);
         }
-        scores
     }
+    out
 }
 
 impl fmt::Debug for Model {
@@ -480,10 +476,12 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, TrainE
     let (k, d) = (labels.len(), vocab.len());
 
     let mut parts = Vec::new();
+    let mut part_weights = Vec::new();
     if config.uses_naive_bayes() {
         let (weights, bias) = fit_naive_bayes(&rows, &targets, k, d, config.nb_alpha);
         let mix = if config.algorithm == Algorithm::Ensemble { config.nb_weight } else { 1.0 };
-        parts.push(Part { weighting: Weighting::Counts, mix, weights, bias });
+        parts.push(Part { weighting: Weighting::Counts, mix, bias });
+        part_weights.push(weights);
     }
     if config.uses_logistic() {
         for row in &mut rows {
@@ -491,8 +489,10 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, TrainE
         }
         let (weights, bias) = fit_logistic(&rows, &targets, k, d, config);
         let mix = if config.algorithm == Algorithm::Ensemble { 1.0 - config.nb_weight } else { 1.0 };
-        parts.insert(0, Part { weighting: Weighting::SublinearTfIdfL2, mix, weights, bias });
+        parts.insert(0, Part { weighting: Weighting::SublinearTfIdfL2, mix, bias });
+        part_weights.insert(0, weights);
     }
+    let weights = interleave(&part_weights, d, k);
     let info = ModelInfo {
         format_version: FORMAT_VERSION,
         config: config.clone(),
@@ -501,7 +501,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, TrainE
         examples_per_label: per_label,
         features: vocab.len(),
     };
-    Ok(Model { info, vocab, parts })
+    Ok(Model { info, vocab, parts, weights })
 }
 
 /// Multinomial naive Bayes: weight = ln P(feature | label), bias = ln P(label).
@@ -663,19 +663,34 @@ impl Model {
         let mut ids = Vec::new();
         features::extract(text, &self.info.config.features, &mut ids);
         let counts = self.vocab.counts(&ids);
-        if let [part] = self.parts.as_slice() {
-            let mut scores = part.scores(&self.vocab, &counts);
-            softmax_in_place(&mut scores);
-            return scores;
+        let tf_idf = self.parts.iter().any(|p| p.weighting == Weighting::SublinearTfIdfL2).then(|| {
+            let mut row = counts.clone();
+            self.vocab.weigh(&mut row, Weighting::SublinearTfIdfL2);
+            row
+        });
+        // Every part's scores (logits), side by side as the weights are.
+        let k = self.info.labels.len();
+        let mut scores: Vec<f32> = self.parts.iter().flat_map(|p| p.bias.iter().copied()).collect();
+        let stride = scores.len();
+        for (i, &(col, count)) in counts.iter().enumerate() {
+            let row = &self.weights[col as usize * stride..(col as usize + 1) * stride];
+            for (p, part) in self.parts.iter().enumerate() {
+                let x = match (part.weighting, &tf_idf) {
+                    (Weighting::SublinearTfIdfL2, Some(t)) => t[i].1,
+                    _ => count,
+                };
+                for (score, &w) in scores[p * k..(p + 1) * k].iter_mut().zip(&row[p * k..(p + 1) * k]) {
+                    *score += w * x;
+                }
+            }
         }
-        // A weighted product of experts: mix log-probabilities, then renormalise.
-        let mut mixed = vec![0f32; self.info.labels.len()];
-        for part in &self.parts {
-            let scores = part.scores(&self.vocab, &counts);
-            let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let log_sum = max + scores.iter().map(|s| (s - max).exp()).sum::<f32>().ln();
-            for (m, s) in mixed.iter_mut().zip(scores) {
-                *m += part.mix * (s - log_sum);
+        // A weighted product of experts: the mix of the parts' log-probabilities, renormalised.
+        // Each part's log-normaliser is the same for every label, so it cancels in the softmax
+        // and the logits can be mixed directly.
+        let mut mixed = vec![0f32; k];
+        for (p, part) in self.parts.iter().enumerate() {
+            for (m, s) in mixed.iter_mut().zip(&scores[p * k..(p + 1) * k]) {
+                *m += part.mix * s;
             }
         }
         softmax_in_place(&mut mixed);
@@ -700,7 +715,7 @@ impl Model {
         let parts = self.parts.iter().map(|p| PartHeader { weighting: p.weighting, mix: p.mix }).collect();
         let header =
             serde_json::to_vec(&Header { info: self.info.clone(), parts }).expect("the model header serializes");
-        let floats = self.vocab.idf.len() + self.parts.iter().map(|p| p.weights.len() + p.bias.len()).sum::<usize>();
+        let floats = self.vocab.idf.len() + self.weights.len() + self.parts.iter().map(|p| p.bias.len()).sum::<usize>();
         let mut out = Vec::with_capacity(16 + header.len() + self.vocab.keys.len() * 8 + floats * 4);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -709,7 +724,12 @@ impl Model {
         for key in &self.vocab.keys {
             out.extend_from_slice(&key.to_le_bytes());
         }
-        let part_floats = self.parts.iter().flat_map(|p| p.weights.iter().chain(&p.bias));
+        // Each part's `features × labels` weights and then its biases, one part after the other.
+        let (k, stride) = (self.info.labels.len(), self.parts.len() * self.info.labels.len());
+        let part_floats = self.parts.iter().enumerate().flat_map(|(p, part)| {
+            let weights = self.weights.chunks_exact(stride).flat_map(move |row| &row[p * k..(p + 1) * k]);
+            weights.chain(&part.bias)
+        });
         for x in self.vocab.idf.iter().chain(part_floats) {
             out.extend_from_slice(&x.to_le_bytes());
         }
@@ -748,13 +768,19 @@ impl Model {
             return Err(ModelError::Corrupt("feature ids are not sorted"));
         }
         let idf: Vec<f32> = (0..d).map(|_| r.f32()).collect::<Result<_, _>>()?;
+        let stride = k * header.parts.len();
+        let mut weights = vec![0f32; d * stride];
         let mut parts = Vec::with_capacity(header.parts.len());
-        for p in header.parts {
-            let weights: Vec<f32> = (0..d * k).map(|_| r.f32()).collect::<Result<_, _>>()?;
+        for (p, part) in header.parts.into_iter().enumerate() {
+            for row in weights.chunks_exact_mut(stride) {
+                for w in &mut row[p * k..(p + 1) * k] {
+                    *w = r.f32()?;
+                }
+            }
             let bias: Vec<f32> = (0..k).map(|_| r.f32()).collect::<Result<_, _>>()?;
-            parts.push(Part { weighting: p.weighting, mix: p.mix, weights, bias });
+            parts.push(Part { weighting: part.weighting, mix: part.mix, bias });
         }
-        Ok(Self { info: header.info, vocab: Vocabulary::from_parts(keys, idf), parts })
+        Ok(Self { info: header.info, vocab: Vocabulary::from_parts(keys, idf), parts, weights })
     }
 }
 
@@ -793,4 +819,40 @@ impl<'a> Reader<'a> {
 /// Every distinct label of `examples`, sorted.
 pub fn labels_of(examples: &[Example]) -> Vec<String> {
     examples.iter().map(|e| e.label.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bytes keep the layout of format version 1 whatever the layout in memory: the keys,
+    /// the idf, then each part's `features × labels` weights followed by its biases.
+    #[test]
+    fn the_bytes_hold_each_part_whole_after_the_other() {
+        let examples: Vec<Example> = ["退款 没到账", "退款 太慢", "快递 丢了", "快递 太慢", "屏幕 坏了", "屏幕 碎了"]
+            .iter()
+            .zip(["refund", "refund", "delivery", "delivery", "quality", "quality"])
+            .map(|(t, l)| Example::new(*t, l))
+            .collect();
+        let config = TrainConfig { min_df: 1, epochs: 3, ..TrainConfig::default() };
+        let model = train(&examples, &config).unwrap();
+        let (d, k, parts) = (model.vocab.len(), model.info.labels.len(), model.parts.len());
+        assert_eq!((k, parts), (3, 2));
+        let bytes = model.to_bytes();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let floats_at = 16 + header_len + d * 8 + d * 4;
+        let float = |i: usize| f32::from_le_bytes(bytes[floats_at + i * 4..floats_at + i * 4 + 4].try_into().unwrap());
+        for p in 0..parts {
+            let part_at = p * (d * k + k);
+            for col in 0..d {
+                for label in 0..k {
+                    assert_eq!(float(part_at + col * k + label), model.weights[col * parts * k + p * k + label]);
+                }
+            }
+            for label in 0..k {
+                assert_eq!(float(part_at + d * k + label), model.parts[p].bias[label]);
+            }
+        }
+        assert_eq!(bytes.len(), floats_at + parts * (d * k + k) * 4);
+    }
 }

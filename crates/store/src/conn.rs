@@ -61,7 +61,7 @@ pub(crate) enum Row {
 
 impl Row {
     /// The value of column `col` (`pre` is a prefix, as in sea-orm's `try_get`).
-    pub(crate) fn try_get<T: TryGetable + ValueType>(&self, pre: &str, col: &str) -> StoreResult<T> {
+    pub(crate) fn try_get<T: TryGetable + ValueType + 'static>(&self, pre: &str, col: &str) -> StoreResult<T> {
         match self {
             Row::Orm(r) => Ok(r.try_get(pre, col)?),
             Row::Values(values) => {
@@ -72,7 +72,9 @@ impl Row {
                     .ok_or_else(|| StoreError::Config(format!("no column {pre}{col} in the row")))?;
                 // SQLite keeps times as the RFC 3339 text sqlx writes; a time is asked for as one.
                 let value = match value {
-                    Value::String(Some(s)) if T::type_name() == <chrono::DateTime<chrono::Utc>>::type_name() => {
+                    Value::String(Some(s))
+                        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<chrono::DateTime<chrono::Utc>>() =>
+                    {
                         let t = chrono::DateTime::parse_from_rfc3339(&s)
                             .map_err(|e| StoreError::Config(format!("column {pre}{col}: not a time: {e}")))?;
                         Value::ChronoDateTimeUtc(Some(t.to_utc()))

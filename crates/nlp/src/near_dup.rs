@@ -77,6 +77,13 @@ pub fn hamming(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()
 }
 
+/// Whether two stored fingerprints are near-duplicates: both of a text with letters or digits
+/// (not 0) and within [`SIMILAR_MAX_DISTANCE`] bits. The one rule the node's window and the
+/// writer's repeat look-up share.
+pub fn fingerprints_similar(a: u64, b: u64) -> bool {
+    a != 0 && b != 0 && hamming(a, b) <= SIMILAR_MAX_DISTANCE
+}
+
 /// Whether `a` and `b` are near-duplicates: fingerprints within [`SIMILAR_MAX_DISTANCE`] bits.
 /// Texts without any letters or digits are never similar to anything.
 pub fn similar(a: &str, b: &str) -> bool {
@@ -105,6 +112,16 @@ fn mix(mut z: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_similar_within_the_distance_and_never_when_empty() {
+        let a = 0b1011u64 << 40 | 7;
+        assert!(fingerprints_similar(a, a));
+        assert!(fingerprints_similar(a, a ^ 0xfff), "12 bits apart");
+        assert!(!fingerprints_similar(a, a ^ 0x1fff), "13 bits apart");
+        assert!(!fingerprints_similar(0, 0), "a text without letters matches nothing");
+        assert!(!fingerprints_similar(0, 1) && !fingerprints_similar(1, 0));
+    }
 
     const PARAPHRASES: [(&str, &str); 5] = [
         (

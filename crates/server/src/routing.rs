@@ -289,16 +289,15 @@ impl Router {
         }
         let since = new.received_at - self.config.repeat_window;
         let window = self.near_dups.window(store, new.company_id.0, since).await?;
-        let mut ids: Vec<i64> =
-            window.into_iter().filter(|&(_, f)| similar(f, fingerprint)).map(|(id, _)| id).collect();
+        let mut ids: Vec<i64> = window
+            .into_iter()
+            .filter(|&(_, f)| near_dup::fingerprints_similar(f, fingerprint))
+            .map(|(id, _)| id)
+            .collect();
         ids.sort_unstable_by(|a, b| b.cmp(a));
         ids.truncate(MAX_REPEAT_LINKS);
         Ok(ids)
     }
-}
-
-fn similar(stored: u64, fingerprint: u64) -> bool {
-    stored != 0 && near_dup::hamming(stored, fingerprint) <= near_dup::SIMILAR_MAX_DISTANCE
 }
 
 async fn reload_model(

@@ -87,7 +87,9 @@ pub(crate) async fn find<K: Copy + Eq + std::hash::Hash>(
             if p.order.is_some() && c.order_ref.as_deref() == p.order {
                 reasons.push(RepeatReason::SameOrder);
             }
-            if p.similar.contains(&c.id) || similar(c.fingerprint, p.fingerprint) {
+            if p.similar.contains(&c.id)
+                || c.fingerprint.zip(p.fingerprint).is_some_and(|(a, b)| near_dup::fingerprints_similar(a, b))
+            {
                 reasons.push(RepeatReason::SimilarText);
             }
             links.insert(std::cmp::Reverse(c.id), (c.case_no.clone(), reasons));
@@ -118,13 +120,6 @@ pub(crate) async fn find<K: Copy + Eq + std::hash::Hash>(
             (key, links)
         })
         .collect())
-}
-
-fn similar(stored: Option<u64>, fingerprint: Option<u64>) -> bool {
-    match (stored, fingerprint) {
-        (Some(a), Some(b)) if a != 0 && b != 0 => near_dup::hamming(a, b) <= near_dup::SIMILAR_MAX_DISTANCE,
-        _ => false,
-    }
 }
 
 /// Complaints whose `column` is one of `keys`, received since `since`, newest first; each key

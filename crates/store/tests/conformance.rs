@@ -188,8 +188,32 @@ async fn both_backends_behave_the_same() {
         let counts = store.count_by_state(&Scope::All).await.expect("counts");
         assert_eq!(counts.iter().map(|(_, n)| n).sum::<i64>(), 43, "{backend}");
 
+        // New customers arriving at once, each several times: their batches (and, on
+        // PostgreSQL, other nodes' writers) race to create them. Every intake lands, each phone
+        // is one customer, and no number is given twice.
+        let mut handles = Vec::new();
+        for i in 0..120 {
+            let (store, actor) = (store.clone(), actor.clone());
+            let phone = format!("1370000{:04}", i % 30);
+            let c = complaint(&w, &phone, w.cc, now);
+            handles.push(tokio::spawn(async move {
+                let r = store.intake(c, actor, None, now).await.expect("intake");
+                (phone, r.customer_id, r.case_no)
+            }));
+        }
+        let mut customer_of: std::collections::HashMap<String, CustomerId> = Default::default();
+        let mut numbers = std::collections::BTreeSet::new();
+        for h in handles {
+            let (phone, customer, case_no) = h.await.expect("task");
+            assert_eq!(*customer_of.entry(phone.clone()).or_insert(customer), customer, "{backend}: {phone}");
+            assert!(numbers.insert(case_no), "{backend}: a number given twice");
+        }
+        assert_eq!((customer_of.len(), numbers.len()), (30, 120), "{backend}");
+        let distinct: std::collections::BTreeSet<_> = customer_of.values().collect();
+        assert_eq!(distinct.len(), 30, "{backend}: one customer per phone");
+
         let report = store.verify().await.expect("verify");
-        assert_eq!((report.complaints, report.first_break), (43, None), "{backend}");
+        assert_eq!((report.complaints, report.first_break), (163, None), "{backend}");
     }
 }
 

@@ -391,7 +391,10 @@ mod tests {
         let txn = writer.begin().await.unwrap();
         txn.execute_unprepared("SET LOCAL enable_seqscan = on").await.unwrap();
         let default_plan = plan(&txn).await;
-        assert!(default_plan.contains("Seq Scan on lagging"), "the lagging statistics mislead the planner:\n{default_plan}");
+        assert!(
+            default_plan.contains("Seq Scan on lagging"),
+            "the lagging statistics mislead the planner:\n{default_plan}"
+        );
         txn.rollback().await.unwrap();
         let txn = writer.begin().await.unwrap();
         let writer_plan = plan(&txn).await;

@@ -324,8 +324,103 @@ pub(crate) async fn write_intakes(
         }
     }
 
+    // 2–7, wave by wave (see `waves`).
+    let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
+    let mut written: Vec<(usize, i64)> = Vec::new();
+    for wave in waves(jobs, &fresh) {
+        let batch_similar = similar_in_batch(jobs, &wave, &written);
+        write_wave(txn, jobs, &wave, &batch_similar, &mut by_key, &mut receipts).await?;
+        written.extend(wave.iter().filter_map(|&i| Some((i, receipts[i].as_ref()?.complaint_id.0))));
+    }
+    Ok(jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| match receipts[i].take() {
+            Some(r) => r,
+            None => by_key[j.idempotency_key.as_deref().expect("only keyed jobs are skipped")].clone(),
+        })
+        .collect())
+}
+
+/// The batch's fresh intakes (positions in `jobs`) in waves, written one after another in the
+/// same transaction. A routed intake that may repeat an earlier one of its own batch (the same
+/// company and phone, email or order, or nearly the same text) goes in a later wave than that
+/// one, so its repeat look-up finds it: written together, neither would see the other, as its
+/// id is only known after the insert. Unrouted intakes and unrelated ones share the first wave,
+/// so a batch without such pairs is written as one.
+fn waves(jobs: &[&IntakeJob], fresh: &[usize]) -> Vec<Vec<usize>> {
+    let mut level: Vec<usize> = Vec::with_capacity(fresh.len());
+    for (n, &i) in fresh.iter().enumerate() {
+        let ji = jobs[i];
+        let mut wave = 0;
+        if ji.routing.repeat_since.is_some() {
+            for (m, &k) in fresh[..n].iter().enumerate() {
+                if may_repeat(jobs[k], ji) {
+                    wave = Ord::max(wave, level[m] + 1);
+                }
+            }
+        }
+        level.push(wave);
+    }
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); level.iter().max().map_or(0, |m| m + 1)];
+    for (&i, &l) in fresh.iter().zip(&level) {
+        out[l].push(i);
+    }
+    out
+}
+
+/// Whether `later` may be a repeat of `earlier`, by what [`repeats::find`] compares.
+fn may_repeat(earlier: &IntakeJob, later: &IntakeJob) -> bool {
+    let (e, l) = (&earlier.complaint, &later.complaint);
+    let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    e.company_id == l.company_id
+        && (same(&e.customer.phone, &l.customer.phone)
+            || same(&e.customer.email, &l.customer.email)
+            || same(&e.order_ref, &l.order_ref)
+            || earlier
+                .routing
+                .fingerprint
+                .zip(later.routing.fingerprint)
+                .is_some_and(|(a, b)| cloop_nlp::near_dup::fingerprints_similar(a, b)))
+}
+
+/// For the routed intakes of `wave` that nearly repeat the text of one written in an earlier
+/// wave (`written`: position and id), their near-duplicate list with those first (they are the
+/// newest), then what the node found.
+fn similar_in_batch(jobs: &[&IntakeJob], wave: &[usize], written: &[(usize, i64)]) -> HashMap<usize, Vec<i64>> {
+    let mut out = HashMap::new();
+    for &i in wave {
+        let r = &jobs[i].routing;
+        let (Some(_), Some(f)) = (r.repeat_since, r.fingerprint) else { continue };
+        let mut ids: Vec<i64> = written
+            .iter()
+            .rev()
+            .filter(|&&(k, _)| {
+                jobs[k].complaint.company_id == jobs[i].complaint.company_id
+                    && jobs[k].routing.fingerprint.is_some_and(|g| cloop_nlp::near_dup::fingerprints_similar(f, g))
+            })
+            .map(|&(_, id)| id)
+            .collect();
+        if !ids.is_empty() {
+            ids.extend(r.similar.iter().filter(|id| !ids.contains(id)).copied().collect::<Vec<_>>());
+            out.insert(i, ids);
+        }
+    }
+    out
+}
+
+/// Steps 2–7 of [`write_intakes`] for one wave of the batch's fresh intakes; `batch_similar`
+/// replaces the node's near-duplicate list where earlier waves add to it.
+async fn write_wave(
+    txn: &impl crate::conn::Conn,
+    jobs: &[&IntakeJob],
+    fresh: &[usize],
+    batch_similar: &HashMap<usize, Vec<i64>>,
+    by_key: &mut HashMap<String, IntakeReceipt>,
+    receipts: &mut [Option<IntakeReceipt>],
+) -> StoreResult<()> {
     // 2. Customers: found by phone, then email; missing ones created in one statement.
-    let Customers { chosen: customers, alike } = resolve_customers(txn, jobs, &fresh).await?;
+    let Customers { chosen: customers, alike } = resolve_customers(txn, jobs, fresh).await?;
     // 2b. Earlier complaints they repeat (routed intakes only).
     let probes: Vec<(usize, repeats::Probe<'_>)> = fresh
         .iter()
@@ -337,7 +432,7 @@ pub(crate) async fn write_intakes(
                 order: j.order_ref.as_deref(),
                 since: r.repeat_since?,
                 fingerprint: r.fingerprint,
-                similar: &r.similar,
+                similar: batch_similar.get(&i).map_or(r.similar.as_slice(), Vec::as_slice),
             };
             Some((i, probe))
         })
@@ -346,7 +441,7 @@ pub(crate) async fn write_intakes(
 
     // 3. Case numbers: one counter row per China day, bumped once per batch and day.
     let mut per_day: HashMap<chrono::NaiveDate, Vec<usize>> = HashMap::new();
-    for &i in &fresh {
+    for &i in fresh {
         per_day.entry(case_no::case_day(jobs[i].now)).or_default().push(i);
     }
     let mut case_nos: HashMap<usize, String> = HashMap::new();
@@ -386,7 +481,6 @@ pub(crate) async fn write_intakes(
         customer_counts(txn, fresh.iter().map(|i| customers[i].0.0)).await?
     };
     crate::db::generic_plans_from_here(txn).await?;
-    let mut receipts: Vec<Option<IntakeReceipt>> = vec![None; jobs.len()];
     if !fresh.is_empty() {
         let mut drafts: Vec<(usize, Vec<Event>, Complaint, Option<cloop_domain::risk::Risk>)> =
             Vec::with_capacity(fresh.len());
@@ -408,7 +502,7 @@ pub(crate) async fn write_intakes(
         .chain(projection_columns())
         .collect();
         let mut complaint_rows: Vec<Vec<Value>> = Vec::with_capacity(fresh.len());
-        for &i in &fresh {
+        for &i in fresh {
             let j = jobs[i];
             let (customer_id, tier) = customers[&i];
             let n = &j.complaint;
@@ -513,14 +607,7 @@ pub(crate) async fn write_intakes(
         // 7. Their full-text search rows, last (see `search::insert_rows`).
         search::insert_rows(txn, &search_rows).await?;
     }
-    Ok(jobs
-        .iter()
-        .enumerate()
-        .map(|(i, j)| match receipts[i].take() {
-            Some(r) => r,
-            None => by_key[j.idempotency_key.as_deref().expect("only keyed jobs are skipped")].clone(),
-        })
-        .collect())
+    Ok(())
 }
 
 /// The customers with any of `phones` or `emails`, or `None` when both are empty. An empty list
@@ -1229,6 +1316,71 @@ pub(crate) fn apply_filter(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn job(company: i64, phone: &str, order: &str, fingerprint: u64, routed: bool) -> IntakeJob {
+        let now = Utc::now();
+        let complaint = NewComplaint {
+            customer: NewCustomer { name: "王".into(), phone: Some(phone.into()), email: None },
+            channel: Channel::Phone,
+            summary: "s".into(),
+            content: "c".into(),
+            customer_request: None,
+            product_ref: None,
+            order_ref: Some(order.into()),
+            category_id: None,
+            severity: None,
+            received_at: now,
+            company_id: OrgUnitId(company),
+            intake_unit_id: OrgUnitId(company),
+        };
+        IntakeJob {
+            search: search::IntakeText::new(&complaint),
+            complaint,
+            intake_path: "/1/".into(),
+            actor: ActorRef::System,
+            idempotency_key: None,
+            now,
+            case_prefix: "TS".into(),
+            sla: Default::default(),
+            routing: IntakeRouting {
+                repeat_since: routed.then_some(now),
+                fingerprint: Some(fingerprint),
+                similar: vec![900],
+                ..Default::default()
+            },
+        }
+    }
+
+    /// A routed intake goes after every earlier one of its batch it may repeat (same company and
+    /// phone, order or nearly the same text), in as few waves as that allows; unrouted intakes and
+    /// other companies' stay in the first.
+    #[test]
+    fn a_batch_is_written_in_waves_that_put_each_repeat_after_what_it_repeats() {
+        // Fingerprints at least 32 bits apart, so only equal ones are near-duplicates.
+        let (t0, t1, t2, t4) =
+            (0x0000_0000_FFFF_FFFF, 0xAAAA_AAAA_AAAA_AAAA, 0xFFFF_FFFF_0000_0000, 0x5555_5555_5555_5555);
+        let jobs = [
+            job(1, "A", "o1", t0, true),  // 0
+            job(1, "A", "o2", t1, true),  // 1: the phone of 0
+            job(1, "B", "o2", t2, true),  // 2: the order of 1
+            job(2, "A", "o1", t0, true),  // 3: another company's
+            job(1, "A", "o9", t4, false), // 4: not routed
+            job(1, "C", "o3", t0, true),  // 5: the text of 0
+            job(1, "D", "o4", t1, true),  // 6: the text of 1
+        ];
+        let refs: Vec<&IntakeJob> = jobs.iter().collect();
+        let fresh: Vec<usize> = (0..jobs.len()).collect();
+        assert_eq!(waves(&refs, &fresh), vec![vec![0, 3, 4], vec![1, 5], vec![2, 6]]);
+        assert_eq!(waves(&refs, &[0, 3, 4]), vec![vec![0, 3, 4]], "no repeats: one wave");
+        assert!(waves(&refs, &[]).is_empty());
+
+        // Written 0 (id 10) and 1 (id 11): 5 nearly repeats 0's text, 6 repeats 1's; the batch's
+        // own come first, then what the node found; 2 shares no text and keeps the node's list.
+        let found = similar_in_batch(&refs, &[2, 5, 6], &[(0, 10), (1, 11)]);
+        assert_eq!(found.get(&5), Some(&vec![10, 900]));
+        assert_eq!(found.get(&6), Some(&vec![11, 900]));
+        assert_eq!(found.get(&2), None);
+    }
 
     /// The intake batch finds its customers through the phone and email indexes, whichever of
     /// the two lists is empty: a scan here reads every customer once per batch.

@@ -176,6 +176,50 @@ async fn models_are_versioned_per_target_and_the_newest_is_loaded() {
     }
 }
 
+/// Routed intakes of one customer (or one order) arriving at once, so that the writer takes
+/// several in one batch: each is linked to the one before it, as if they had come one by one.
+#[tokio::test]
+async fn routed_intakes_in_one_batch_are_linked_to_each_other() {
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
+        for (group, reason) in [(0, RepeatReason::SameCustomer), (1, RepeatReason::SameOrder)] {
+            let mut handles = Vec::new();
+            for i in 0..16 {
+                let (store, actor) = (store.clone(), actor.clone());
+                let (phone, order) = match group {
+                    0 => ("13811110000".to_owned(), format!("O-{group}-{i}")),
+                    _ => (format!("1382222{i:04}"), "O-shared".to_owned()),
+                };
+                let c = complaint(&w, &phone, &order, now);
+                let routing = IntakeRouting { repeat_since: Some(now - Duration::days(30)), ..Default::default() };
+                handles.push(tokio::spawn(async move { store.intake_routed(c, routing, actor, None, now).await }));
+            }
+            let mut made = Vec::new();
+            for h in handles {
+                made.push(h.await.expect("task").expect("intake").complaint.expect("created"));
+            }
+            made.sort_by_key(|c| c.id);
+            for pair in made.windows(2) {
+                let (before, c) = (&pair[0], &pair[1]);
+                assert!(c.repeat_of.len() <= cloop_store::MAX_REPEAT_LINKS, "{backend}");
+                assert_eq!(
+                    c.repeat_of.first().map(|l| (l.complaint_id, l.case_no.as_str(), l.reasons.as_slice())),
+                    Some((before.id, before.case_no.as_str(), [reason].as_slice())),
+                    "{backend}: {} links the one before it first",
+                    c.case_no
+                );
+                let stored = store.load(c.id).await.expect("load").complaint;
+                assert_eq!(&stored, c, "{backend}: stored projection = answered projection");
+            }
+            assert!(made[0].repeat_of.is_empty(), "{backend}: the first has nothing to repeat");
+        }
+        let report = store.verify().await.expect("verify");
+        assert_eq!((report.complaints, report.first_break), (32, None), "{backend}");
+    }
+}
+
 #[tokio::test]
 async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
     for (backend, store) in stores().await {

@@ -439,7 +439,7 @@ async fn write_wave(
         .collect();
     let mut repeat_links = repeats::find(txn, &probes).await?;
 
-    // 3. Case numbers: one counter row per China day, bumped once per batch and day.
+    // 3. Case numbers: one counter row per China day, bumped once per wave and day.
     let mut per_day: HashMap<chrono::NaiveDate, Vec<usize>> = HashMap::new();
     for &i in fresh {
         per_day.entry(case_no::case_day(jobs[i].now)).or_default().push(i);

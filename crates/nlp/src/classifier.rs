@@ -36,8 +36,14 @@ use crate::segment::Analysis;
 
 /// Version of the byte format written by [`Model::to_bytes`]. Bump it whenever the layout, the
 /// feature hashing or the feature extraction changes; [`Model::from_bytes`] refuses other versions
-/// (the caller retrains).
-pub const FORMAT_VERSION: u32 = 1;
+/// (the caller retrains), except [`FORMAT_V1`].
+///
+/// Version 2 stores the weights quantized ([`QuantizedRows`]); version 1 stored them as `f32`.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The first byte format: the same features, `f32` weights. Still read, and quantized as it
+/// loads, so a model stored before version 2 keeps routing; it is written back as version 2.
+pub const FORMAT_V1: u32 = 1;
 
 /// Magic bytes that open a serialized model.
 const MAGIC: &[u8; 8] = b"CLOOPNLP";
@@ -388,10 +394,92 @@ pub struct Model {
     vocab: Vocabulary,
     /// One linear model per algorithm in use; their log-probabilities are mixed.
     parts: Vec<Part>,
-    /// Every part's weights, row-major `features × (parts × labels)`: all that one feature
-    /// contributes to every part lies together, so prediction reads one place per feature (the
-    /// weights of a large vocabulary do not stay in cache, and two parts apart cost two misses).
-    weights: Vec<f32>,
+    /// Every part's weights, one row per feature: all that one feature contributes to every part
+    /// lies together, so prediction reads one place per feature (the weights of a large
+    /// vocabulary do not stay in cache, and two parts apart cost two misses).
+    weights: QuantizedRows,
+}
+
+/// The weights of every part, one row of bytes per feature: for each part a scale (`f32` LE)
+/// and one `i8` per label, the weight being `scale × i8`.
+///
+/// Why quantized: prediction is bound by memory, not arithmetic. A text reads a few hundred
+/// rows scattered over the model, nearly every one a cache miss, and with `f32` weights two
+/// models (category and department) took 50 MB that no cache holds. At 28 bytes a row instead
+/// of 80 (ten labels, two parts) most rows are one cache line and both models fit the shared L3.
+///
+/// Each part's row is centred on its mean before it is scaled: adding the same amount to one
+/// feature's weight for every label adds the same amount to every label's score, which the
+/// softmax ignores, and the centred row needs a smaller scale, so the rounding error is smaller.
+/// On the routing test split the quantized model scores what the `f32` one did
+/// (BENCHMARKS.md, "Routing").
+#[derive(Clone)]
+struct QuantizedRows {
+    bytes: Vec<u8>,
+    /// Labels per part.
+    k: usize,
+    /// Bytes per feature: `parts × (4 + k)`.
+    width: usize,
+}
+
+impl QuantizedRows {
+    /// Quantizes each part's `features × labels` weights (row-major), interleaving the parts.
+    fn quantize(parts: &[Vec<f32>], d: usize, k: usize) -> Self {
+        let width = parts.len() * (4 + k);
+        let mut bytes = Vec::with_capacity(d * width);
+        let mut centred = vec![0f32; k];
+        for col in 0..d {
+            for w in parts {
+                let row = &w[col * k..col * k + k];
+                let mean = (row.iter().map(|&x| f64::from(x)).sum::<f64>() / k as f64) as f32;
+                for (c, &x) in centred.iter_mut().zip(row) {
+                    *c = x - mean;
+                }
+                let max = centred.iter().fold(0f32, |m, &x| m.max(x.abs()));
+                let scale = if max > 0.0 && max.is_finite() { max / 127.0 } else { 0.0 };
+                bytes.extend_from_slice(&scale.to_le_bytes());
+                for &c in &centred {
+                    let q = if scale > 0.0 { (c / scale).round().clamp(-127.0, 127.0) as i8 } else { 0 };
+                    bytes.push(q as u8);
+                }
+            }
+        }
+        Self { bytes, k, width }
+    }
+
+    /// Reads the first byte of each of `cols`' rows, so that their cache misses overlap: in
+    /// this loop each read is independent of the one before and the processor runs dozens
+    /// ahead, where the scoring loop's long body lets only a few rows be in flight at once
+    /// and each costs a full trip to memory (it was two thirds of prediction's time).
+    #[inline]
+    fn touch(&self, cols: impl Iterator<Item = usize>) {
+        let mut acc = 0u8;
+        for col in cols {
+            acc ^= self.bytes[col * self.width];
+        }
+        std::hint::black_box(acc);
+    }
+
+    /// The row of feature column `col`.
+    #[inline]
+    fn row(&self, col: usize) -> &[u8] {
+        &self.bytes[col * self.width..(col + 1) * self.width]
+    }
+
+    /// Part `p`'s scale and quantized weights within a row.
+    #[inline]
+    fn part<'a>(&self, row: &'a [u8], p: usize) -> (f32, &'a [u8]) {
+        let at = p * (4 + self.k);
+        let scale = f32::from_le_bytes([row[at], row[at + 1], row[at + 2], row[at + 3]]);
+        (scale, &row[at + 4..at + 4 + self.k])
+    }
+
+    /// The weight of feature `col` for `label` in part `p`, as prediction uses it.
+    #[cfg(test)]
+    fn weight(&self, col: usize, p: usize, label: usize) -> f32 {
+        let (scale, q) = self.part(self.row(col), p);
+        scale * f32::from(q[label] as i8)
+    }
 }
 
 /// One linear model over the shared vocabulary (its weights are in [`Model::weights`]).
@@ -403,17 +491,6 @@ struct Part {
     mix: f32,
     /// One intercept per label.
     bias: Vec<f32>,
-}
-
-/// Lays the parts' `features × labels` weights side by side, feature by feature.
-fn interleave(parts: &[Vec<f32>], d: usize, k: usize) -> Vec<f32> {
-    let mut out = Vec::with_capacity(d * k * parts.len());
-    for col in 0..d {
-        for w in parts {
-            out.extend_from_slice(&w[col * k..col * k + k]);
-        }
-    }
-    out
 }
 
 impl fmt::Debug for Model {
@@ -492,7 +569,7 @@ pub fn train(examples: &[Example], config: &TrainConfig) -> Result<Model, TrainE
         parts.insert(0, Part { weighting: Weighting::SublinearTfIdfL2, mix, bias });
         part_weights.insert(0, weights);
     }
-    let weights = interleave(&part_weights, d, k);
+    let weights = QuantizedRows::quantize(&part_weights, d, k);
     let info = ModelInfo {
         format_version: FORMAT_VERSION,
         config: config.clone(),
@@ -671,16 +748,18 @@ impl Model {
         // Every part's scores (logits), side by side as the weights are.
         let k = self.info.labels.len();
         let mut scores: Vec<f32> = self.parts.iter().flat_map(|p| p.bias.iter().copied()).collect();
-        let stride = scores.len();
+        self.weights.touch(counts.iter().map(|&(col, _)| col as usize));
         for (i, &(col, count)) in counts.iter().enumerate() {
-            let row = &self.weights[col as usize * stride..(col as usize + 1) * stride];
+            let row = self.weights.row(col as usize);
             for (p, part) in self.parts.iter().enumerate() {
                 let x = match (part.weighting, &tf_idf) {
                     (Weighting::SublinearTfIdfL2, Some(t)) => t[i].1,
                     _ => count,
                 };
-                for (score, &w) in scores[p * k..(p + 1) * k].iter_mut().zip(&row[p * k..(p + 1) * k]) {
-                    *score += w * x;
+                let (scale, q) = self.weights.part(row, p);
+                let step = scale * x;
+                for (score, &q) in scores[p * k..(p + 1) * k].iter_mut().zip(q) {
+                    *score += step * f32::from(q as i8);
                 }
             }
         }
@@ -709,14 +788,16 @@ impl Model {
 
     /// Serializes the model: the magic `CLOOPNLP`, the format version (`u32` little-endian), the
     /// length of a JSON header (`u32` LE), the header ([`ModelInfo`] and how each linear part weighs
-    /// features and is mixed), then the feature ids (`u64` LE), their idf (`f32` LE), and for each
-    /// part its `features × labels` weights and its intercepts (`f32` LE).
+    /// features and is mixed), then the feature ids (`u64` LE), their idf (`f32` LE), the weight
+    /// rows as prediction reads them (per feature, per part: a scale `f32` LE and one `i8` per
+    /// label; see [`QuantizedRows`]), and each part's intercepts (`f32` LE).
     pub fn to_bytes(&self) -> Vec<u8> {
         let parts = self.parts.iter().map(|p| PartHeader { weighting: p.weighting, mix: p.mix }).collect();
-        let header =
-            serde_json::to_vec(&Header { info: self.info.clone(), parts }).expect("the model header serializes");
-        let floats = self.vocab.idf.len() + self.weights.len() + self.parts.iter().map(|p| p.bias.len()).sum::<usize>();
-        let mut out = Vec::with_capacity(16 + header.len() + self.vocab.keys.len() * 8 + floats * 4);
+        let info = ModelInfo { format_version: FORMAT_VERSION, ..self.info.clone() };
+        let header = serde_json::to_vec(&Header { info, parts }).expect("the model header serializes");
+        let floats = self.vocab.idf.len() + self.parts.iter().map(|p| p.bias.len()).sum::<usize>();
+        let mut out =
+            Vec::with_capacity(16 + header.len() + self.vocab.keys.len() * 8 + floats * 4 + self.weights.bytes.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&(header.len() as u32).to_le_bytes());
@@ -724,13 +805,11 @@ impl Model {
         for key in &self.vocab.keys {
             out.extend_from_slice(&key.to_le_bytes());
         }
-        // Each part's `features × labels` weights and then its biases, one part after the other.
-        let (k, stride) = (self.info.labels.len(), self.parts.len() * self.info.labels.len());
-        let part_floats = self.parts.iter().enumerate().flat_map(|(p, part)| {
-            let weights = self.weights.chunks_exact(stride).flat_map(move |row| &row[p * k..(p + 1) * k]);
-            weights.chain(&part.bias)
-        });
-        for x in self.vocab.idf.iter().chain(part_floats) {
+        for x in &self.vocab.idf {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        out.extend_from_slice(&self.weights.bytes);
+        for x in self.parts.iter().flat_map(|p| &p.bias) {
             out.extend_from_slice(&x.to_le_bytes());
         }
         out
@@ -744,22 +823,26 @@ impl Model {
             return Err(ModelError::BadMagic);
         }
         let version = r.u32()?;
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != FORMAT_V1 {
             return Err(ModelError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
         }
         let header_len = r.u32()? as usize;
         let header: Header = serde_json::from_slice(r.take(header_len)?)?;
         let d = header.info.features;
         let k = header.info.labels.len();
-        if k < 2 || d == 0 || header.parts.is_empty() || header.info.format_version != FORMAT_VERSION {
+        let n_parts = header.parts.len();
+        if k < 2 || d == 0 || n_parts == 0 || header.info.format_version != version {
             return Err(ModelError::Corrupt("header describes an empty model"));
         }
-        let floats_per_part = d.checked_mul(k).and_then(|w| w.checked_add(k));
-        let expected = floats_per_part
-            .and_then(|f| f.checked_mul(header.parts.len()))
-            .and_then(|f| f.checked_add(d))
-            .and_then(|f| f.checked_mul(4))
-            .and_then(|f| f.checked_add(d.checked_mul(8)?));
+        // Keys and idf, then (version 1) every part's f32 weights and biases, or (version 2) the
+        // quantized rows and then every part's biases.
+        let weight_bytes = if version == FORMAT_V1 {
+            d.checked_mul(k).and_then(|w| w.checked_mul(n_parts)).and_then(|w| w.checked_mul(4))
+        } else {
+            d.checked_mul(n_parts * (4 + k))
+        };
+        let expected =
+            weight_bytes.and_then(|w| w.checked_add(d.checked_mul(12)?)).and_then(|w| w.checked_add(n_parts * k * 4));
         if expected != Some(r.0.len()) {
             return Err(ModelError::Corrupt("array sizes do not match the header"));
         }
@@ -768,19 +851,29 @@ impl Model {
             return Err(ModelError::Corrupt("feature ids are not sorted"));
         }
         let idf: Vec<f32> = (0..d).map(|_| r.f32()).collect::<Result<_, _>>()?;
-        let stride = k * header.parts.len();
-        let mut weights = vec![0f32; d * stride];
-        let mut parts = Vec::with_capacity(header.parts.len());
-        for (p, part) in header.parts.into_iter().enumerate() {
-            for row in weights.chunks_exact_mut(stride) {
-                for w in &mut row[p * k..(p + 1) * k] {
-                    *w = r.f32()?;
-                }
+        let mut biases = Vec::with_capacity(n_parts);
+        let weights = if version == FORMAT_V1 {
+            let mut part_weights = Vec::with_capacity(n_parts);
+            for _ in 0..n_parts {
+                part_weights.push((0..d * k).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?);
+                biases.push((0..k).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?);
             }
-            let bias: Vec<f32> = (0..k).map(|_| r.f32()).collect::<Result<_, _>>()?;
-            parts.push(Part { weighting: part.weighting, mix: part.mix, bias });
-        }
-        Ok(Self { info: header.info, vocab: Vocabulary::from_parts(keys, idf), parts, weights })
+            QuantizedRows::quantize(&part_weights, d, k)
+        } else {
+            let bytes = r.take(d * n_parts * (4 + k))?.to_vec();
+            for _ in 0..n_parts {
+                biases.push((0..k).map(|_| r.f32()).collect::<Result<Vec<_>, _>>()?);
+            }
+            QuantizedRows { bytes, k, width: n_parts * (4 + k) }
+        };
+        let parts = header
+            .parts
+            .into_iter()
+            .zip(biases)
+            .map(|(part, bias)| Part { weighting: part.weighting, mix: part.mix, bias })
+            .collect();
+        let info = ModelInfo { format_version: FORMAT_VERSION, ..header.info };
+        Ok(Self { info, vocab: Vocabulary::from_parts(keys, idf), parts, weights })
     }
 }
 
@@ -825,34 +918,99 @@ pub fn labels_of(examples: &[Example]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    /// The bytes keep the layout of format version 1 whatever the layout in memory: the keys,
-    /// the idf, then each part's `features × labels` weights followed by its biases.
-    #[test]
-    fn the_bytes_hold_each_part_whole_after_the_other() {
+    fn small_model() -> Model {
         let examples: Vec<Example> = ["退款 没到账", "退款 太慢", "快递 丢了", "快递 太慢", "屏幕 坏了", "屏幕 碎了"]
             .iter()
             .zip(["refund", "refund", "delivery", "delivery", "quality", "quality"])
             .map(|(t, l)| Example::new(*t, l))
             .collect();
         let config = TrainConfig { min_df: 1, epochs: 3, ..TrainConfig::default() };
-        let model = train(&examples, &config).unwrap();
+        train(&examples, &config).unwrap()
+    }
+
+    /// Version 2's bytes: the keys, the idf, the quantized rows as they are in memory, then each
+    /// part's biases.
+    #[test]
+    fn the_bytes_hold_the_rows_as_prediction_reads_them() {
+        let model = small_model();
         let (d, k, parts) = (model.vocab.len(), model.info.labels.len(), model.parts.len());
         assert_eq!((k, parts), (3, 2));
         let bytes = model.to_bytes();
         let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
-        let floats_at = 16 + header_len + d * 8 + d * 4;
-        let float = |i: usize| f32::from_le_bytes(bytes[floats_at + i * 4..floats_at + i * 4 + 4].try_into().unwrap());
+        let rows_at = 16 + header_len + d * 12;
+        let width = parts * (4 + k);
+        assert_eq!(&bytes[rows_at..rows_at + d * width], model.weights.bytes.as_slice());
+        let float = |at: usize| f32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
         for p in 0..parts {
-            let part_at = p * (d * k + k);
-            for col in 0..d {
-                for label in 0..k {
-                    assert_eq!(float(part_at + col * k + label), model.weights[col * parts * k + p * k + label]);
-                }
-            }
             for label in 0..k {
-                assert_eq!(float(part_at + d * k + label), model.parts[p].bias[label]);
+                assert_eq!(float(rows_at + d * width + (p * k + label) * 4), model.parts[p].bias[label]);
             }
         }
-        assert_eq!(bytes.len(), floats_at + parts * (d * k + k) * 4);
+        assert_eq!(bytes.len(), rows_at + d * width + parts * k * 4);
+    }
+
+    /// A quantized weight is the original less its row's mean (the same for every label), up to
+    /// half a step.
+    #[test]
+    fn quantized_rows_keep_the_weights_up_to_a_shift_and_half_a_step() {
+        let k = 4;
+        let a = vec![-12.5f32, -9.0, -14.25, -10.0, 0.0, 0.0, 0.0, 0.0];
+        let b = vec![0.3f32, -0.7, 0.05, 0.35, 1e-3, -1e-3, 0.0, 2e-3];
+        let rows = QuantizedRows::quantize(&[a.clone(), b.clone()], 2, k);
+        assert_eq!(rows.width, 2 * (4 + k));
+        for (p, w) in [a, b].iter().enumerate() {
+            for col in 0..2 {
+                let original = &w[col * k..col * k + k];
+                let got: Vec<f32> = (0..k).map(|l| rows.weight(col, p, l)).collect();
+                let shift = original.iter().sum::<f32>() / k as f32;
+                let step = rows.part(rows.row(col), p).0;
+                for (o, g) in original.iter().zip(&got) {
+                    assert!((o - g - shift).abs() <= step * 0.5 + 1e-6, "part {p} col {col}: {original:?} → {got:?}");
+                }
+            }
+        }
+        // A row of equal weights says nothing about the label: all zero, scale zero.
+        let flat = QuantizedRows::quantize(&[vec![-3.0f32; k]], 1, k);
+        assert_eq!(flat.bytes, [0u8; 4 + 4]);
+    }
+
+    /// A version 1 model (f32 weights) still loads, predicts what it predicted before up to the
+    /// rounding, and is written back as version 2.
+    #[test]
+    fn a_version_1_model_still_loads() {
+        let model = small_model();
+        let (d, k, n_parts) = (model.vocab.len(), model.info.labels.len(), model.parts.len());
+        // Version 1's layout, from the weights as prediction sees them.
+        let parts = model.parts.iter().map(|p| PartHeader { weighting: p.weighting, mix: p.mix }).collect();
+        let info = ModelInfo { format_version: FORMAT_V1, ..model.info.clone() };
+        let header = serde_json::to_vec(&Header { info, parts }).unwrap();
+        let mut v1 = Vec::new();
+        v1.extend_from_slice(MAGIC);
+        v1.extend_from_slice(&FORMAT_V1.to_le_bytes());
+        v1.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        v1.extend_from_slice(&header);
+        for key in &model.vocab.keys {
+            v1.extend_from_slice(&key.to_le_bytes());
+        }
+        for x in &model.vocab.idf {
+            v1.extend_from_slice(&x.to_le_bytes());
+        }
+        for p in 0..n_parts {
+            for col in 0..d {
+                for label in 0..k {
+                    v1.extend_from_slice(&model.weights.weight(col, p, label).to_le_bytes());
+                }
+            }
+            for x in &model.parts[p].bias {
+                v1.extend_from_slice(&x.to_le_bytes());
+            }
+        }
+        let loaded = Model::from_bytes(&v1).unwrap();
+        assert_eq!(loaded.info(), model.info());
+        for text in ["退款 没到账", "快递 太慢", "屏幕 碎了", "完全无关"] {
+            let (a, b) = (model.probabilities(text), loaded.probabilities(text));
+            assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-3), "{text}: {a:?} vs {b:?}");
+        }
+        assert_eq!(u32::from_le_bytes(loaded.to_bytes()[8..12].try_into().unwrap()), FORMAT_VERSION);
     }
 }

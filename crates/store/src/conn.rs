@@ -54,9 +54,9 @@ impl<C: ConnectionTrait> Conn for C {
 pub(crate) enum Row {
     /// From sqlx, through sea-orm.
     Orm(QueryResult),
-    /// From the writer's SQLite connection: each column's name and value (NULLs typed by the
-    /// column's declared type).
-    Values(Vec<(String, Value)>),
+    /// From the writer's SQLite connection: the statement's column names (shared by all its
+    /// rows) and this row's values (NULLs typed by the column's declared type).
+    Values(std::sync::Arc<[String]>, Vec<Value>),
 }
 
 impl Row {
@@ -64,11 +64,11 @@ impl Row {
     pub(crate) fn try_get<T: TryGetable + ValueType + 'static>(&self, pre: &str, col: &str) -> StoreResult<T> {
         match self {
             Row::Orm(r) => Ok(r.try_get(pre, col)?),
-            Row::Values(values) => {
-                let value = values
+            Row::Values(names, values) => {
+                let value = names
                     .iter()
-                    .find(|(name, _)| name.strip_prefix(pre) == Some(col))
-                    .map(|(_, v)| v.clone())
+                    .position(|name| name.len() == pre.len() + col.len() && name.strip_prefix(pre) == Some(col))
+                    .map(|i| values[i].clone())
                     .ok_or_else(|| StoreError::Config(format!("no column {pre}{col} in the row")))?;
                 // SQLite keeps times as the RFC 3339 text sqlx writes; a time is asked for as one.
                 let value = match value {

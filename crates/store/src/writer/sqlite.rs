@@ -200,14 +200,14 @@ impl SqliteWriter {
         let mut s = conn.prepare_cached(&stmt.sql).map_err(sql_err)?;
         // A NULL is typed by the column's declared type, so `try_get::<Option<String>>` of a
         // NULL text column finds the `Value` variant it expects.
-        let columns: Vec<(String, Value)> =
-            s.columns().iter().map(|c| (c.name().to_owned(), typed_null(c.decl_type()))).collect();
+        let nulls: Vec<Value> = s.columns().iter().map(|c| typed_null(c.decl_type())).collect();
+        let names: std::sync::Arc<[String]> = s.column_names().into_iter().map(str::to_owned).collect();
         bind(&mut s, stmt.values)?;
         let mut out = Vec::new();
         let mut rows = s.raw_query();
         while let Some(row) = rows.next().map_err(sql_err)? {
-            let mut values = Vec::with_capacity(columns.len());
-            for (i, (name, null)) in columns.iter().enumerate() {
+            let mut values = Vec::with_capacity(nulls.len());
+            for (i, (name, null)) in names.iter().zip(&nulls).enumerate() {
                 let v = match row.get_ref(i).map_err(sql_err)? {
                     ValueRef::Null => null.clone(),
                     ValueRef::Integer(n) => Value::BigInt(Some(n)),
@@ -219,9 +219,9 @@ impl SqliteWriter {
                     )),
                     ValueRef::Blob(b) => Value::Bytes(Some(b.to_vec())),
                 };
-                values.push((name.clone(), v));
+                values.push(v);
             }
-            out.push(Row::Values(values));
+            out.push(Row::Values(names.clone(), values));
         }
         Ok(out)
     }

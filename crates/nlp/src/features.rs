@@ -217,9 +217,9 @@ impl Vocabulary {
     /// One document's known features with their counts: `(column, count)` sorted by column.
     pub fn counts(&self, ids: &[u64]) -> Vec<(u32, f32)> {
         // In three passes, so that the cache misses of a text's few hundred look-ups overlap:
-        // the buckets, then a read of each bucket's first key, then the searches. Searching
-        // right away, a mispredicted exit from one bucket's search threw away the reads of the
-        // next ones that the processor had started, and the misses came one after the other.
+        // the buckets, then a read of each bucket's first key, then the searches. A loop that
+        // only reads lets the processor run dozens of reads ahead; searching each bucket as it
+        // was found, the misses came nearly one after the other (BENCHMARKS.md, eighth pass).
         let buckets: Vec<(usize, usize)> = ids.iter().map(|&id| self.bucket(id)).collect();
         let mut acc = 0u64;
         for &(start, end) in &buckets {

@@ -147,6 +147,7 @@ fn main() -> Result<()> {
     );
     let report = evaluate(&reloaded, &test_set);
     print!("{report}");
+    confidence_table(&reloaded, &test_set);
     drop((model, reloaded, bytes));
 
     if args.scale > 0 {
@@ -222,4 +223,46 @@ fn main() -> Result<()> {
         println!("{word}: {} texts contain it, search_text finds {found}", containing.len());
     }
     Ok(())
+}
+
+/// How far the confidence can be trusted: for each triage threshold, the share of test texts the
+/// model routes at or above it and how many of those it gets right; and the expected calibration
+/// error (confidence against accuracy in ten bins, weighted by the bins' sizes).
+fn confidence_table(model: &Model, test: &[Example]) {
+    let predictions: Vec<(f32, bool)> = test
+        .iter()
+        .map(|e| {
+            let p = model.predict(&e.text);
+            (p.confidence, p.label == e.label)
+        })
+        .collect();
+    let n = predictions.len() as f64;
+    println!("\n== confidence (triage below the threshold) ==");
+    for threshold in [0.5f32, 0.6, 0.7, 0.8, 0.9, 0.95] {
+        let routed: Vec<bool> = predictions.iter().filter(|(c, _)| *c >= threshold).map(|&(_, ok)| ok).collect();
+        let right = routed.iter().filter(|&&ok| ok).count();
+        println!(
+            "threshold {threshold:.2}: routed {:.1} % of texts, {:.2} % of those right",
+            100.0 * routed.len() as f64 / n,
+            100.0 * right as f64 / routed.len().max(1) as f64
+        );
+    }
+    let mut ece = 0.0;
+    for bin in 0..10 {
+        let (lo, hi) = (bin as f32 / 10.0, (bin + 1) as f32 / 10.0);
+        let in_bin: Vec<&(f32, bool)> =
+            predictions.iter().filter(|(c, _)| *c >= lo && (*c < hi || (bin == 9 && *c <= hi))).collect();
+        if in_bin.is_empty() {
+            continue;
+        }
+        let m = in_bin.len() as f64;
+        let confidence = in_bin.iter().map(|(c, _)| f64::from(*c)).sum::<f64>() / m;
+        let accuracy = in_bin.iter().filter(|(_, ok)| *ok).count() as f64 / m;
+        println!(
+            "  confidence {lo:.1}-{hi:.1}: {:>5} texts, mean confidence {confidence:.3}, accuracy {accuracy:.3}",
+            in_bin.len()
+        );
+        ece += m / n * (confidence - accuracy).abs();
+    }
+    println!("expected calibration error {ece:.4}");
 }

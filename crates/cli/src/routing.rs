@@ -63,8 +63,12 @@ fn describe(m: &ModelRow) -> String {
         ),
         _ => "; too few examples for a held-out score".to_owned(),
     };
+    let calibrated = match figure("temperature") {
+        Some(t) if t != 1.0 => format!("; confidence calibrated (temperature {t:.2})"),
+        _ => String::new(),
+    };
     format!(
-        "{} model version {} stored: {} examples, {} labels, {} bytes{held}",
+        "{} model version {} stored: {} examples, {} labels, {} bytes{held}{calibrated}",
         m.target, m.version, m.examples, m.labels, m.size
     )
 }

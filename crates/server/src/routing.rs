@@ -527,7 +527,8 @@ pub fn train_and_score(examples: &[Example]) -> Result<(Model, serde_json::Value
         }
     }
     let metrics = if held_out.len() >= 10 && cloop_nlp::classifier::labels_of(&fit).len() >= 2 {
-        match cloop_nlp::train(&fit, &config) {
+        // Accuracy does not depend on the confidence's calibration: the scored model skips it.
+        match cloop_nlp::train(&fit, &TrainConfig { calibrate: false, ..config }) {
             Ok(partial) => {
                 let report = cloop_nlp::evaluate(&partial, &held_out);
                 serde_json::json!({
@@ -542,5 +543,7 @@ pub fn train_and_score(examples: &[Example]) -> Result<(Model, serde_json::Value
     } else {
         serde_json::json!({ "held_out": 0 })
     };
+    let mut metrics = metrics;
+    metrics["temperature"] = serde_json::json!(model.info().temperature);
     Ok((model, metrics))
 }

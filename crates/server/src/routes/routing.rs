@@ -301,7 +301,8 @@ pub struct ModelDto {
     pub examples: i64,
     /// Labels it chooses among.
     pub labels: i64,
-    /// Figures on a held-out fifth: `{held_out, accuracy, macro_f1, latency_mean_ms}`.
+    /// Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms}`, and the
+    /// `temperature` its confidence was calibrated with (1: not calibrated).
     #[schema(value_type = Object)]
     pub metrics: serde_json::Value,
     /// Size in bytes.

@@ -136,7 +136,12 @@ fn main() -> Result<()> {
     let config = TrainConfig::default();
     println!("config: {}", serde_json::to_string(&config)?);
     let (model, secs) = train_timed(&train_set, &config)?;
-    println!("trained on {} examples in {secs:.2} s, {} features", train_set.len(), model.info().features);
+    println!(
+        "trained on {} examples in {secs:.2} s, {} features, confidence temperature {:.3}",
+        train_set.len(),
+        model.info().features,
+        model.info().temperature
+    );
     let bytes = model.to_bytes();
     let started = Instant::now();
     let reloaded = Model::from_bytes(&bytes)?;

@@ -2247,7 +2247,10 @@ export interface components {
              * @description Labels it chooses among.
              */
             labels: number;
-            /** @description Figures on a held-out fifth: `{held_out, accuracy, macro_f1, latency_mean_ms}`. */
+            /**
+             * @description Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms}`, and the
+             *     `temperature` its confidence was calibrated with (1: not calibrated).
+             */
             metrics: Record<string, never>;
             /**
              * Format: int64

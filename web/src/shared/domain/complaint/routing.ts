@@ -53,6 +53,15 @@ export function percent(p: number | null | undefined): string {
   return `${Math.round(Math.min(1, Math.max(0, p)) * 100)}%`
 }
 
+/**
+ * The temperature a model's confidence was calibrated with, from its stored metrics, or null when
+ * it was not calibrated (too few examples, or a model trained before calibration existed).
+ */
+export function calibrationTemperature(metrics: unknown): number | null {
+  const t = (metrics as Record<string, unknown> | null | undefined)?.temperature
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 && t !== 1 ? t : null
+}
+
 /** The severity floor as a number 1–3 (the API writes `level1`), or null. */
 export function floorLevel(floor: string | null | undefined): 1 | 2 | 3 | null {
   const m = /^level([123])$/.exec(floor ?? '')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { explainTarget, floorLevel, hintText, parseHint, percent, type RoutedTarget } from '../routing'
+import { calibrationTemperature, explainTarget, floorLevel, hintText, parseHint, percent, type RoutedTarget } from '../routing'
 
 const rules = [{ rule_id: 7, name: '退款', matched: '退款' }]
 
@@ -42,5 +42,15 @@ describe('routing decisions', () => {
     expect(hintText(parseHint(h))).toEqual({ department: '财务部', score: '55%' })
     expect(hintText({ outcome: 'triage', department: '财务部' })).toEqual({ department: '财务部', score: '' })
     expect(hintText({ outcome: 'triage' })).toBeNull()
+  })
+})
+
+describe('model calibration', () => {
+  it('reads the temperature only when the model was calibrated', () => {
+    expect(calibrationTemperature({ accuracy: 0.9, temperature: 2.168 })).toBe(2.168)
+    expect(calibrationTemperature({ accuracy: 0.9, temperature: 1 })).toBeNull()
+    expect(calibrationTemperature({ accuracy: 0.9 })).toBeNull()
+    expect(calibrationTemperature(null)).toBeNull()
+    expect(calibrationTemperature({ temperature: 'x' })).toBeNull()
   })
 })

@@ -6,6 +6,9 @@ export interface ColumnDef {
   key: string
   label: string
   width?: number
+  /** Width in English, whose headers and values ("Customer", "Pending approval") run longer
+   * than the Chinese the widths were set for; the Chinese layout keeps `width`. */
+  widthEn?: number
   minWidth?: number
   sortKey?: SortKey
   /** Can't be hidden. */
@@ -16,18 +19,18 @@ export const COLUMNS: readonly ColumnDef[] = [
   { key: 'case_no', label: 'workbench.col.case_no', width: 184, sortKey: 'case_no', fixed: true },
   { key: 'summary', label: 'workbench.col.summary', minWidth: 112, fixed: true },
   { key: 'sla', label: 'workbench.col.sla', width: 144, sortKey: 'due_at' },
-  { key: 'risk', label: 'workbench.col.risk', width: 96, sortKey: 'risk' },
-  { key: 'customer', label: 'workbench.col.customer', width: 80 },
-  { key: 'channel', label: 'workbench.col.channel', width: 76 },
-  { key: 'state', label: 'workbench.col.state', width: 136, sortKey: 'state' },
-  { key: 'severity', label: 'workbench.col.severity', width: 90, sortKey: 'severity' },
+  { key: 'risk', label: 'workbench.col.risk', width: 96, widthEn: 112, sortKey: 'risk' },
+  { key: 'customer', label: 'workbench.col.customer', width: 80, widthEn: 96 },
+  { key: 'channel', label: 'workbench.col.channel', width: 76, widthEn: 100 },
+  { key: 'state', label: 'workbench.col.state', width: 136, widthEn: 156, sortKey: 'state' },
+  { key: 'severity', label: 'workbench.col.severity', width: 90, widthEn: 108, sortKey: 'severity' },
   { key: 'category', label: 'workbench.col.category', width: 110 },
   { key: 'handler', label: 'workbench.col.handler', width: 96 },
   { key: 'department', label: 'workbench.col.department', width: 100 },
   { key: 'escalation', label: 'workbench.col.escalation', width: 70 },
   { key: 'transfers', label: 'workbench.col.transfers', width: 64 },
   { key: 'received_at', label: 'workbench.col.received_at', width: 104, sortKey: 'received_at' },
-  { key: 'updated_at', label: 'workbench.col.updated_at', width: 100, sortKey: 'updated_at' },
+  { key: 'updated_at', label: 'workbench.col.updated_at', width: 100, widthEn: 112, sortKey: 'updated_at' },
 ]
 
 // STYLE-WEB §10: case number, summary, customer, channel, state, severity, SLA remaining, handler,
@@ -49,4 +52,9 @@ export const DEFAULT_COLUMNS: readonly string[] = [
 export function visibleColumns(saved: readonly string[] | null | undefined): ColumnDef[] {
   const want = new Set(saved && saved.length ? saved : DEFAULT_COLUMNS)
   return COLUMNS.filter((c) => c.fixed || want.has(c.key))
+}
+
+/** The width of column `c` in `locale` (undefined: the column takes what is left). */
+export function columnWidth(c: ColumnDef, locale: string): number | undefined {
+  return locale.startsWith('en') ? (c.widthEn ?? c.width) : c.width
 }

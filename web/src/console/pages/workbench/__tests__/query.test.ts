@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { defaultQueue, hasFilters, parseQuery, queueCountsFromStates, toApiQuery, toRouteQuery } from '../query'
 import { summariseBulk } from '../bulk'
-import { DEFAULT_COLUMNS, visibleColumns } from '../columns'
+import { COLUMNS, DEFAULT_COLUMNS, columnWidth, visibleColumns } from '../columns'
 
 const defaults = { queue: 'triage' as const, per_page: 20 }
 
@@ -109,5 +109,16 @@ describe('columns', () => {
   it('shows the default columns, always with case number and summary', () => {
     expect(visibleColumns(null).map((c) => c.key)).toEqual([...DEFAULT_COLUMNS])
     expect(visibleColumns(['state', 'bogus']).map((c) => c.key)).toEqual(['case_no', 'summary', 'state'])
+  })
+
+  it('widens the columns whose English runs longer, and only in English', () => {
+    const col = (key: string) => COLUMNS.find((c) => c.key === key)!
+    expect(columnWidth(col('customer'), 'zh-CN')).toBe(80)
+    expect(columnWidth(col('customer'), 'en')).toBe(96)
+    expect(columnWidth(col('case_no'), 'en')).toBe(184)
+    expect(columnWidth(col('summary'), 'en')).toBeUndefined()
+    for (const c of COLUMNS) {
+      expect(columnWidth(c, 'en') ?? 0).toBeGreaterThanOrEqual(columnWidth(c, 'zh-CN') ?? 0)
+    }
   })
 })

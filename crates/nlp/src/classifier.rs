@@ -115,7 +115,8 @@ pub struct TrainConfig {
     /// Fit a temperature for the confidence (see [`fit_temperature`]), so that a triage threshold
     /// of 0.6 means "right about 60 % of the time". Needs [`MIN_CALIBRATION_EXAMPLES`] in the
     /// held-out seventh, and [`MIN_CALIBRATION_MISTAKES`] among them; otherwise the model keeps
-    /// its raw confidence. Never changes which label wins. Absent from the configuration of models trained before it existed (`false`).
+    /// its raw confidence. Never changes which label wins. Absent from the configuration of
+    /// models trained before it existed (`false`).
     #[serde(default)]
     pub calibrate: bool,
 }
@@ -659,7 +660,7 @@ fn calibration_temperature(examples: &[Example], config: &TrainConfig) -> Option
     (scored.len() >= MIN_CALIBRATION_EXAMPLES && mistakes >= MIN_CALIBRATION_MISTAKES).then(|| fit_temperature(&scored))
 }
 
-/// The index of the largest logit (the first of equals).
+/// The index of the largest logit (the first of equals: the label [`Model::predict`] picks).
 fn argmax(z: &[f32]) -> usize {
     z.iter().enumerate().fold(0, |best, (i, &v)| if v > z[best] { i } else { best })
 }

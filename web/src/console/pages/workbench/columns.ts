@@ -22,7 +22,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { key: 'risk', label: 'workbench.col.risk', width: 96, widthEn: 112, sortKey: 'risk' },
   { key: 'customer', label: 'workbench.col.customer', width: 80, widthEn: 96 },
   { key: 'channel', label: 'workbench.col.channel', width: 76, widthEn: 100 },
-  { key: 'state', label: 'workbench.col.state', width: 136, widthEn: 156, sortKey: 'state' },
+  { key: 'state', label: 'workbench.col.state', width: 136, widthEn: 172, sortKey: 'state' },
   { key: 'severity', label: 'workbench.col.severity', width: 90, widthEn: 108, sortKey: 'severity' },
   { key: 'category', label: 'workbench.col.category', width: 110 },
   { key: 'handler', label: 'workbench.col.handler', width: 96 },

@@ -55,7 +55,8 @@ export function percent(p: number | null | undefined): string {
 
 /**
  * The temperature a model's confidence was calibrated with, from its stored metrics, or null when
- * it was not calibrated (too few examples, or a model trained before calibration existed).
+ * it was not calibrated (too few examples or too few mistakes to fit on, or a model trained
+ * before calibration existed).
  */
 export function calibrationTemperature(metrics: unknown): number | null {
   const t = (metrics as Record<string, unknown> | null | undefined)?.temperature

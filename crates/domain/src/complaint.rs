@@ -287,6 +287,12 @@ impl EventBody {
 }
 
 /// The current state of one complaint (the projection).
+///
+/// Stored as JSON in the `doc` column beside its indexed columns. Empty fields (none, false,
+/// zero, no items) are left out of that JSON and read back as their defaults: with every key
+/// written, a fresh complaint's row was about 2.2 KB, so SQLite fitted one row per 4 KiB page
+/// and PostgreSQL compressed it into TOAST; without them it is about 1.6 KB (BENCHMARKS.md,
+/// "The writer, tenth pass"). API responses are built from their own types, not from this JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Complaint {
     /// Database key.
@@ -310,18 +316,25 @@ pub struct Complaint {
     /// Customer's words.
     pub content: String,
     /// What the customer asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_request: Option<String>,
     /// Product / model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_ref: Option<String>,
     /// Order number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_ref: Option<String>,
     /// Category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<CategoryId>,
     /// Severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// Responsible department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_id: Option<OrgUnitId>,
     /// Handler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler_id: Option<UserId>,
     /// When the customer complained.
     pub received_at: DateTime<Utc>,
@@ -330,59 +343,85 @@ pub struct Complaint {
     /// Last change.
     pub updated_at: DateTime<Utc>,
     /// Transfers between departments.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub transfer_count: u32,
     /// Times the customer disagreed with a remedy.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub disagree_count: u32,
     /// Times reopened (after closing or by secondary review).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub reopen_count: u32,
     /// Escalation level 0–3.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub escalation_level: u8,
     /// External escalation, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_escalation: Option<ExternalBody>,
     /// Current remedy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remedy: Option<Remedy>,
     /// Who proposed the current remedy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remedy_proposed_by: Option<UserId>,
     /// Role that must approve the current remedy (set while pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_role: Option<String>,
     /// Latest satisfaction rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub satisfaction: Option<Satisfaction>,
     /// Latest return visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_visit: Option<ReturnVisit>,
     /// Resolved at first contact.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub first_contact_resolution: bool,
     /// Execution started.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub execution_started: bool,
     /// First response by staff (accept, contact, reply, or first-contact resolution).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_response_at: Option<DateTime<Utc>>,
     /// Resolution time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved_at: Option<DateTime<Utc>>,
     /// Closing time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
     /// Marked invalid at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid_at: Option<DateTime<Utc>>,
     /// Why invalid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid_reason: Option<String>,
     /// Archived at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<DateTime<Utc>>,
     /// Case value for the library.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub case_value: bool,
     /// Links to earlier complaints about the same matter.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeat_of: Vec<RepeatLink>,
     /// Attachments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
     /// Stretches during which the SLA clocks stood still (waiting on the customer); the last
     /// one is open while the complaint is in `awaiting_customer`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pauses: Vec<Pause>,
     /// The highest SLA alert raised on each clock, so no threshold is alerted twice.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "SlaAlerted::is_unset")]
     pub sla_alerted: SlaAlerted,
     /// Number of events applied (the complaint's chain length).
     pub version: u32,
     /// What intake routing decided and why (none for complaints registered without routing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<RoutingDecision>,
+}
+
+/// Serde's test for counts left out of the stored projection when zero.
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
 }
 
 /// The highest share (percent) of each SLA target already alerted; 0 before any alert.
@@ -395,6 +434,11 @@ pub struct SlaAlerted {
 }
 
 impl SlaAlerted {
+    /// No alert raised on either clock.
+    pub fn is_unset(&self) -> bool {
+        *self == Self::default()
+    }
+
     /// The value for one clock.
     pub fn get(&self, clock: SlaClock) -> u16 {
         match clock {

@@ -897,3 +897,37 @@ fn dissatisfied_first_contact_resolution_reopened_by_review_goes_back_for_routin
     assert!(case.refused(f.supervisor(), cmd::transfer(FINANCE, "转财务")).code == "wrong_state");
     case.assert_log_consistent();
 }
+
+// ---------------------------------------------------------------- the stored projection
+
+#[test]
+fn stored_projection_leaves_empty_fields_out() {
+    let c = new_complaint(t0());
+    let stored = serde_json::to_string(&c).unwrap();
+    assert!(!stored.contains("null"), "{stored}");
+    for key in ["\"remedy\"", "\"transfer_count\"", "\"case_value\"", "\"repeat_of\"", "\"sla_alerted\""] {
+        assert!(!stored.contains(key), "{key} in {stored}");
+    }
+    assert_eq!(serde_json::from_str::<Complaint>(&stored).unwrap(), c);
+}
+
+#[test]
+fn projection_stored_with_every_key_still_reads() {
+    // A row as the store wrote it before empty fields were left out (routing omitted).
+    let old = r#"{"id":0,"case_no":"TS20261124116263","state":"received","company_id":1,"intake_unit_id":1,
+        "customer_id":10301,"tier":"normal","channel":"phone","summary":"吃苹果","content":"吃苹果，心被吃进去了。",
+        "customer_request":null,"product_ref":null,"order_ref":null,"category_id":null,"severity":null,
+        "department_id":null,"handler_id":null,"received_at":"2026-11-23T21:18:19.820326Z",
+        "registered_at":"2026-11-23T21:18:19.820326Z","updated_at":"2026-11-23T21:18:19.820326Z",
+        "transfer_count":0,"disagree_count":0,"reopen_count":0,"escalation_level":0,"external_escalation":null,
+        "remedy":null,"remedy_proposed_by":null,"approval_role":null,"satisfaction":null,"return_visit":null,
+        "first_contact_resolution":false,"execution_started":false,"first_response_at":null,"resolved_at":null,
+        "closed_at":null,"invalid_at":null,"invalid_reason":null,"archived_at":null,"case_value":false,
+        "repeat_of":[{"complaint_id":65017,"case_no":"TS20261124065017","reasons":["same_customer"]}],
+        "attachments":[],"sla_alerted":{"response":0,"resolution":0},"version":4}"#;
+    let c: Complaint = serde_json::from_str(old).unwrap();
+    assert_eq!((c.customer_id, c.version, c.repeat_of.len()), (CustomerId(10301), 4, 1));
+    let again = serde_json::to_string(&c).unwrap();
+    assert!(again.len() < old.len() / 2, "{again}");
+    assert_eq!(serde_json::from_str::<Complaint>(&again).unwrap(), c);
+}

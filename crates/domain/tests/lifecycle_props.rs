@@ -524,6 +524,11 @@ fn check_log(c: &Complaint, log: &[Event]) -> Result<(), TestCaseError> {
         prop_assert_eq!(e.seq as usize, i + 1);
     }
     prop_assert!(log.windows(2).all(|w| w[0].at <= w[1].at));
+    // (d) The stored projection (JSON that leaves empty fields out) reads back as the same
+    // complaint, whatever the loop filled in or emptied again.
+    let stored = serde_json::to_string(c).expect("complaints serialize");
+    let read: Complaint = serde_json::from_str(&stored).expect("stored projection reads back");
+    prop_assert_eq!(&read, c);
     Ok(())
 }
 

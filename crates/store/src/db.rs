@@ -68,6 +68,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_fts_batches.sql"),
         postgres: include_str!("../migrations/postgres/0008_fts_batches.sql"),
     },
+    Migration {
+        version: 9,
+        name: "unconfirmed_deadlines",
+        sqlite: include_str!("../migrations/sqlite/0009_unconfirmed_deadlines.sql"),
+        postgres: include_str!("../migrations/postgres/0009_unconfirmed_deadlines.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -594,18 +594,7 @@ impl Store {
 
     /// Years in which open complaints have deadlines counted without a loaded schedule.
     pub async fn unconfirmed_years(&self) -> StoreResult<Vec<i32>> {
-        let rows = self
-            .db
-            .query_all(
-                &Query::select()
-                    .columns(["response_due_at", "resolution_due_at"])
-                    .from("complaints")
-                    .and_where(Expr::col("sla_confirmed").eq(false))
-                    .and_where(Expr::col("due_at").is_not_null())
-                    .limit(1000)
-                    .to_owned(),
-            )
-            .await?;
+        let rows = self.db.query_all(&unconfirmed_query()).await?;
         let cfg = self.sla_config();
         let mut years = std::collections::BTreeSet::new();
         for r in rows {
@@ -620,6 +609,18 @@ impl Store {
         }
         Ok(years.into_iter().collect())
     }
+}
+
+/// Open complaints whose deadlines were counted without a holiday schedule (at most 1,000: the
+/// years they name are what matters). Answered from the partial index `complaints_unconfirmed`.
+fn unconfirmed_query() -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .columns(["response_due_at", "resolution_due_at"])
+        .from("complaints")
+        .and_where(Expr::col("sla_confirmed").eq(false))
+        .and_where(Expr::col("due_at").is_not_null())
+        .limit(1000)
+        .to_owned()
 }
 
 fn due_for_check_query(now: DateTime<Utc>, limit: u64) -> sea_orm::sea_query::SelectStatement {
@@ -638,5 +639,40 @@ fn dimension_column(d: cloop_domain::batch::Dimension) -> &'static str {
         cloop_domain::batch::Dimension::Category => "category_id",
         cloop_domain::batch::Dimension::Department => "department_id",
         cloop_domain::batch::Dimension::Product => "product_ref",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scheduler's question of every pass must not read every complaint: the plan uses the
+    /// partial index on unconfirmed deadlines, on SQLite and (when the CI database is given) on
+    /// PostgreSQL with sequential scans priced out, as on a table too large to scan.
+    #[tokio::test]
+    async fn unconfirmed_deadlines_are_found_through_their_index() {
+        let dir = std::env::temp_dir().join(format!("cloop-unconfirmed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = crate::StoreConfig { files_dir: dir.join("files"), ..crate::StoreConfig::default() };
+        let store = Store::open(&crate::db::sqlite_url(&dir), config).await.unwrap();
+        let plan = store.explain(&unconfirmed_query()).await.unwrap();
+        assert!(plan.iter().any(|step| step.contains("complaints_unconfirmed")), "SQLite plan: {plan:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+
+        if let Ok(url) = std::env::var("CLOOP_TEST_DATABASE_URL") {
+            let store = Store::open(&url, crate::StoreConfig::default()).await.unwrap();
+            let txn = store.db.begin().await.unwrap();
+            txn.execute_unprepared("SET LOCAL enable_seqscan = off").await.unwrap();
+            let sql = unconfirmed_query().to_string(sea_orm::sea_query::PostgresQueryBuilder);
+            let plan: Vec<String> = txn
+                .query_all_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, format!("EXPLAIN {sql}")))
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.try_get::<String>("", "QUERY PLAN").unwrap())
+                .collect();
+            assert!(plan.iter().any(|step| step.contains("complaints_unconfirmed")), "PostgreSQL plan: {plan:?}");
+        }
     }
 }

@@ -421,7 +421,17 @@ async fn write_wave(
 ) -> StoreResult<()> {
     // 2. Customers: found by phone, then email; missing ones created in one statement.
     let Customers { chosen: customers, alike } = resolve_customers(txn, jobs, fresh).await?;
-    // 2b. Earlier complaints they repeat (routed intakes only).
+
+    // 2a. For the risk score: how many earlier complaints each customer has (in the database;
+    // earlier in this batch is counted as the batch is written).
+    let mut prior = if fresh.is_empty() {
+        HashMap::new()
+    } else {
+        customer_counts(txn, fresh.iter().map(|i| customers[i].0.0)).await?
+    };
+    crate::db::generic_plans_from_here(txn).await?;
+    // 2b. Earlier complaints they repeat (routed intakes only): one look-up per customer and
+    // order, the same statement every batch, so it keeps a generic plan on PostgreSQL.
     let probes: Vec<(usize, repeats::Probe<'_>)> = fresh
         .iter()
         .filter_map(|&i| {
@@ -473,14 +483,6 @@ async fn write_wave(
         }
     }
 
-    // 4. The complaints, with their projections; the risk score counts the customer's earlier
-    // complaints (in the database, and earlier in this batch).
-    let mut prior = if fresh.is_empty() {
-        HashMap::new()
-    } else {
-        customer_counts(txn, fresh.iter().map(|i| customers[i].0.0)).await?
-    };
-    crate::db::generic_plans_from_here(txn).await?;
     if !fresh.is_empty() {
         let mut drafts: Vec<(usize, Vec<Event>, Complaint, Option<cloop_domain::risk::Risk>)> =
             Vec::with_capacity(fresh.len());

@@ -15,15 +15,13 @@ use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use cloop_domain::{ComplaintId, RepeatLink, RepeatReason};
 use cloop_nlp::near_dup;
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Asterisk, Expr, ExprTrait, Order, Query, UnionType};
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Most repeat links one intake makes (the newest matches).
+/// Most repeat links one intake makes (the newest matches), and so also the most earlier
+/// complaints read per customer or order: the newest of each are the only ones that can be linked.
 pub const MAX_REPEAT_LINKS: usize = 3;
-
-/// At most this many earlier complaints per customer or order are compared (the newest).
-const CANDIDATES_PER_KEY: u64 = 50;
 
 /// What one intake of the batch looks for.
 #[derive(Debug)]
@@ -47,39 +45,55 @@ pub(crate) struct Probe<'a> {
 struct Candidate {
     id: i64,
     case_no: String,
-    company_id: i64,
     customer_id: i64,
     order_ref: Option<String>,
     fingerprint: Option<u64>,
     received_at: DateTime<Utc>,
 }
 
-/// One intake's links being gathered: newest complaint first, with its case number (empty until
-/// read) and the reasons.
-type Links = BTreeMap<std::cmp::Reverse<i64>, (String, Vec<RepeatReason>)>;
+/// One link being gathered: the earlier complaint, its case number and received time (unknown
+/// until read for one found by text alone), and the reasons.
+struct Gathered {
+    id: i64,
+    case_no: Option<String>,
+    received_at: Option<DateTime<Utc>>,
+    reasons: Vec<RepeatReason>,
+}
 
-/// The repeat links of every probe, by the probe's key.
+/// The repeat links of every probe, by the probe's key: the newest earlier complaints (by
+/// received time) of the same company within the probe's window.
 pub(crate) async fn find<K: Copy + Eq + std::hash::Hash>(
     txn: &impl Conn,
     probes: &[(K, Probe<'_>)],
 ) -> StoreResult<HashMap<K, Vec<RepeatLink>>> {
-    let Some(since) = probes.iter().map(|(_, p)| p.since).min() else { return Ok(HashMap::new()) };
-    let customers: HashSet<i64> = probes.iter().flat_map(|(_, p)| p.customers.iter().copied()).collect();
-    let orders: HashSet<&str> = probes.iter().filter_map(|(_, p)| p.order).collect();
-    let by_customer = candidates(txn, "customer_id", customers.into_iter().map(Into::into).collect(), since).await?;
+    if probes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Each customer and order once per company, from the earliest moment any probe needs.
+    let mut customers: BTreeMap<(i64, i64), DateTime<Utc>> = BTreeMap::new();
+    let mut orders: BTreeMap<(&str, i64), DateTime<Utc>> = BTreeMap::new();
+    for (_, p) in probes {
+        for &c in p.customers {
+            customers.entry((c, p.company)).and_modify(|t| *t = Ord::min(*t, p.since)).or_insert(p.since);
+        }
+        if let Some(o) = p.order {
+            orders.entry((o, p.company)).and_modify(|t| *t = Ord::min(*t, p.since)).or_insert(p.since);
+        }
+    }
+    let by_customer =
+        newest(txn, "customer_id", customers.into_iter().map(|((c, co), t)| (c.into(), co, t)).collect()).await?;
     let by_order =
-        candidates(txn, "order_ref", orders.into_iter().map(|o| o.to_owned().into()).collect(), since).await?;
+        newest(txn, "order_ref", orders.into_iter().map(|((o, co), t)| (o.to_owned().into(), co, t)).collect()).await?;
 
-    let mut found: Vec<(K, Links)> = Vec::new();
+    let mut found: Vec<(K, Vec<Gathered>)> = Vec::new();
     let mut unseen: HashSet<i64> = HashSet::new();
     for (key, p) in probes {
-        let mut links = BTreeMap::new();
-        let mine = |c: &&Candidate| c.company_id == p.company && c.received_at >= p.since;
-        let same_customer = by_customer.iter().filter(mine).filter(|c| p.customers.contains(&c.customer_id));
+        let mut links: BTreeMap<i64, Gathered> = BTreeMap::new();
+        let in_window = |c: &&(i64, Candidate)| c.0 == p.company && c.1.received_at >= p.since;
+        let same_customer = by_customer.iter().filter(in_window).filter(|c| p.customers.contains(&c.1.customer_id));
         let same_order =
-            by_order.iter().filter(mine).filter(|c| p.order.is_some() && c.order_ref.as_deref() == p.order);
-        // The newest per key, as a per-intake look-up with a LIMIT would have compared.
-        for c in same_customer.take(CANDIDATES_PER_KEY as usize).chain(same_order.take(CANDIDATES_PER_KEY as usize)) {
+            by_order.iter().filter(in_window).filter(|c| p.order.is_some() && c.1.order_ref.as_deref() == p.order);
+        for (_, c) in same_customer.chain(same_order) {
             let mut reasons = Vec::new();
             if p.customers.contains(&c.customer_id) {
                 reasons.push(RepeatReason::SameCustomer);
@@ -92,87 +106,114 @@ pub(crate) async fn find<K: Copy + Eq + std::hash::Hash>(
             {
                 reasons.push(RepeatReason::SimilarText);
             }
-            links.insert(std::cmp::Reverse(c.id), (c.case_no.clone(), reasons));
+            let gathered =
+                Gathered { id: c.id, case_no: Some(c.case_no.clone()), received_at: Some(c.received_at), reasons };
+            links.insert(c.id, gathered);
         }
         for &id in p.similar {
-            if let Entry::Vacant(v) = links.entry(std::cmp::Reverse(id)) {
+            if let Entry::Vacant(v) = links.entry(id) {
                 unseen.insert(id);
-                v.insert((String::new(), vec![RepeatReason::SimilarText]));
+                v.insert(Gathered { id, case_no: None, received_at: None, reasons: vec![RepeatReason::SimilarText] });
             }
         }
-        found.push((*key, links));
+        found.push((*key, links.into_values().collect()));
     }
 
-    // Case numbers only for the few similar ones found by text alone.
-    let case_nos = case_nos(txn, unseen.into_iter().collect()).await?;
+    // Case numbers and times only for the few similar ones found by text alone.
+    let known = case_nos(txn, unseen.into_iter().collect()).await?;
     Ok(found
         .into_iter()
-        .map(|(key, links)| {
-            let links = links
+        .map(|(key, gathered)| {
+            let mut links: Vec<(DateTime<Utc>, RepeatLink)> = gathered
                 .into_iter()
-                .filter_map(|(id, (case_no, mut reasons))| {
-                    let case_no = if case_no.is_empty() { case_nos.get(&id.0)?.clone() } else { case_no };
-                    reasons.sort();
-                    Some(RepeatLink { complaint_id: ComplaintId(id.0), case_no, reasons })
+                .filter_map(|mut g| {
+                    let (case_no, received_at) = match (g.case_no, g.received_at) {
+                        (Some(n), Some(t)) => (n, t),
+                        _ => known.get(&g.id)?.clone(),
+                    };
+                    g.reasons.sort();
+                    Some((received_at, RepeatLink { complaint_id: ComplaintId(g.id), case_no, reasons: g.reasons }))
                 })
-                .take(MAX_REPEAT_LINKS)
                 .collect();
-            (key, links)
+            links.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.complaint_id.0.cmp(&a.1.complaint_id.0)));
+            (key, links.into_iter().take(MAX_REPEAT_LINKS).map(|(_, l)| l).collect())
         })
         .collect())
 }
 
-/// Complaints whose `column` is one of `keys`, received since `since`, newest first; each key
-/// uses its (column, received_at) index.
-async fn candidates(
+/// For each `(key, company, since)`, the company's newest [`MAX_REPEAT_LINKS`] complaints whose
+/// `column` is `key`, received since `since`, with the company they were read for.
+///
+/// One statement: a `UNION ALL` of one small ordered, limited look-up per key, each an index
+/// range read of a few rows. Reading every complaint of the batch's customers in the window (an
+/// `IN (…)` list) made each batch read more rows the longer a customer had been complaining:
+/// routed intake fell by a quarter within a 20 s benchmark run (BENCHMARKS.md, "The writer,
+/// tenth pass"). The look-ups are padded to a power of two with copies of the last, so that a
+/// few statement texts stay prepared; the copies' rows are dropped.
+async fn newest(
     txn: &impl Conn,
     column: &'static str,
-    keys: Vec<sea_orm::Value>,
-    since: DateTime<Utc>,
-) -> StoreResult<Vec<Candidate>> {
-    if keys.is_empty() {
-        return Ok(Vec::new());
+    keys: Vec<(sea_orm::Value, i64, DateTime<Utc>)>,
+) -> StoreResult<Vec<(i64, Candidate)>> {
+    let Some(last) = keys.last().cloned() else { return Ok(Vec::new()) };
+    let arms = keys.len();
+    let companies: Vec<i64> = keys.iter().map(|k| k.1).collect();
+    let mut padded = keys;
+    padded.resize(arms.next_power_of_two(), last);
+    let mut union: Option<sea_orm::sea_query::SelectStatement> = None;
+    for (i, (key, company, since)) in padded.into_iter().enumerate() {
+        let look_up = Query::select()
+            .expr_as(Expr::val(i as i64), "arm")
+            .columns(["id", "case_no", "customer_id", "order_ref", "fingerprint", "received_at"])
+            .from("complaints")
+            .and_where(Expr::col(column).eq(key))
+            .and_where(Expr::col("company_id").eq(company))
+            .and_where(Expr::col("received_at").gte(since))
+            .order_by("received_at", Order::Desc)
+            .order_by("id", Order::Desc)
+            .limit(MAX_REPEAT_LINKS as u64)
+            .to_owned();
+        let arm = Query::select().column(Asterisk).from_subquery(look_up, format!("k{i}")).to_owned();
+        match union.as_mut() {
+            None => union = Some(arm),
+            Some(u) => {
+                u.union(UnionType::All, arm);
+            }
+        }
     }
-    let limit = CANDIDATES_PER_KEY * keys.len() as u64;
-    let cond = Expr::col(column).is_in(chunks::padded(keys));
-    let q = Query::select()
-        .columns(["id", "case_no", "company_id", "customer_id", "order_ref", "fingerprint", "received_at"])
-        .from("complaints")
-        .and_where(cond)
-        .and_where(Expr::col("received_at").gte(since))
-        .order_by("received_at", Order::Desc)
-        .order_by("id", Order::Desc)
-        .limit(limit)
-        .to_owned();
-    txn.query_all(&q)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Candidate {
+    let Some(union) = union else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for r in txn.query_all(&union).await? {
+        let arm = usize::try_from(r.try_get::<i64>("", "arm")?).unwrap_or(usize::MAX);
+        let Some(&company) = companies.get(arm) else { continue }; // a padding copy
+        out.push((
+            company,
+            Candidate {
                 id: r.try_get("", "id")?,
                 case_no: r.try_get("", "case_no")?,
-                company_id: r.try_get("", "company_id")?,
                 customer_id: r.try_get("", "customer_id")?,
                 order_ref: r.try_get("", "order_ref")?,
                 fingerprint: r.try_get::<Option<i64>>("", "fingerprint")?.map(|f| f as u64),
                 received_at: r.try_get("", "received_at")?,
-            })
-        })
-        .collect()
+            },
+        ));
+    }
+    Ok(out)
 }
 
-async fn case_nos(txn: &impl Conn, ids: Vec<i64>) -> StoreResult<HashMap<i64, String>> {
+/// Case numbers and received times of `ids`.
+async fn case_nos(txn: &impl Conn, ids: Vec<i64>) -> StoreResult<HashMap<i64, (String, DateTime<Utc>)>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     let q = Query::select()
-        .columns(["id", "case_no"])
+        .columns(["id", "case_no", "received_at"])
         .from("complaints")
         .and_where(Expr::col("id").is_in(chunks::padded(ids)))
         .to_owned();
     txn.query_all(&q)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get::<i64>("", "id")?, r.try_get::<String>("", "case_no")?)))
+        .map(|r| Ok((r.try_get::<i64>("", "id")?, (r.try_get("", "case_no")?, r.try_get("", "received_at")?))))
         .collect()
 }

@@ -380,3 +380,51 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         assert_eq!(store.verify().await.expect("verify").first_break, None, "{backend}");
     }
 }
+
+/// A customer who complains often: a new complaint links the newest three of the same company
+/// by the time they were received (a complaint recorded after the fact counts from when it was
+/// received, not from when it was registered), and a newer complaint of the same phone at
+/// another company is not among them.
+#[tokio::test]
+async fn repeats_link_the_newest_three_of_the_company_by_received_time() {
+    for (backend, store) in stores().await {
+        let w = world(&store).await;
+        let group = store.org_unit_by_code("group").await.expect("root");
+        let other = store.create_org_unit(Some(group.id), "company", "co2", "二公司", "Co 2").await.expect("co2");
+        let other_cc =
+            store.create_org_unit(Some(other.id), "department", "co2.cc", "客服", "CC 2").await.expect("cc2");
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
+        let phone = "13855550000";
+        // Received 10, 9, … 1 hours ago, registered in that order, then one recorded now but
+        // received five and a half hours ago (the newest by id, not by received time).
+        let mut made = Vec::new();
+        for hours in (1..=10).rev() {
+            let at = now - Duration::hours(hours);
+            let r = store.intake(complaint(&w, phone, &format!("O-{hours}"), at), actor.clone(), None, at).await;
+            made.push(r.expect("intake"));
+        }
+        let late = complaint(&w, phone, "O-late", now - Duration::minutes(330));
+        made.push(store.intake(late, actor.clone(), None, now).await.expect("late intake"));
+        let mut elsewhere = complaint(&w, phone, "O-co2", now - Duration::minutes(1));
+        elsewhere.company_id = OrgUnitId(other.id);
+        elsewhere.intake_unit_id = OrgUnitId(other_cc.id);
+        store.intake(elsewhere, actor.clone(), None, now).await.expect("other company");
+
+        let routing = IntakeRouting { repeat_since: Some(now - Duration::days(30)), ..Default::default() };
+        let r = store.intake_routed(complaint(&w, phone, "O-new", now), routing, actor.clone(), None, now).await;
+        let c = r.expect("routed intake").complaint.expect("created");
+        let linked: Vec<&str> = c.repeat_of.iter().map(|l| l.case_no.as_str()).collect();
+        let newest: Vec<&str> = [9, 8, 7].iter().map(|&i| made[i].case_no.as_str()).collect();
+        assert_eq!(linked, newest, "{backend}: received 1, 2 and 3 hours ago, newest first");
+        assert!(c.repeat_of.iter().all(|l| l.reasons == [RepeatReason::SameCustomer]), "{backend}");
+
+        // A window that starts between them keeps only those received since.
+        let routing = IntakeRouting { repeat_since: Some(now - Duration::minutes(90)), ..Default::default() };
+        let r = store.intake_routed(complaint(&w, phone, "O-new2", now), routing, actor.clone(), None, now).await;
+        let c = r.expect("routed intake").complaint.expect("created");
+        let linked: Vec<&str> = c.repeat_of.iter().map(|l| l.case_no.as_str()).collect();
+        assert_eq!(linked.len(), 2, "{backend}: {linked:?}");
+        assert_eq!(linked[1], newest[0], "{backend}: the routed one just made, then the one of 1 hour ago");
+    }
+}

@@ -23,6 +23,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// complaints read per customer or order: the newest of each are the only ones that can be linked.
 pub const MAX_REPEAT_LINKS: usize = 3;
 
+/// Most look-ups in one statement (SQLite refuses a compound `SELECT` of more than 500 parts,
+/// and a writer's batch of 256 intakes can name twice as many customers).
+const MAX_ARMS: usize = 64;
+
 /// What one intake of the batch looks for.
 #[derive(Debug)]
 pub(crate) struct Probe<'a> {
@@ -148,34 +152,34 @@ pub(crate) async fn find<K: Copy + Eq + std::hash::Hash>(
 /// range read of a few rows. Reading every complaint of the batch's customers in the window (an
 /// `IN (…)` list) made each batch read more rows the longer a customer had been complaining:
 /// routed intake fell by a quarter within a 20 s benchmark run (BENCHMARKS.md, "The writer,
-/// tenth pass"). The look-ups are padded to a power of two with copies of the last, so that a
-/// few statement texts stay prepared; the copies' rows are dropped.
+/// tenth pass"). Statements take up to [`MAX_ARMS`] look-ups, padded to a power of two with
+/// copies of the last, so that a few statement texts stay prepared; the copies' rows are dropped.
 async fn newest(
     txn: &impl Conn,
     column: &'static str,
     keys: Vec<(sea_orm::Value, i64, DateTime<Utc>)>,
 ) -> StoreResult<Vec<(i64, Candidate)>> {
-    let Some(last) = keys.last().cloned() else { return Ok(Vec::new()) };
-    let arms = keys.len();
-    let companies: Vec<i64> = keys.iter().map(|k| k.1).collect();
-    let mut padded = keys;
-    padded.resize(arms.next_power_of_two(), last);
-    let Some(union) = look_ups(column, padded) else { return Ok(Vec::new()) };
     let mut out = Vec::new();
-    for r in txn.query_all(&union).await? {
-        let arm = usize::try_from(r.try_get::<i64>("", "arm")?).unwrap_or(usize::MAX);
-        let Some(&company) = companies.get(arm) else { continue }; // a padding copy
-        out.push((
-            company,
-            Candidate {
-                id: r.try_get("", "id")?,
-                case_no: r.try_get("", "case_no")?,
-                customer_id: r.try_get("", "customer_id")?,
-                order_ref: r.try_get("", "order_ref")?,
-                fingerprint: r.try_get::<Option<i64>>("", "fingerprint")?.map(|f| f as u64),
-                received_at: r.try_get("", "received_at")?,
-            },
-        ));
+    for chunk in keys.chunks(MAX_ARMS) {
+        let Some(last) = chunk.last().cloned() else { continue };
+        let mut padded = chunk.to_vec();
+        padded.resize(chunk.len().next_power_of_two(), last);
+        let Some(union) = look_ups(column, padded) else { continue };
+        for r in txn.query_all(&union).await? {
+            let arm = usize::try_from(r.try_get::<i64>("", "arm")?).unwrap_or(usize::MAX);
+            let Some(&(_, company, _)) = chunk.get(arm) else { continue }; // a padding copy
+            out.push((
+                company,
+                Candidate {
+                    id: r.try_get("", "id")?,
+                    case_no: r.try_get("", "case_no")?,
+                    customer_id: r.try_get("", "customer_id")?,
+                    order_ref: r.try_get("", "order_ref")?,
+                    fingerprint: r.try_get::<Option<i64>>("", "fingerprint")?.map(|f| f as u64),
+                    received_at: r.try_get("", "received_at")?,
+                },
+            ));
+        }
     }
     Ok(out)
 }
@@ -255,6 +259,9 @@ mod tests {
             assert!(plan.iter().all(|step| !step.contains("company_received")), "SQLite {column}: {plan:?}");
             assert!(plan.iter().any(|step| step.contains(index)), "SQLite {column}: {plan:?}");
         }
+        // A batch can name more customers than one statement takes: 600 look-ups, in chunks.
+        let keys: Vec<_> = (1..=600_i64).map(|c| (c.into(), 1, since)).collect();
+        assert!(newest(&sqlite.db, "customer_id", keys).await.unwrap().is_empty());
         let _ = std::fs::remove_dir_all(&dir);
 
         let Ok(url) = std::env::var("CLOOP_TEST_DATABASE_URL") else { return };

@@ -1388,11 +1388,8 @@ mod tests {
     /// the two lists is empty: a scan here reads every customer once per batch.
     #[tokio::test]
     async fn customer_lookup_uses_the_indexes() {
-        let dir = std::env::temp_dir().join(format!("cloop-customer-lookup-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let config = crate::StoreConfig { files_dir: dir.join("files"), ..crate::StoreConfig::default() };
-        let store = Store::open(&crate::db::sqlite_url(&dir), config).await.unwrap();
+        let sqlite = crate::plan_tests::temp_sqlite("customer-lookup").await;
+        let store = &sqlite.store;
         let phones = || vec!["13800000001".to_owned(), "13800000002".to_owned(), "13800000003".to_owned()];
         let emails = || vec!["a@example.com".to_owned()];
         for (what, query) in [
@@ -1408,6 +1405,5 @@ mod tests {
             assert!(plan.iter().any(|step| step.contains("USING INDEX")), "{what}: no index in {plan:?}");
         }
         assert!(customer_lookup(Vec::new(), Vec::new()).is_none());
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -16,6 +16,8 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod org;
+#[cfg(test)]
+mod plan_tests;
 pub mod portal;
 mod repeats;
 pub mod routing;

@@ -645,34 +645,18 @@ fn dimension_column(d: cloop_domain::batch::Dimension) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan_tests::{postgres_plan, temp_sqlite};
 
     /// The scheduler's question of every pass must not read every complaint: the plan uses the
     /// partial index on unconfirmed deadlines, on SQLite and (when the CI database is given) on
-    /// PostgreSQL with sequential scans priced out, as on a table too large to scan.
+    /// PostgreSQL.
     #[tokio::test]
     async fn unconfirmed_deadlines_are_found_through_their_index() {
-        let dir = std::env::temp_dir().join(format!("cloop-unconfirmed-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let config = crate::StoreConfig { files_dir: dir.join("files"), ..crate::StoreConfig::default() };
-        let store = Store::open(&crate::db::sqlite_url(&dir), config).await.unwrap();
-        let plan = store.explain(&unconfirmed_query()).await.unwrap();
-        assert!(plan.iter().any(|step| step.contains("complaints_unconfirmed")), "SQLite plan: {plan:?}");
-        let _ = std::fs::remove_dir_all(&dir);
-
-        if let Ok(url) = std::env::var("CLOOP_TEST_DATABASE_URL") {
-            let store = Store::open(&url, crate::StoreConfig::default()).await.unwrap();
-            let txn = store.db.begin().await.unwrap();
-            txn.execute_unprepared("SET LOCAL enable_seqscan = off").await.unwrap();
-            let sql = unconfirmed_query().to_string(sea_orm::sea_query::PostgresQueryBuilder);
-            let plan: Vec<String> = txn
-                .query_all_raw(sea_orm::Statement::from_string(sea_orm::DbBackend::Postgres, format!("EXPLAIN {sql}")))
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.try_get::<String>("", "QUERY PLAN").unwrap())
-                .collect();
-            assert!(plan.iter().any(|step| step.contains("complaints_unconfirmed")), "PostgreSQL plan: {plan:?}");
+        let sqlite = temp_sqlite("unconfirmed").await;
+        let sqlite_plan = sqlite.store.explain(&unconfirmed_query()).await.unwrap();
+        for (db, plan) in [("SQLite", Some(sqlite_plan)), ("PostgreSQL", postgres_plan(&unconfirmed_query()).await)] {
+            let Some(plan) = plan else { continue };
+            assert!(plan.iter().any(|step| step.contains("complaints_unconfirmed")), "{db}: {plan:?}");
         }
     }
 }

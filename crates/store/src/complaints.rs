@@ -483,6 +483,7 @@ async fn write_wave(
         }
     }
 
+    // 4. The complaints, with their projections and risk scores.
     if !fresh.is_empty() {
         let mut drafts: Vec<(usize, Vec<Event>, Complaint, Option<cloop_domain::risk::Risk>)> =
             Vec::with_capacity(fresh.len());

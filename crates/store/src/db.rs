@@ -74,6 +74,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_unconfirmed_deadlines.sql"),
         postgres: include_str!("../migrations/postgres/0009_unconfirmed_deadlines.sql"),
     },
+    Migration {
+        version: 10,
+        name: "search_merge_room",
+        sqlite: include_str!("../migrations/sqlite/0010_search_merge_room.sql"),
+        postgres: include_str!("../migrations/postgres/0010_search_merge_room.sql"),
+    },
 ];
 
 /// Which database a URL names.
@@ -180,15 +186,22 @@ pub(crate) async fn generic_plans_from_here(txn: &impl crate::conn::Conn) -> Sto
     Ok(())
 }
 
-/// How often [`upkeep`] runs, off the writer's path.
-pub(crate) const UPKEEP_INTERVAL: Duration = Duration::from_millis(250);
+/// How often [`upkeep`] runs, off the writer's path. Each merge rewrites the posting lists of
+/// the index terms its complaints contain, and the common character bigrams are in nearly all
+/// of them, so a merge of four times as many complaints costs far less than four merges: every
+/// 250 ms the merges took 44 % of PostgreSQL's CPU during intake, and merging every second cut
+/// PostgreSQL's CPU per complaint by a sixth and its WAL by 30 % (BENCHMARKS.md, "The writer,
+/// eleventh pass"). A second of intake at 6,000/s fills about 4 MB of pending list, a quarter
+/// of the room migration 0010 gives the index.
+pub(crate) const UPKEEP_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Background upkeep on PostgreSQL that would otherwise land inside one of the writer's
 /// transactions and stall every complaint waiting for the next commit: it merges the search
 /// index's GIN pending list. Inserts append to that list, and the insert that finds it past
-/// `gin_pending_list_limit` (4 MB) merges it on the spot: intake stalled for about 250 ms every
-/// few seconds (BENCHMARKS.md). Merged here often, it never grows that far, and an insert that
-/// meets a merge in progress does not wait for it. (SQLite's counterpart, copying the WAL into
+/// `gin_pending_list_limit` merges it on the spot: with PostgreSQL's default 4 MB limit intake
+/// stalled for about 250 ms every few seconds (BENCHMARKS.md). Merged here, it never grows that
+/// far, and an insert that meets a merge in progress does not wait for it. Searches read the
+/// pending list as well as the index, so a complaint is findable as soon as it is committed. (SQLite's counterpart, copying the WAL into
 /// the database file, runs on a thread and connection of its own:
 /// `writer::sqlite::Checkpointer`.)
 pub(crate) async fn upkeep(db: &DatabaseConnection) -> StoreResult<()> {
@@ -409,6 +422,37 @@ mod tests {
             "the writer reads the index:\n{writer_plan}"
         );
         txn.rollback().await.unwrap();
+    }
+
+    /// The search index's pending list has room for several upkeep intervals of intake at the
+    /// target rate, so the intake writer's own inserts do not merge it (migration 0010). Runs on
+    /// the PostgreSQL of `CLOOP_TEST_DATABASE_URL` (required in CI).
+    #[tokio::test]
+    async fn the_search_index_has_room_between_upkeeps() {
+        let Ok(url) = std::env::var("CLOOP_TEST_DATABASE_URL") else {
+            assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CLOOP_TEST_DATABASE_URL must be set in CI");
+            return;
+        };
+        let store = crate::Store::open(&url, crate::StoreConfig::default()).await.unwrap();
+        let row = store
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT array_to_string(reloptions, ',') AS o FROM pg_class WHERE relname = 'complaint_terms_tsv'",
+            ))
+            .await
+            .unwrap()
+            .expect("the search index exists");
+        let options: String = row.try_get::<Option<String>>("", "o").unwrap().unwrap_or_default();
+        let limit_kb: u64 = options
+            .split(',')
+            .find_map(|o| o.strip_prefix("gin_pending_list_limit="))
+            .unwrap_or_else(|| panic!("no pending-list limit of its own: {options}"))
+            .parse()
+            .unwrap();
+        // Measured: about 700 bytes of pending list per benchmark complaint (BENCHMARKS.md).
+        let per_interval_kb = 6_000 * 700 * UPKEEP_INTERVAL.as_millis() as u64 / 1000 / 1024;
+        assert!(limit_kb >= 3 * per_interval_kb, "{limit_kb} kB against {per_interval_kb} kB per upkeep interval");
     }
 
     #[test]

@@ -9,33 +9,8 @@ use cloop_domain::*;
 use cloop_store::{ComplaintFilter, NewComplaint, NewCustomer, Scope, SortKey, Store, StoreConfig, StoreError};
 use sea_orm::ConnectionTrait;
 
-fn random_name() -> String {
-    (0..12).map(|_| char::from(b'a' + rand::random_range(0..26u8))).collect()
-}
-
-/// A fresh store on each backend that can run here.
-async fn stores() -> Vec<(&'static str, Store)> {
-    let mut out = Vec::new();
-    let dir = std::env::temp_dir().join(format!("cloop-conf-{}", random_name()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let cfg = StoreConfig { files_dir: dir.join("files"), ..StoreConfig::default() };
-    out.push(("sqlite", Store::open(&cloop_store::db::sqlite_url(&dir), cfg).await.expect("sqlite store")));
-    match std::env::var("CLOOP_TEST_DATABASE_URL") {
-        Ok(base) => {
-            let name = format!("cloop_conf_{}", random_name());
-            let admin = sea_orm::Database::connect(base.as_str()).await.expect("postgres server");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-            let url = format!("{}/{name}", &base[..base.rfind('/').expect("url names a database")]);
-            let cfg = StoreConfig { files_dir: dir.join("pg-files"), ..StoreConfig::default() };
-            out.push(("postgres", Store::open(&url, cfg).await.expect("postgres store")));
-        }
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CLOOP_TEST_DATABASE_URL must be set in CI: the conformance suite runs on PostgreSQL too")
-        }
-        Err(_) => eprintln!("note: CLOOP_TEST_DATABASE_URL not set; PostgreSQL skipped on this developer machine"),
-    }
-    out
-}
+mod support;
+use support::stores;
 
 struct World {
     company: OrgUnitId,
@@ -97,7 +72,7 @@ fn complaint(w: &World, phone: &str, unit: OrgUnitId, received_at: chrono::DateT
 
 #[tokio::test]
 async fn both_backends_behave_the_same() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("conf").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         // Nanoseconds in, microseconds stored: the hash must still verify after the round trip.
@@ -290,7 +265,7 @@ fn text_filter(q: &str) -> ComplaintFilter {
 #[tokio::test]
 async fn full_text_search_finds_what_a_substring_scan_finds_on_both_backends() {
     use cloop_nlp::segment::SearchQuery;
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("conf").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc::now();
@@ -373,7 +348,7 @@ async fn full_text_search_finds_what_a_substring_scan_finds_on_both_backends() {
 #[tokio::test]
 async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_both_backends() {
     use cloop_nlp::segment::SearchQuery;
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("conf").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc::now();
@@ -502,7 +477,7 @@ async fn search_ranks_filters_scopes_snippets_and_survives_hostile_queries_on_bo
 
 #[tokio::test]
 async fn similar_complaints_rank_by_the_characteristic_words_shared_and_reach_past_newer_ones() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("conf").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc::now();
@@ -542,7 +517,7 @@ async fn similar_complaints_rank_by_the_characteristic_words_shared_and_reach_pa
 #[tokio::test]
 async fn a_search_finds_the_newest_matches_when_its_words_grew_rarer_since_it_last_ran() {
     let window = cloop_store::search::RANK_WINDOW as usize;
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("conf").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc::now();
@@ -588,7 +563,7 @@ async fn a_search_finds_the_newest_matches_when_its_words_grew_rarer_since_it_la
 #[tokio::test]
 async fn ranked_search_ranks_the_newest_matches_and_says_when_there_are_more() {
     let window = cloop_store::search::RANK_WINDOW as usize;
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("conf").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc::now();
@@ -622,7 +597,7 @@ async fn ranked_search_ranks_the_newest_matches_and_says_when_there_are_more() {
 
 #[tokio::test]
 async fn verify_names_the_first_edited_event_on_both_backends() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("conf").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc::now();

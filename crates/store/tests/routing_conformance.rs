@@ -11,32 +11,8 @@ use cloop_store::routing::{ModelTarget, NewModel, RuleDraft};
 use cloop_store::{IntakeRouting, NewComplaint, NewCustomer, Store, StoreConfig, StoreError};
 use sea_orm::ConnectionTrait;
 
-fn random_name() -> String {
-    (0..12).map(|_| char::from(b'a' + rand::random_range(0..26u8))).collect()
-}
-
-async fn stores() -> Vec<(&'static str, Store)> {
-    let mut out = Vec::new();
-    let dir = std::env::temp_dir().join(format!("cloop-routing-{}", random_name()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let cfg = StoreConfig { files_dir: dir.join("files"), ..StoreConfig::default() };
-    out.push(("sqlite", Store::open(&cloop_store::db::sqlite_url(&dir), cfg).await.expect("sqlite store")));
-    match std::env::var("CLOOP_TEST_DATABASE_URL") {
-        Ok(base) => {
-            let name = format!("cloop_routing_{}", random_name());
-            let admin = sea_orm::Database::connect(base.as_str()).await.expect("postgres server");
-            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-            let url = format!("{}/{name}", &base[..base.rfind('/').expect("url names a database")]);
-            let cfg = StoreConfig { files_dir: dir.join("pg-files"), ..StoreConfig::default() };
-            out.push(("postgres", Store::open(&url, cfg).await.expect("postgres store")));
-        }
-        Err(_) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CLOOP_TEST_DATABASE_URL must be set in CI: the routing suite runs on PostgreSQL too")
-        }
-        Err(_) => eprintln!("note: CLOOP_TEST_DATABASE_URL not set; PostgreSQL skipped on this developer machine"),
-    }
-    out
-}
+mod support;
+use support::stores;
 
 struct World {
     company: OrgUnitId,
@@ -113,7 +89,7 @@ fn decision(w: &World, outcome: RoutingOutcome) -> RoutingDecision {
 
 #[tokio::test]
 async fn rules_round_trip_and_the_defaults_are_seeded() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("routing").await {
         let seeded = store.routing_rules().await.expect("rules");
         assert!(seeded.iter().any(|r| r.name == "退款" && r.department.as_deref() == Some("财务部")), "{backend}");
         assert!(seeded.iter().any(|r| r.patterns.contains(&"12315".to_owned()) && r.severity_floor == Some(1)));
@@ -146,7 +122,7 @@ async fn rules_round_trip_and_the_defaults_are_seeded() {
 
 #[tokio::test]
 async fn models_are_versioned_per_target_and_the_newest_is_loaded() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("routing").await {
         assert_eq!(store.latest_model(ModelTarget::Category).await.expect("latest"), None, "{backend}");
         let save = |target, bytes: &'static [u8]| {
             let store = store.clone();
@@ -180,7 +156,7 @@ async fn models_are_versioned_per_target_and_the_newest_is_loaded() {
 /// several in one batch: each is linked to the one before it, as if they had come one by one.
 #[tokio::test]
 async fn routed_intakes_in_one_batch_are_linked_to_each_other() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("routing").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
@@ -222,7 +198,7 @@ async fn routed_intakes_in_one_batch_are_linked_to_each_other() {
 
 #[tokio::test]
 async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("routing").await {
         let w = world(&store).await;
         let actor = ActorRef::User { id: w.agent.user_id };
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
@@ -387,7 +363,7 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
 /// another company is not among them.
 #[tokio::test]
 async fn repeats_link_the_newest_three_of_the_company_by_received_time() {
-    for (backend, store) in stores().await {
+    for (backend, store) in stores("routing").await {
         let w = world(&store).await;
         let group = store.org_unit_by_code("group").await.expect("root");
         let other = store.create_org_unit(Some(group.id), "company", "co2", "二公司", "Co 2").await.expect("co2");

@@ -8,7 +8,7 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync, mkdtempSync } from 'node:fs'
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ApiSession, SCREENS, launchBrowser, newPage, startServer } from '../lib/harness.mjs'
@@ -272,6 +272,7 @@ test('admin: business calendar and SLA & warning settings', async (t) => {
     const y = newYear + 1
     writeFileSync(file, JSON.stringify({ years: { [y]: { source: 'e2e', holidays: [{ date: `${y}-01-01`, name: '元旦' }], workdays: [] } } }))
     await page.locator('input[type="file"]').setInputFiles(file)
+    rmSync(dir, { recursive: true, force: true })
     const dlg = page.getByRole('dialog', { name: '导入日历文件' })
     await dlg.waitFor()
     await dlg.getByText(String(y)).waitFor()

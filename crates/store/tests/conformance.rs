@@ -6,7 +6,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use cloop_domain::lifecycle::Who;
 use cloop_domain::*;
-use cloop_store::{ComplaintFilter, NewComplaint, NewCustomer, Scope, SortKey, Store, StoreConfig, StoreError};
+use cloop_store::{ComplaintFilter, NewComplaint, NewCustomer, Scope, SortKey, Store, StoreError};
 use sea_orm::ConnectionTrait;
 
 mod support;

@@ -8,8 +8,7 @@ use cloop_domain::lifecycle::Who;
 use cloop_domain::routing::{RoutedTarget, RoutingDecision, RoutingOutcome, TargetSource};
 use cloop_domain::*;
 use cloop_store::routing::{ModelTarget, NewModel, RuleDraft};
-use cloop_store::{IntakeRouting, NewComplaint, NewCustomer, Store, StoreConfig, StoreError};
-use sea_orm::ConnectionTrait;
+use cloop_store::{IntakeRouting, NewComplaint, NewCustomer, Store, StoreError};
 
 mod support;
 use support::stores;

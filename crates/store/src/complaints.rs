@@ -607,7 +607,8 @@ async fn write_wave(
         insert_events(txn, &rows).await?;
         // 6. Idempotency keys, so a retried request finds its complaint.
         chunks::insert(txn, "idempotency_keys", &["key", "complaint_id", "case_no", "created_at"], keys, &[]).await?;
-        // 7. Their full-text search rows, last (see `search::insert_rows`).
+        // 7. Their full-text search rows, last (see `search::insert_rows`). On PostgreSQL the
+        // writer hands the new ids to the terms indexer once they are committed (`writer::run`).
         search::insert_rows(txn, &search_rows).await?;
     }
     Ok(())
@@ -1124,6 +1125,7 @@ impl Store {
     ) -> StoreResult<Page<ComplaintListRow>> {
         let page = Ord::max(page, 1);
         let per_page = per_page.clamp(1, 200);
+        self.text_ready(filter).await;
         let backend = self.db.get_database_backend();
         let mut base = Query::select();
         base.from_as("complaints", "c");
@@ -1219,6 +1221,16 @@ impl Store {
 }
 
 /// The columns and joins of a [`ComplaintListRow`] (`c` = complaints).
+impl Store {
+    /// Before a text search: waits until the search terms of everything this node committed
+    /// are indexed (PostgreSQL indexes them beside the writer, `writer::terms`).
+    pub(crate) async fn text_ready(&self, filter: &ComplaintFilter) {
+        if filter.text.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+            self.writer.search_caught_up().await;
+        }
+    }
+}
+
 pub(crate) fn list_columns(q: &mut SelectStatement) {
     q.columns([
         ("c", "id"),

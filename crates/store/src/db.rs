@@ -80,6 +80,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_search_merge_room.sql"),
         postgres: include_str!("../migrations/postgres/0010_search_merge_room.sql"),
     },
+    Migration {
+        version: 11,
+        name: "terms_beside_writer",
+        sqlite: include_str!("../migrations/sqlite/0011_terms_beside_writer.sql"),
+        postgres: include_str!("../migrations/postgres/0011_terms_beside_writer.sql"),
+    },
 ];
 
 /// Which database a URL names.
@@ -195,15 +201,13 @@ pub(crate) async fn generic_plans_from_here(txn: &impl crate::conn::Conn) -> Sto
 /// of the room migration 0010 gives the index.
 pub(crate) const UPKEEP_INTERVAL: Duration = Duration::from_secs(1);
 
-/// Background upkeep on PostgreSQL that would otherwise land inside one of the writer's
-/// transactions and stall every complaint waiting for the next commit: it merges the search
-/// index's GIN pending list. Inserts append to that list, and the insert that finds it past
-/// `gin_pending_list_limit` merges it on the spot: with PostgreSQL's default 4 MB limit intake
-/// stalled for about 250 ms every few seconds (BENCHMARKS.md). Merged here, it never grows that
-/// far, and an insert that meets a merge in progress does not wait for it. Searches read the
-/// pending list as well as the index, so a complaint is findable as soon as it is committed. (SQLite's counterpart, copying the WAL into
-/// the database file, runs on a thread and connection of its own:
-/// `writer::sqlite::Checkpointer`.)
+/// Background upkeep on PostgreSQL, run by the search terms' indexer (`writer::terms`): it
+/// merges the search index's GIN pending list. Inserts append to that list, and the insert that
+/// finds it past `gin_pending_list_limit` merges it on the spot; when those inserts were the
+/// writer's, intake stalled for about 250 ms every few seconds (BENCHMARKS.md). Merged here, it
+/// never grows that far. Searches read the pending list as well as the index, so merging
+/// later makes nothing findable later. (SQLite's counterpart, copying the WAL into the database
+/// file, runs on a thread and connection of its own: `writer::sqlite::Checkpointer`.)
 pub(crate) async fn upkeep(db: &DatabaseConnection) -> StoreResult<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_unprepared("SELECT gin_clean_pending_list('complaint_terms_tsv'::regclass)").await?;

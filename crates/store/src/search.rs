@@ -132,14 +132,19 @@ impl SearchChange {
     }
 }
 
-/// Inserts the search rows of new complaints (`(id, body)`), inside the writer's transaction,
-/// and indexes them. The ids must be new: no other search row may lie between the smallest and
-/// the largest (true of a batch of new complaints, and of the rebuild, which starts empty and
+/// Inserts the search rows of new complaints (`(id, body)`), inside the writer's transaction.
+/// SQLite indexes them here; on PostgreSQL their terms are indexed after the commit, beside the
+/// writer (`writer::terms`), and the ids' range is answered for whoever has no indexer to hand
+/// it to ([`index_terms`]). The ids must be new: no other search row may lie between the smallest
+/// and the largest (true of a batch of new complaints, and of the rebuild, which starts empty and
 /// goes up by id). On SQLite, call it as the batch's last intake statement: FTS5 writes out a
 /// segment whenever a later statement of the transaction opens a savepoint.
-pub(crate) async fn insert_rows(txn: &impl crate::conn::Conn, rows: &[(i64, SearchRow)]) -> StoreResult<()> {
+pub(crate) async fn insert_rows(
+    txn: &impl crate::conn::Conn,
+    rows: &[(i64, SearchRow)],
+) -> StoreResult<Option<(i64, i64)>> {
     let (Some(lo), Some(hi)) = (rows.iter().map(|r| r.0).min(), rows.iter().map(|r| r.0).max()) else {
-        return Ok(());
+        return Ok(None);
     };
     let values = rows
         .iter()
@@ -161,10 +166,11 @@ pub(crate) async fn insert_rows(txn: &impl crate::conn::Conn, rows: &[(i64, Sear
         &[],
     )
     .await?;
-    if let Some(index) = index_new_rows(txn.backend(), lo, hi) {
-        txn.execute_stmt(index).await?;
+    if txn.backend() == DbBackend::Postgres {
+        return Ok(Some((lo, hi)));
     }
-    Ok(())
+    index_terms(txn, lo, hi).await?;
+    Ok(None)
 }
 
 /// Applies a [`SearchChange`] to one complaint's search row, inside the writer's transaction.
@@ -236,7 +242,9 @@ pub(crate) async fn ensure_index(txn: &impl ConnectionTrait) -> StoreResult<Opti
                 .map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))?;
             rows.push((id, SearchRow::of(body_text(&c))));
         }
-        insert_rows(txn, &rows).await?;
+        if let Some((lo, hi)) = insert_rows(txn, &rows).await? {
+            index_terms(txn, lo, hi).await?;
+        }
         let notes = txn
             .query_all(
                 &Query::select()
@@ -282,22 +290,56 @@ pub(crate) async fn ensure_index(txn: &impl ConnectionTrait) -> StoreResult<Opti
 // SQLite: `complaint_fts` is an FTS5 table over `complaint_search`'s token columns (rowid =
 // complaint id; new rows added per batch, merged in steps: migration 0008); a query is an FTS5 expression of quoted phrases and prefixes; rank is `bm25`
 // with the body weighted above notes (lower is better).
-// PostgreSQL: `complaint_terms.tsv` is the `tsvector` (body weight A, notes B), kept from
-// `complaint_search` by a trigger; a query is a `tsquery` of `<->` phrases and `:*` prefixes;
-// rank is `ts_rank` (higher is better); the ranking window is filled in slices (`window_rows`).
+// PostgreSQL: `complaint_terms.tsv` is the `tsvector` (body weight A, notes B), filled from
+// `complaint_search` after the intake commit by the terms indexer (`writer::terms`) and kept current by a trigger
+// when notes or text change (migration 0011); a query is a `tsquery` of `<->` phrases and `:*`
+// prefixes; rank is `ts_rank` (higher is better); the ranking window is filled in slices
+// (`window_rows`).
 
-/// SQLite: the statement that adds the search rows of complaints `lo..=hi` to FTS5, one
-/// statement for a whole batch (migration 0008 says why). PostgreSQL: none, its trigger on
-/// `complaint_search` fills `complaint_terms` row by row.
-fn index_new_rows(backend: DbBackend, lo: i64, hi: i64) -> Option<sea_orm::Statement> {
-    (backend == DbBackend::Sqlite).then(|| {
-        sea_orm::Statement::from_sql_and_values(
-            backend,
+/// The terms of PostgreSQL's search rows, as the `complaint_terms_sync` trigger writes them.
+const PG_TERMS: &str = "setweight(to_tsvector('simple', s.body_tokens), 'A') \
+                        || setweight(to_tsvector('simple', s.notes_tokens), 'B')";
+
+/// Indexes the search rows of complaints `lo..=hi`, in one statement. SQLite: adds them to FTS5
+/// (migration 0008 says why once per batch). PostgreSQL: adds their `complaint_terms`; a row
+/// already there is left alone, as the trigger keeps it current from then on.
+pub(crate) async fn index_terms(db: &impl crate::conn::Conn, lo: i64, hi: i64) -> StoreResult<u64> {
+    let stmt = match db.backend() {
+        DbBackend::Postgres => sea_orm::Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "INSERT INTO complaint_terms (complaint_id, tsv) SELECT s.complaint_id, {PG_TERMS} \
+                 FROM complaint_search s WHERE s.complaint_id BETWEEN $1 AND $2 ON CONFLICT (complaint_id) DO NOTHING"
+            ),
+            [lo.into(), hi.into()],
+        ),
+        _ => sea_orm::Statement::from_sql_and_values(
+            DbBackend::Sqlite,
             "INSERT INTO complaint_fts (rowid, body_tokens, notes_tokens) \
              SELECT complaint_id, body_tokens, notes_tokens FROM complaint_search WHERE complaint_id BETWEEN ? AND ?",
             [lo.into(), hi.into()],
-        )
-    })
+        ),
+    };
+    db.execute_stmt(stmt).await
+}
+
+/// PostgreSQL: indexes every search row of a complaint above `after` that has no terms yet (the
+/// last batches of a node that stopped between its commit and their indexing). Answers how many.
+pub(crate) async fn index_missing_terms(db: &impl crate::conn::Conn, after: i64) -> StoreResult<u64> {
+    if db.backend() != DbBackend::Postgres {
+        return Ok(0);
+    }
+    db.execute_stmt(sea_orm::Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!(
+            "INSERT INTO complaint_terms (complaint_id, tsv) SELECT s.complaint_id, {PG_TERMS} FROM complaint_search s \
+             WHERE s.complaint_id > $1 \
+             AND NOT EXISTS (SELECT 1 FROM complaint_terms t WHERE t.complaint_id = s.complaint_id) \
+             ON CONFLICT (complaint_id) DO NOTHING"
+        ),
+        [after.into()],
+    ))
+    .await
 }
 
 /// FTS5 pages merged after a batch of `jobs` at most. A complaint adds about a fifth of a leaf
@@ -715,6 +757,7 @@ impl Store {
     /// share the [`SIMILAR_STRONG_KEYWORDS`] weightiest are ranked by how much of the words'
     /// weight they share ([`shared_weight`]), newer first among equals.
     pub async fn similar_complaints(&self, scope: &Scope, id: ComplaintId, limit: u64) -> StoreResult<Similar> {
+        self.writer.search_caught_up().await;
         let texts = self.texts(&[id.0]).await?;
         let text = texts.first().ok_or(StoreError::NotFound("complaint"))?;
         // What the complaint is about: its summary, content and notes (case number and

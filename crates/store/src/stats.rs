@@ -23,6 +23,7 @@ pub struct NamedCount {
 impl Store {
     /// How many complaints match `filter` within `scope`.
     pub async fn count_complaints(&self, scope: &Scope, filter: &ComplaintFilter) -> StoreResult<i64> {
+        self.text_ready(filter).await;
         let mut q = Query::select();
         q.from_as("complaints", "c").expr_as(Expr::col(("c", "id")).count(), "n");
         apply_filter(&mut q, self.db.get_database_backend(), scope, filter);
@@ -43,6 +44,7 @@ impl Store {
             "category" => ("categories", "category_id", "name"),
             _ => ("org_units", "department_id", "name"),
         };
+        self.text_ready(filter).await;
         let mut q = Query::select();
         q.from_as("complaints", "c")
             .expr_as(Expr::col(("c", key)), "id")

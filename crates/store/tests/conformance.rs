@@ -514,6 +514,52 @@ async fn similar_complaints_rank_by_the_characteristic_words_shared_and_reach_pa
     }
 }
 
+/// A search finds a complaint as soon as its intake is answered. On PostgreSQL the search terms
+/// are indexed after the commit, beside the writer: a node that stopped in between leaves
+/// complaints without terms, and the next store to start indexes them before its searches run.
+#[tokio::test]
+async fn search_terms_a_stop_left_unindexed_are_indexed_when_a_store_starts() {
+    for (backend, store) in stores("conf").await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let mut cases = std::collections::BTreeSet::new();
+        for (i, text) in ["热水器漏电，师傅一直不来", "热水器打不着火", "冰箱不制冷"].into_iter().enumerate()
+        {
+            let mut c = complaint(&w, &format!("1372000{i:04}"), w.cc, now);
+            c.content = text.into();
+            let receipt = store.intake(c, actor.clone(), None, now).await.expect("intake");
+            if text.contains("热水器") {
+                cases.insert(receipt.case_no);
+            }
+        }
+        assert_eq!(found(&store, &Scope::All, &text_filter("热水器")).await, cases, "{backend}: found at once");
+        if backend != "postgres" {
+            continue;
+        }
+        let db = store.connection();
+        db.execute_unprepared("DELETE FROM complaint_terms").await.expect("lose the terms");
+        assert!(found(&store, &Scope::All, &text_filter("热水器")).await.is_empty(), "the terms are gone");
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT current_database() AS name",
+            ))
+            .await
+            .expect("database name")
+            .expect("a row");
+        let name: String = row.try_get("", "name").expect("name");
+        let base = std::env::var("CLOOP_TEST_DATABASE_URL").expect("the PostgreSQL store came from it");
+        let url = format!("{}/{name}", &base[..base.rfind('/').expect("url names a database")]);
+        let files = std::env::temp_dir().join(format!("cloop-conf-restart-{name}"));
+        let restarted = Store::open(&url, cloop_store::StoreConfig { files_dir: files.clone(), ..Default::default() })
+            .await
+            .expect("restart");
+        assert_eq!(found(&restarted, &Scope::All, &text_filter("热水器")).await, cases, "indexed at the start");
+        let _ = std::fs::remove_dir_all(files);
+    }
+}
+
 #[tokio::test]
 async fn a_search_finds_the_newest_matches_when_its_words_grew_rarer_since_it_last_ran() {
     let window = cloop_store::search::RANK_WINDOW as usize;

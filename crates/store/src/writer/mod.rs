@@ -10,6 +10,7 @@
 //! bad request cannot fail its neighbours.
 
 mod sqlite;
+pub(crate) mod terms;
 
 use crate::alerts::{self, AlertJob};
 use crate::complaints::{self, AppendJob, IntakeJob, IntakeReceipt};
@@ -18,6 +19,7 @@ use crate::db::{self, Backend};
 use crate::error::{StoreError, StoreResult};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use sqlite::SqliteWriter;
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most jobs one transaction takes.
@@ -34,6 +36,8 @@ pub(crate) enum Job {
 #[derive(Clone, Debug)]
 pub(crate) struct Writer {
     tx: mpsc::Sender<Job>,
+    /// PostgreSQL: the search terms indexed beside the writer ([`terms`]).
+    terms: Option<Arc<terms::Terms>>,
 }
 
 impl Writer {
@@ -45,12 +49,18 @@ impl Writer {
     /// when the last [`Writer`] handle is dropped.
     ///
     /// It also starts the background upkeep: on SQLite a checkpointer thread with its own
-    /// connection ([`sqlite::Checkpointer`]), on PostgreSQL [`db::upkeep`] on `pool`.
+    /// connection ([`sqlite::Checkpointer`]), on PostgreSQL the search terms' indexer on `pool`
+    /// ([`terms`]), which also runs [`db::upkeep`].
     pub(crate) async fn start(url: &str, pool: &DatabaseConnection) -> StoreResult<Self> {
         let (tx, rx) = mpsc::channel(4096);
         let (ready, connected) = oneshot::channel::<StoreResult<()>>();
         let url = url.to_owned();
         let url_for_upkeep = url.clone();
+        let terms = match Backend::from_url(&url)? {
+            Backend::Postgres => Some(terms::Terms::new()),
+            Backend::Sqlite => None,
+        };
+        let terms_for_writer = terms.clone();
         std::thread::Builder::new().name("cloop-writer".into()).spawn(move || {
             let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(r) => r,
@@ -63,7 +73,7 @@ impl Writer {
                 match WriterDb::connect(&url).await {
                     Ok(db) => {
                         let _ = ready.send(Ok(()));
-                        run(db, rx).await;
+                        run(db, rx, terms_for_writer).await;
                     }
                     Err(e) => {
                         let _ = ready.send(Err(e));
@@ -72,16 +82,24 @@ impl Writer {
             });
         })?;
         connected.await.map_err(|_| StoreError::Closed)??;
-        match Backend::from_url(&url_for_upkeep)? {
-            Backend::Sqlite => {
+        match &terms {
+            None => {
                 let writer = tx.downgrade();
                 sqlite::Checkpointer::open(&url_for_upkeep)?.spawn(move || writer.upgrade().is_some())?;
             }
-            Backend::Postgres => {
-                tokio::spawn(upkeep(pool.clone(), tx.downgrade()));
+            Some(terms) => {
+                tokio::spawn(terms::run(pool.clone(), terms.clone(), tx.downgrade()));
             }
         }
-        Ok(Self { tx })
+        Ok(Self { tx, terms })
+    }
+
+    /// Waits until searches can find everything this node committed before the call (on
+    /// PostgreSQL, whose terms are indexed beside the writer; at once on SQLite).
+    pub(crate) async fn search_caught_up(&self) {
+        if let Some(terms) = &self.terms {
+            terms.caught_up().await;
+        }
     }
 
     pub(crate) async fn intake(&self, job: IntakeJob) -> StoreResult<IntakeReceipt> {
@@ -103,22 +121,6 @@ impl Writer {
     }
 }
 
-/// Runs [`db::upkeep`] (PostgreSQL) every [`db::UPKEEP_INTERVAL`] until the writer is gone (its
-/// last handle dropped).
-async fn upkeep(pool: DatabaseConnection, writer: mpsc::WeakSender<Job>) {
-    let mut tick = tokio::time::interval(db::UPKEEP_INTERVAL);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        if writer.upgrade().is_none() {
-            return;
-        }
-        if let Err(e) = db::upkeep(&pool).await {
-            tracing::debug!(error = %e, "background upkeep failed; the writer's own transactions cover it");
-        }
-    }
-}
-
 /// The writer's own connection, kept apart from the read pool: it is always there, so a batch
 /// never waits for a pooled connection behind readers. On SQLite it is a rusqlite connection
 /// used on the writer's thread ([`sqlite`] says why); on PostgreSQL a pool of one
@@ -137,8 +139,23 @@ impl WriterDb {
     }
 }
 
-async fn run(db: WriterDb, mut rx: mpsc::Receiver<Job>) {
+async fn run(db: WriterDb, mut rx: mpsc::Receiver<Job>, terms: Option<Arc<terms::Terms>>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    // Committed: new complaints go to the terms indexer before anyone hears of them, so a
+    // search that follows an answer waits for their terms.
+    let committed = |results: &[StoreResult<Outcome>]| {
+        if let Some(terms) = &terms {
+            let ids = results.iter().filter_map(|r| match r {
+                Ok(Outcome::Intake(receipt)) if receipt.created => Some(receipt.complaint_id.0),
+                _ => None,
+            });
+            if let Some((lo, hi)) = ids.fold(None, |span: Option<(i64, i64)>, id| {
+                Some(span.map_or((id, id), |(lo, hi)| (lo.min(id), hi.max(id))))
+            }) {
+                terms.hand(lo, hi);
+            }
+        }
+    };
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics::histogram!("cloop_group_commit_batch_size").record(batch.len() as f64);
         let jobs = std::mem::take(&mut batch);
@@ -146,13 +163,19 @@ async fn run(db: WriterDb, mut rx: mpsc::Receiver<Job>) {
         let outcome = commit(&db, &jobs).await;
         metrics::histogram!("cloop_group_commit_seconds").record(started.elapsed().as_secs_f64());
         match outcome {
-            Ok(results) => answer(jobs, results),
+            Ok(results) => {
+                committed(&results);
+                answer(jobs, results);
+            }
             Err(e) => {
                 tracing::warn!(error = %e, size = jobs.len(), "group commit failed; retrying jobs one by one");
                 for job in jobs {
                     let result = commit(&db, std::slice::from_ref(&job)).await;
                     match result {
-                        Ok(results) => answer(vec![job], results),
+                        Ok(results) => {
+                            committed(&results);
+                            answer(vec![job], results);
+                        }
                         Err(e) => answer(vec![job], vec![Err(e)]),
                     }
                 }

@@ -323,6 +323,12 @@ pub(crate) async fn index_terms(db: &impl crate::conn::Conn, lo: i64, hi: i64) -
     db.execute_stmt(stmt).await
 }
 
+/// Indexes the search rows of complaints `lo..=hi` that a bulk loader wrote straight into
+/// `complaint_search` (the search benchmark); the store indexes its own writes.
+pub async fn index_loaded_rows(db: &sea_orm::DatabaseConnection, lo: i64, hi: i64) -> StoreResult<u64> {
+    index_terms(db, lo, hi).await
+}
+
 /// PostgreSQL: indexes every search row of a complaint above `after` that has no terms yet (the
 /// last batches of a node that stopped between its commit and their indexing). Answers how many.
 pub(crate) async fn index_missing_terms(db: &impl crate::conn::Conn, after: i64) -> StoreResult<u64> {

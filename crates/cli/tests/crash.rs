@@ -1,17 +1,28 @@
 //! Nothing acknowledged is ever lost: the server is killed with SIGKILL in the middle of an
 //! intake run, restarted on the same data, and every case number it had acknowledged must be
-//! there, with the hash chains intact (`cloop verify`).
+//! there, findable by search, with the hash chains intact (`cloop verify`). On SQLite and on
+//! PostgreSQL (`CLOOP_TEST_DATABASE_URL`, always set in CI), whose search terms are indexed after
+//! the commit: those of the last batches before the kill are indexed when the server restarts.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-fn cloop(data_dir: &Path, args: &[&str]) -> std::process::Output {
+mod support;
+use support::{PgDatabase, postgres_url};
+
+/// `--database-url URL` for PostgreSQL, nothing for the data directory's SQLite.
+fn database_args(url: Option<&str>) -> Vec<&str> {
+    url.map(|u| vec!["--database-url", u]).unwrap_or_default()
+}
+
+fn cloop(data_dir: &Path, url: Option<&str>, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_cloop"))
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
+        .args(database_args(url))
         .env_remove("CLOOP_DATABASE_URL")
         .output()
         .expect("cloop runs")
@@ -21,10 +32,11 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
-fn start_server(data_dir: &Path, port: u16) -> Child {
+fn start_server(data_dir: &Path, url: Option<&str>, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_cloop"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir"])
         .arg(data_dir)
+        .args(database_args(url))
         .env_remove("CLOOP_DATABASE_URL")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -53,10 +65,26 @@ fn temp_dir() -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_complaints_survive_sigkill() {
+    survives_sigkill(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_complaints_survive_sigkill_on_postgres() {
+    let Some(server) = postgres_url() else { return };
+    let pg = PgDatabase::create(&server).await;
+    let result = tokio::spawn(survives_sigkill(Some(pg.url.clone()))).await;
+    pg.drop_it().await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+async fn survives_sigkill(url: Option<String>) {
+    let url = url.as_deref();
     let dir = temp_dir();
-    let out = cloop(&dir, &["user", "add", "--username", "crash", "--password", "password123", "--role", "agent"]);
+    let out = cloop(&dir, url, &["user", "add", "--username", "crash", "--password", "password123", "--role", "agent"]);
     assert!(out.status.success(), "user add: {}", String::from_utf8_lossy(&out.stderr));
-    let out = cloop(&dir, &["token", "create", "--username", "crash", "--name", "crash-test"]);
+    let out = cloop(&dir, url, &["token", "create", "--username", "crash", "--name", "crash-test"]);
     assert!(out.status.success(), "token create: {}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let token = stdout
@@ -67,7 +95,7 @@ async fn acknowledged_complaints_survive_sigkill() {
 
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = start_server(&dir, port);
+    let mut server = start_server(&dir, url, port);
     let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
     wait_ready(&client, &base).await;
 
@@ -120,7 +148,7 @@ async fn acknowledged_complaints_survive_sigkill() {
     // Restart on the same data: every acknowledged case number must be there.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = start_server(&dir, port);
+    let mut server = start_server(&dir, url, port);
     wait_ready(&client, &base).await;
     let mut missing = Vec::new();
     for no in &acked {
@@ -138,6 +166,16 @@ async fn acknowledged_complaints_survive_sigkill() {
         .json()
         .await
         .expect("json");
+    // Every content says 快递: each acknowledged complaint is found by search after the restart.
+    let searched: serde_json::Value = client
+        .get(format!("{base}/api/v1/complaints?q=%E5%BF%AB%E9%80%92&sort=received_at&per_page=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("search")
+        .json()
+        .await
+        .expect("json");
     server.kill().expect("stop");
     server.wait().expect("reap");
     assert!(
@@ -148,8 +186,9 @@ async fn acknowledged_complaints_survive_sigkill() {
     );
     let total = listed["total"].as_u64().expect("total");
     assert!(total >= acked.len() as u64, "database holds {total} complaints but {} were acknowledged", acked.len());
+    assert_eq!(searched["total"].as_u64(), Some(total), "search finds every complaint after the restart");
 
-    let out = cloop(&dir, &["verify"]);
+    let out = cloop(&dir, url, &["verify"]);
     assert!(
         out.status.success(),
         "verify after the crash: {}{}",

@@ -86,6 +86,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_terms_beside_writer.sql"),
         postgres: include_str!("../migrations/postgres/0011_terms_beside_writer.sql"),
     },
+    Migration {
+        version: 12,
+        name: "customer_complaint_counts",
+        sqlite: include_str!("../migrations/sqlite/0012_customer_complaint_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0012_customer_complaint_counts.sql"),
+    },
 ];
 
 /// Which database a URL names.

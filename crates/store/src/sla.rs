@@ -457,12 +457,13 @@ impl Store {
     }
 }
 
-/// Complaints per customer, for the customers given.
 /// A risk worth showing: none when nothing scores.
 pub(crate) fn shown_risk(r: Risk) -> Option<Risk> {
     (r.score > 0 || !r.reasons.is_empty()).then_some(r)
 }
 
+/// Complaints per customer, for the customers given: the count kept on each customer's row
+/// (migration 0012), so reading it costs one key look-up however long the history.
 pub(crate) async fn customer_counts(
     db: &impl crate::conn::Conn,
     customers: impl Iterator<Item = i64>,
@@ -476,17 +477,39 @@ pub(crate) async fn customer_counts(
     let rows = db
         .query_all(
             &Query::select()
-                .column("customer_id")
-                .expr_as(Expr::col("id").count(), "n")
-                .from("complaints")
-                .and_where(Expr::col("customer_id").is_in(crate::chunks::padded(ids)))
-                .group_by_col("customer_id")
+                .columns(["id", "complaint_count"])
+                .from("customers")
+                .and_where(Expr::col("id").is_in(crate::chunks::padded(ids)))
                 .to_owned(),
         )
         .await?;
     rows.into_iter()
-        .map(|r| Ok((r.try_get::<i64>("", "customer_id")?, Ord::max(r.try_get::<i64>("", "n")?, 0) as u32)))
+        .map(|r| Ok((r.try_get::<i64>("", "id")?, Ord::max(r.try_get::<i64>("", "complaint_count")?, 0) as u32)))
         .collect()
+}
+
+/// Adds newly written complaints to their customers' counts (`added`: customer id → how many),
+/// inside the writer's transaction: one statement per distinct number added (as a rule one).
+pub(crate) async fn count_new_complaints(
+    txn: &impl crate::conn::Conn,
+    added: &std::collections::HashMap<i64, u32>,
+) -> StoreResult<()> {
+    let mut by_n: std::collections::BTreeMap<u32, Vec<i64>> = std::collections::BTreeMap::new();
+    for (&customer, &n) in added {
+        by_n.entry(n).or_default().push(customer);
+    }
+    for (n, mut ids) in by_n {
+        ids.sort_unstable();
+        txn.execute(
+            &Query::update()
+                .table("customers")
+                .value("complaint_count", Expr::col("complaint_count").add(i64::from(n)))
+                .and_where(Expr::col("id").is_in(crate::chunks::padded(ids)))
+                .to_owned(),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Counted complaints of one key in a window, for batch early warning.

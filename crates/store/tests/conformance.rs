@@ -514,6 +514,50 @@ async fn similar_complaints_rank_by_the_characteristic_words_shared_and_reach_pa
     }
 }
 
+/// Each customer's complaint count, kept on the customer's row for the risk score, equals the
+/// complaints the customer has, for intakes in one batch, in several, and idempotent retries.
+#[tokio::test]
+async fn customer_complaint_counts_follow_the_complaints() {
+    for (backend, store) in stores("conf").await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let mut handles = Vec::new();
+        for i in 0..60u32 {
+            let (store, actor) = (store.clone(), actor.clone());
+            let c = complaint(&w, &format!("137300000{:02}", i % 7), w.cc, now);
+            let key = (i % 10 == 0).then(|| format!("retry-{i}"));
+            handles.push(tokio::spawn(async move {
+                let first = store.intake(c.clone(), actor.clone(), key.clone(), now).await.expect("intake");
+                if key.is_some() {
+                    let again = store.intake(c, actor, key, now).await.expect("retry");
+                    assert_eq!(again.case_no, first.case_no);
+                }
+            }));
+        }
+        for h in handles {
+            h.await.expect("task");
+        }
+        let rows = store
+            .connection()
+            .query_all_raw(sea_orm::Statement::from_string(
+                store.connection().get_database_backend(),
+                "SELECT c.phone AS phone, c.complaint_count AS kept, \
+                 (SELECT COUNT(*) FROM complaints x WHERE x.customer_id = c.id) AS counted \
+                 FROM customers c WHERE c.phone LIKE '1373%' ORDER BY c.phone",
+            ))
+            .await
+            .expect("counts");
+        assert_eq!(rows.len(), 7, "{backend}");
+        for r in rows {
+            let (phone, kept, counted): (String, i64, i64) =
+                (r.try_get("", "phone").unwrap(), r.try_get("", "kept").unwrap(), r.try_get("", "counted").unwrap());
+            assert_eq!(kept, counted, "{backend}: {phone}");
+            assert!(counted >= 8, "{backend}: {phone} has {counted}");
+        }
+    }
+}
+
 /// A search finds a complaint as soon as its intake is answered. On PostgreSQL the search terms
 /// are indexed after the commit, beside the writer: a node that stopped in between leaves
 /// complaints without terms, and the next store to start indexes them before its searches run.

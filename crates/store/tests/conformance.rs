@@ -514,8 +514,9 @@ async fn similar_complaints_rank_by_the_characteristic_words_shared_and_reach_pa
     }
 }
 
-/// Each customer's complaint count, kept on the customer's row for the risk score, equals the
-/// complaints the customer has, for intakes in one batch, in several, and idempotent retries.
+/// Each customer's complaint count, kept on the customer's row for the risk score on
+/// PostgreSQL, equals the complaints the customer has, for intakes in one batch, in several,
+/// and idempotent retries.
 #[tokio::test]
 async fn customer_complaint_counts_follow_the_complaints() {
     for (backend, store) in stores("conf").await {
@@ -537,6 +538,9 @@ async fn customer_complaint_counts_follow_the_complaints() {
         }
         for h in handles {
             h.await.expect("task");
+        }
+        if backend != "postgres" {
+            continue; // SQLite counts from its index (no kept count)
         }
         let rows = store
             .connection()

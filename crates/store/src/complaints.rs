@@ -422,8 +422,9 @@ async fn write_wave(
     // 2. Customers: found by phone, then email; missing ones created in one statement.
     let Customers { chosen: customers, alike } = resolve_customers(txn, jobs, fresh).await?;
 
-    // 2a. For the risk score: how many earlier complaints each customer has (kept on the
-    // customer's row and added to in step 4; earlier in this batch is counted as it is written).
+    // 2a. For the risk score: how many earlier complaints each customer has (on PostgreSQL kept
+    // on the customer's row and added to in step 4, on SQLite counted from an index; earlier in
+    // this batch is counted as it is written).
     let mut prior = if fresh.is_empty() {
         HashMap::new()
     } else {
@@ -571,7 +572,7 @@ async fn write_wave(
             .into_iter()
             .map(|r| Ok((r.try_get::<String>("", "case_no")?, r.try_get::<i64>("", "id")?)))
             .collect::<StoreResult<_>>()?;
-        // Their customers' complaint counts (read in 2a by the next wave and batch).
+        // Their customers' complaint counts (PostgreSQL; read in 2a by the next wave and batch).
         let mut added: HashMap<i64, u32> = HashMap::new();
         for &i in fresh {
             *added.entry(customers[&i].0.0).or_default() += 1;

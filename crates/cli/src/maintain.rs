@@ -29,7 +29,8 @@ pub async fn verify(config: &Config) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(b) => {
-            println!("BROKEN: complaint {} (id {}) event seq {}: {}", b.case_no, b.complaint_id, b.seq, b.reason);
+            let case = if b.case_no.is_empty() { String::new() } else { format!("{} ", b.case_no) };
+            println!("BROKEN: complaint {case}(id {}) event seq {}: {}", b.complaint_id, b.seq, b.reason);
             Ok(ExitCode::from(EXIT_BROKEN))
         }
     }

@@ -92,6 +92,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_customer_complaint_counts.sql"),
         postgres: include_str!("../migrations/postgres/0012_customer_complaint_counts.sql"),
     },
+    Migration {
+        version: 13,
+        name: "writer_rows_unchecked",
+        sqlite: include_str!("../migrations/sqlite/0013_writer_rows_unchecked.sql"),
+        postgres: include_str!("../migrations/postgres/0013_writer_rows_unchecked.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -719,3 +719,32 @@ async fn verify_names_the_first_edited_event_on_both_backends() {
         assert_eq!((broken.case_no.as_str(), broken.seq), (r.case_no.as_str(), 2), "{backend}");
     }
 }
+
+/// PostgreSQL does not check the references of the intake writer's rows (migration 0013), so
+/// `verify` does: a complaint pointed by hand at a customer that does not exist is named.
+#[tokio::test]
+async fn verify_names_a_complaint_whose_customer_is_missing_on_both_backends() {
+    for (backend, store) in stores("conf").await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let r = store.intake(complaint(&w, "13800000019", w.cc, now), actor, None, now).await.expect("intake");
+        assert_eq!(store.verify().await.expect("verify").first_break, None, "{backend}");
+        // SQLite still checks its keys; the hand edit turns the check off on its connection.
+        let (off, on) = match backend {
+            "sqlite" => ("PRAGMA foreign_keys = OFF;", "PRAGMA foreign_keys = ON;"),
+            _ => ("", ""),
+        };
+        store
+            .connection()
+            .execute_unprepared(&format!(
+                "{off} UPDATE complaints SET customer_id = 987654 WHERE id = {}; {on}",
+                r.complaint_id
+            ))
+            .await
+            .expect("edit by hand");
+        let broken = store.verify().await.expect("verify").first_break.expect("the dangling customer is found");
+        assert_eq!(broken.complaint_id, r.complaint_id.0, "{backend}");
+        assert!(broken.reason.contains("customer") && broken.reason.contains("987654"), "{backend}: {}", broken.reason);
+    }
+}

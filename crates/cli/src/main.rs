@@ -40,7 +40,7 @@ enum Command {
     Migrate,
     /// Fill an empty database with a demo group, users and a year of complaints / 生成演示数据
     Demo(demo::DemoArgs),
-    /// Recompute every complaint's hash chain and name the first broken link / 校验防篡改记录
+    /// Recompute every complaint's hash chain, check every reference, and name the first broken link / 校验防篡改记录
     Verify,
     /// Write a consistent backup of the database to FILE / 备份数据库
     Backup {

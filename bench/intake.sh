@@ -171,7 +171,7 @@ pg_stats() {
     union all select 'wal_sync', wal_sync from pg_stat_wal" | tr '|' ' ' >"$1"
 }
 pg_stats_delta() { # before after N
-  awk -v n="$3" 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; printf "  %s: %d (%.2f per complaint)\n", $1, d, (n > 0 ? d / n : 0)}' "$1" "$2"
+  awk -v n="$3" 'NR == FNR {a[$1] = $2; next} {d = $2 - a[$1]; printf "  %s: %.0f (%.2f per complaint)\n", $1, d, (n > 0 ? d / n : 0)}' "$1" "$2"
   echo "  (cluster-wide WAL figures include any other database on this throwaway server)"
 }
 

@@ -1,6 +1,7 @@
 //! `cloop verify`: recomputes every complaint's hash chain from the stored events and replays
-//! the events into a projection that must equal the stored one. The first broken link is named
-//! (complaint, case number, sequence, what is wrong), so an auditor knows where to look.
+//! the events into a projection that must equal the stored one, then checks the references that
+//! PostgreSQL no longer checks itself (`REFERENCES`). The first broken link is named (complaint,
+//! case number, sequence, what is wrong), so an auditor knows where to look.
 
 use crate::Store;
 use crate::complaints::EventRow;

@@ -20,6 +20,20 @@ async fn health_metrics_and_docs(app: TestApp) {
     let text = r.text();
     assert!(text.contains("cloop_http_requests_total"), "{text}");
     assert!(text.contains(r#"route="/api/v1/complaints""#), "metrics are labelled by route: {text}");
+    // PostgreSQL indexes search terms beside the writer; its backlog is a gauge (a pass every
+    // 100 ms sets it).
+    if app.url.starts_with("postgres") {
+        let mut waited = 0;
+        let text = loop {
+            let text = anon.get("/metrics").await.text();
+            if text.contains("cloop_search_terms_waiting_batches") || waited >= 20 {
+                break text;
+            }
+            waited += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        assert!(text.contains("cloop_search_terms_waiting_batches 0"), "{text}");
+    }
 
     let r = anon.get("/api/openapi.json").await;
     let doc = r.expect(200);

@@ -133,6 +133,10 @@ pub(crate) async fn run(pool: DatabaseConnection, terms: Arc<Terms>, writer: mps
                 terms.done.send_replace(upto);
             }
         }
+        // What operators watch: batches committed whose terms are not indexed yet (0 when the
+        // indexer keeps up; a search waits for them, at most CATCH_UP_WAIT).
+        let waiting = terms.handed.load(Ordering::SeqCst).saturating_sub(*terms.done.borrow());
+        metrics::gauge!("cloop_search_terms_waiting_batches").set(waiting as f64);
         if merged.elapsed() >= db::UPKEEP_INTERVAL {
             merged = Instant::now();
             if let Err(e) = db::upkeep(&pool).await {

@@ -32,12 +32,16 @@ pub(crate) async fn temp_sqlite(name: &str) -> TempSqlite {
 /// scan, whatever its statistics say), on the database of `CLOOP_TEST_DATABASE_URL` (set in CI);
 /// `None` without one.
 pub(crate) async fn postgres_plan(query: &SelectStatement) -> Option<Vec<String>> {
+    postgres_plan_of(Statement::from_string(DbBackend::Postgres, query.to_string(PostgresQueryBuilder))).await
+}
+
+/// [`postgres_plan`] for a statement already built, its values bound.
+pub(crate) async fn postgres_plan_of(stmt: Statement) -> Option<Vec<String>> {
     let url = std::env::var("CLOOP_TEST_DATABASE_URL").ok()?;
     let store = Store::open(&url, StoreConfig::default()).await.expect("open PostgreSQL");
     let txn = store.db.begin().await.expect("transaction");
     txn.execute_unprepared("SET LOCAL enable_seqscan = off").await.expect("set");
-    let explain =
-        Statement::from_string(DbBackend::Postgres, format!("EXPLAIN {}", query.to_string(PostgresQueryBuilder)));
+    let explain = Statement { sql: format!("EXPLAIN {}", stmt.sql), ..stmt };
     let rows = txn.query_all_raw(explain).await.expect("explain");
     Some(rows.iter().map(|r| r.try_get::<String>("", "QUERY PLAN").expect("plan line")).collect())
 }

@@ -148,12 +148,12 @@ pub(crate) async fn find<K: Copy + Eq + std::hash::Hash>(
 /// For each `(key, company, since)`, the company's newest [`MAX_REPEAT_LINKS`] complaints whose
 /// `column` is `key`, received since `since`, with the company they were read for.
 ///
-/// One statement: a `UNION ALL` of one small ordered, limited look-up per key, each an index
-/// range read of a few rows. Reading every complaint of the batch's customers in the window (an
-/// `IN (…)` list) made each batch read more rows the longer a customer had been complaining:
-/// routed intake fell by a quarter within a 20 s benchmark run (BENCHMARKS.md, "The writer,
-/// tenth pass"). Statements take up to [`MAX_ARMS`] look-ups, padded to a power of two with
-/// copies of the last, so that a few statement texts stay prepared; the copies' rows are dropped.
+/// One statement of one small ordered, limited look-up per key, each an index range read of a
+/// few rows. Reading every complaint of the batch's customers in the window (an `IN (…)` list)
+/// made each batch read more rows the longer a customer had been complaining: routed intake fell
+/// by a quarter within a 20 s benchmark run (BENCHMARKS.md, "The writer, tenth pass").
+/// Statements take up to [`MAX_ARMS`] look-ups, padded to a power of two with copies of the
+/// last, so that a few statement texts stay prepared; the copies' rows are dropped.
 async fn newest(
     txn: &impl Conn,
     column: &'static str,
@@ -217,9 +217,15 @@ fn look_ups(
     union
 }
 
-/// [`look_ups`] as a statement to run: its text made once per column, arm count and dialect,
-/// and the values bound in the order that text takes them. Building the union with sea-query
-/// for every batch was a quarter of what reading the repeats cost the writer.
+/// The look-ups of [`newest`] as a statement to run: its text made once per column, arm count
+/// and dialect, and the values bound in the order that text takes them. Building the union with
+/// sea-query for every batch was a quarter of what reading the repeats cost the writer.
+///
+/// On SQLite the text is [`look_ups`]' `UNION ALL`. On PostgreSQL it is [`lateral_look_ups`]:
+/// the writer's look-ups are planned for every batch (`db::connect_writer`), and a union of 32
+/// arms took 3.5 ms to plan, one plan per arm, against 0.15 ms for the one subquery of the
+/// lateral join; on routed intake the planner was two fifths of the writer's backend
+/// (BENCHMARKS.md, "The writer, thirteenth pass").
 fn look_ups_stmt(
     backend: sea_orm::DbBackend,
     column: &'static str,
@@ -227,11 +233,35 @@ fn look_ups_stmt(
 ) -> Option<sea_orm::Statement> {
     let first = keys.first()?.clone();
     let n = keys.len();
+    if backend == sea_orm::DbBackend::Postgres {
+        let sql = chunks::kept_text(format!("repeats {backend:?} {column} {n}"), || lateral_look_ups(column, n));
+        let values: Vec<sea_orm::Value> =
+            keys.into_iter().flat_map(|(key, company, since)| [key, company.into(), since.into()]).collect();
+        return Some(sea_orm::Statement::from_sql_and_values(backend, sql.as_ref(), values));
+    }
     let sql = chunks::kept_text(format!("repeats {backend:?} {column} {n}"), || {
         let sample = look_ups(column, vec![first; n]).expect("one look-up at least");
         sea_orm::StatementBuilder::build(&sample, &backend).sql
     });
     Some(sea_orm::Statement::from_sql_and_values(backend, sql.as_ref(), look_up_values(keys)))
+}
+
+/// [`look_ups`] for PostgreSQL, for `n` keys: a `VALUES` list of `(arm, key, company, since)`
+/// joined laterally to one ordered, limited look-up. It binds per arm the key, the company and
+/// the window's start. The `+ 0` is there for the reason given in [`look_ups`].
+fn lateral_look_ups(column: &'static str, n: usize) -> String {
+    let key_type = if column == "order_ref" { "text" } else { "bigint" };
+    let rows: Vec<String> = (0..n)
+        .map(|i| format!("({i}::bigint, ${}::{key_type}, ${}::bigint, ${}::timestamptz)", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    format!(
+        "SELECT k.arm, c.id, c.case_no, c.customer_id, c.order_ref, c.fingerprint, c.received_at \
+         FROM (VALUES {rows}) AS k(arm, key, company, since) \
+         CROSS JOIN LATERAL (SELECT id, case_no, customer_id, order_ref, fingerprint, received_at \
+         FROM complaints WHERE \"{column}\" = k.key AND company_id + 0 = k.company AND received_at >= k.since \
+         ORDER BY received_at DESC, id DESC LIMIT {MAX_REPEAT_LINKS}) AS c",
+        rows = rows.join(", "),
+    )
 }
 
 /// The values of [`look_ups`] in the order its text binds them: per arm its number, the key,
@@ -271,11 +301,11 @@ async fn case_nos(txn: &impl Conn, ids: Vec<i64>) -> StoreResult<HashMap<i64, (S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan_tests::{postgres_plan, temp_sqlite};
+    use crate::plan_tests::{postgres_plan_of, temp_sqlite};
 
     /// Each look-up reads its key's own index range; a plan through the company's index reads
     /// the company's whole window instead. Checked on SQLite and, when the CI database is given,
-    /// on PostgreSQL.
+    /// on PostgreSQL, each with the statement the writer runs there.
     #[tokio::test]
     async fn each_look_up_uses_its_keys_index() {
         let sqlite = temp_sqlite("repeat-plan").await;
@@ -285,21 +315,20 @@ mod tests {
             ("order_ref", vec![("O-1".to_owned().into(), 1, since)], "complaints_order_ref"),
         ];
         for (column, keys, index) in cases {
-            let query = look_ups(column, keys).unwrap();
-            let sqlite_plan = sqlite.store.explain(&query).await.unwrap();
-            for (db, plan) in [("SQLite", Some(sqlite_plan)), ("PostgreSQL", postgres_plan(&query).await)] {
+            let sqlite_plan = sqlite.store.explain(&look_ups(column, keys.clone()).unwrap()).await.unwrap();
+            let postgres = look_ups_stmt(sea_orm::DbBackend::Postgres, column, keys).unwrap();
+            for (db, plan) in [("SQLite", Some(sqlite_plan)), ("PostgreSQL", postgres_plan_of(postgres).await)] {
                 let Some(plan) = plan else { continue };
                 assert!(plan.iter().all(|step| !step.contains("company_received")), "{db} {column}: {plan:?}");
                 assert!(plan.iter().any(|step| step.contains(index)), "{db} {column}: {plan:?}");
             }
         }
-        // The kept text and its values are what sea-query builds, on both dialects.
-        for backend in [sea_orm::DbBackend::Sqlite, sea_orm::DbBackend::Postgres] {
-            let keys = vec![(7_i64.into(), 1, since), (8_i64.into(), 2, since - chrono::Duration::days(1))];
-            let built = sea_orm::StatementBuilder::build(&look_ups("customer_id", keys.clone()).unwrap(), &backend);
-            let kept = look_ups_stmt(backend, "customer_id", keys).unwrap();
-            assert_eq!((kept.sql, kept.values), (built.sql, built.values), "{backend:?}");
-        }
+        // SQLite's kept text and its values are what sea-query builds.
+        let keys = vec![(7_i64.into(), 1, since), (8_i64.into(), 2, since - chrono::Duration::days(1))];
+        let backend = sea_orm::DbBackend::Sqlite;
+        let built = sea_orm::StatementBuilder::build(&look_ups("customer_id", keys.clone()).unwrap(), &backend);
+        let kept = look_ups_stmt(backend, "customer_id", keys).unwrap();
+        assert_eq!((kept.sql, kept.values), (built.sql, built.values));
         // A batch can name more customers than one statement takes: 600 look-ups, in chunks.
         let keys: Vec<_> = (1..=600_i64).map(|c| (c.into(), 1, since)).collect();
         assert!(newest(&sqlite.store.db, "customer_id", keys).await.unwrap().is_empty());

@@ -252,7 +252,9 @@ fn look_ups_stmt(
 fn lateral_look_ups(column: &'static str, n: usize) -> String {
     let key_type = if column == "order_ref" { "text" } else { "bigint" };
     let rows: Vec<String> = (0..n)
-        .map(|i| format!("({i}::bigint, ${}::{key_type}, ${}::bigint, ${}::timestamptz)", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .map(|i| {
+            format!("({i}::bigint, ${}::{key_type}, ${}::bigint, ${}::timestamptz)", 3 * i + 1, 3 * i + 2, 3 * i + 3)
+        })
         .collect();
     format!(
         "SELECT k.arm, c.id, c.case_no, c.customer_id, c.order_ref, c.fingerprint, c.received_at \

@@ -748,3 +748,22 @@ async fn verify_names_a_complaint_whose_customer_is_missing_on_both_backends() {
         assert!(broken.reason.contains("customer") && broken.reason.contains("987654"), "{backend}: {}", broken.reason);
     }
 }
+
+#[tokio::test]
+async fn verify_names_a_complaint_that_search_cannot_find_on_both_backends() {
+    for (backend, store) in stores("conf").await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc::now();
+        let r = store.intake(complaint(&w, "13800000020", w.cc, now), actor, None, now).await.expect("intake");
+        assert_eq!(store.verify().await.expect("verify").first_break, None, "{backend}");
+        store
+            .connection()
+            .execute_unprepared(&format!("DELETE FROM complaint_search WHERE complaint_id = {}", r.complaint_id))
+            .await
+            .expect("edit by hand");
+        let broken = store.verify().await.expect("verify").first_break.expect("the missing search row is found");
+        assert_eq!((broken.complaint_id, broken.case_no.as_str()), (r.complaint_id.0, r.case_no.as_str()), "{backend}");
+        assert!(broken.reason.contains("search row"), "{backend}: {}", broken.reason);
+    }
+}

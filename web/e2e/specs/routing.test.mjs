@@ -111,6 +111,10 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await page.getByTestId('routing-panel').getByText('待人工分拣').waitFor()
     await page.goto('/workbench?queue=triage')
     await page.getByRole('link', { name: triageCase, exact: true }).waitFor()
+    // The row says where routing would have sent it, for the person to confirm or change.
+    const row = page.locator('.wb-table tr').filter({ has: page.getByRole('link', { name: triageCase, exact: true }) })
+    await row.getByTestId('route-hint').waitFor()
+    assert.match(await row.getByTestId('route-hint').innerText(), /\S+\?$/)
     await consoleShot(page, 'routing-03-triage-queue')
     assertNoPageErrors(page, [/status of 401/])
   })

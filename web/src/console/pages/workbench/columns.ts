@@ -26,7 +26,7 @@ export const COLUMNS: readonly ColumnDef[] = [
   { key: 'severity', label: 'workbench.col.severity', width: 90, widthEn: 108, sortKey: 'severity' },
   { key: 'category', label: 'workbench.col.category', width: 110 },
   { key: 'handler', label: 'workbench.col.handler', width: 96 },
-  { key: 'department', label: 'workbench.col.department', width: 100 },
+  { key: 'department', label: 'workbench.col.department', width: 116 },
   { key: 'escalation', label: 'workbench.col.escalation', width: 70 },
   { key: 'transfers', label: 'workbench.col.transfers', width: 64 },
   { key: 'received_at', label: 'workbench.col.received_at', width: 104, sortKey: 'received_at' },
@@ -48,9 +48,19 @@ export const DEFAULT_COLUMNS: readonly string[] = [
   'updated_at',
 ]
 
-/** The visible columns in table order; unknown keys in saved preferences are ignored. */
-export function visibleColumns(saved: readonly string[] | null | undefined): ColumnDef[] {
+/** Columns a queue shows or hides whatever the saved choice. In the triage queue the department
+ * column carries intake routing's suggestion ("财务部?"), which is what a person there decides
+ * on; its handler column would be empty on every row (no department, no handler). */
+export const QUEUE_COLUMNS: Readonly<Record<string, { show: readonly string[]; hide: readonly string[] }>> = {
+  triage: { show: ['department'], hide: ['handler'] },
+}
+
+/** The visible columns of `queue` in table order; unknown keys in saved preferences are ignored. */
+export function visibleColumns(saved: readonly string[] | null | undefined, queue?: string): ColumnDef[] {
   const want = new Set(saved && saved.length ? saved : DEFAULT_COLUMNS)
+  const forQueue = queue ? QUEUE_COLUMNS[queue] : undefined
+  for (const key of forQueue?.show ?? []) want.add(key)
+  for (const key of forQueue?.hide ?? []) want.delete(key)
   return COLUMNS.filter((c) => c.fixed || want.has(c.key))
 }
 

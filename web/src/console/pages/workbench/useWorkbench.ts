@@ -147,7 +147,7 @@ export function useWorkbench() {
   // --- rows, keyboard focus, opening ------------------------------------------------------------
   const rows = computed<ComplaintListItem[]>(() => page.value?.items ?? [])
   const currentIndex = ref(-1)
-  const columns = computed(() => visibleColumns(prefs.columns))
+  const columns = computed(() => visibleColumns(prefs.columns, query.value.queue))
 
   function move(delta: number) {
     if (!rows.value.length) return

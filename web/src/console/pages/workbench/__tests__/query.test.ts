@@ -111,6 +111,14 @@ describe('columns', () => {
     expect(visibleColumns(['state', 'bogus']).map((c) => c.key)).toEqual(['case_no', 'summary', 'state'])
   })
 
+  it("shows routing's suggestion in the triage queue, in place of the handler no row there has", () => {
+    const triage = visibleColumns(null, 'triage').map((c) => c.key)
+    expect(triage).toContain('department')
+    expect(triage).not.toContain('handler')
+    expect(visibleColumns(['state', 'handler'], 'triage').map((c) => c.key)).toEqual(['case_no', 'summary', 'state', 'department'])
+    expect(visibleColumns(['state', 'handler'], 'mine').map((c) => c.key)).toEqual(['case_no', 'summary', 'state', 'handler'])
+  })
+
   it('widens the columns whose English runs longer, and only in English', () => {
     const col = (key: string) => COLUMNS.find((c) => c.key === key)!
     expect(columnWidth(col('customer'), 'zh-CN')).toBe(80)

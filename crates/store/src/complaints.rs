@@ -420,15 +420,15 @@ async fn write_wave(
     receipts: &mut [Option<IntakeReceipt>],
 ) -> StoreResult<()> {
     // 2. Customers: found by phone, then email; missing ones created in one statement.
-    let Customers { chosen: customers, alike } = resolve_customers(txn, jobs, fresh).await?;
+    let Customers { chosen: customers, alike, counts } = resolve_customers(txn, jobs, fresh).await?;
 
     // 2a. For the risk score: how many earlier complaints each customer has (on PostgreSQL kept
-    // on the customer's row and added to in step 4, on SQLite counted from an index; earlier in
-    // this batch is counted as it is written).
-    let mut prior = if fresh.is_empty() {
-        HashMap::new()
-    } else {
-        customer_counts(txn, fresh.iter().map(|i| customers[i].0.0)).await?
+    // on the customer's row, read with it in step 2 and added to in step 4; on SQLite counted
+    // from an index; earlier in this batch is counted as it is written).
+    let mut prior = match counts {
+        Some(counts) => counts,
+        None if fresh.is_empty() => HashMap::new(),
+        None => customer_counts(txn, fresh.iter().map(|i| customers[i].0.0)).await?,
     };
     crate::db::generic_plans_from_here(txn).await?;
     // 2b. Earlier complaints they repeat (routed intakes only): one look-up per customer and
@@ -621,10 +621,11 @@ async fn write_wave(
     Ok(())
 }
 
-/// The customers with any of `phones` or `emails`, or `None` when both are empty. An empty list
-/// is left out of the condition rather than written as an always-false `IN ()`: SQLite cannot use
-/// the phone index for `phone IN (…) OR 1 = 2` and scans every customer instead, once per batch.
-fn customer_lookup(phones: Vec<String>, emails: Vec<String>) -> Option<SelectStatement> {
+/// The customers with any of `phones` or `emails`, or `None` when both are empty; with their
+/// complaint counts when `counted` (PostgreSQL keeps them on the row). An empty list is left out
+/// of the condition rather than written as an always-false `IN ()`: SQLite cannot use the phone
+/// index for `phone IN (…) OR 1 = 2` and scans every customer instead, once per batch.
+fn customer_lookup(phones: Vec<String>, emails: Vec<String>, counted: bool) -> Option<SelectStatement> {
     let mut any = sea_orm::Condition::any();
     if !phones.is_empty() {
         any = any.add(Expr::col("phone").is_in(chunks::padded(phones)));
@@ -632,8 +633,13 @@ fn customer_lookup(phones: Vec<String>, emails: Vec<String>) -> Option<SelectSta
     if !emails.is_empty() {
         any = any.add(Expr::col("email").is_in(chunks::padded(emails)));
     }
+    let columns = if counted {
+        &["id", "phone", "email", "tier", "complaint_count"][..]
+    } else {
+        &["id", "phone", "email", "tier"]
+    };
     (!any.is_empty())
-        .then(|| Query::select().columns(["id", "phone", "email", "tier"]).from("customers").cond_where(any).to_owned())
+        .then(|| Query::select().columns(columns.iter().copied()).from("customers").cond_where(any).to_owned())
 }
 
 /// The customers of a batch's fresh intakes (by the intake's position in the batch).
@@ -642,6 +648,9 @@ struct Customers {
     chosen: HashMap<usize, (CustomerId, Tier)>,
     /// Every customer with the intake's phone or email (their complaints are repeats).
     alike: HashMap<usize, Vec<i64>>,
+    /// On PostgreSQL, every customer's complaint count, read with the customer (a round trip
+    /// fewer for the writer than reading it after); new customers have none.
+    counts: Option<HashMap<i64, u32>>,
 }
 
 async fn resolve_customers(
@@ -653,6 +662,8 @@ async fn resolve_customers(
     let emails: Vec<String> = fresh.iter().filter_map(|&i| jobs[i].complaint.customer.email.clone()).collect();
     let mut by_phone: HashMap<String, (CustomerId, Tier)> = HashMap::new();
     let mut by_email: HashMap<String, (CustomerId, Tier)> = HashMap::new();
+    let counted = txn.backend() == sea_orm::DbBackend::Postgres;
+    let mut counts: HashMap<i64, u32> = HashMap::new();
     let remember = |r: &crate::conn::Row,
                     by_phone: &mut HashMap<String, (CustomerId, Tier)>,
                     by_email: &mut HashMap<String, (CustomerId, Tier)>|
@@ -667,9 +678,12 @@ async fn resolve_customers(
         }
         Ok(())
     };
-    if let Some(lookup) = customer_lookup(phones, emails) {
+    if let Some(lookup) = customer_lookup(phones, emails, counted) {
         for r in &txn.query_all(&lookup).await? {
             remember(r, &mut by_phone, &mut by_email)?;
+            if counted {
+                counts.insert(r.try_get("", "id")?, Ord::max(r.try_get::<i64>("", "complaint_count")?, 0) as u32);
+            }
         }
     }
     let find = |c: &NewCustomer,
@@ -736,7 +750,7 @@ async fn resolve_customers(
             (i, ids)
         })
         .collect();
-    Ok(Customers { chosen, alike })
+    Ok(Customers { chosen, alike, counts: counted.then_some(counts) })
 }
 
 async fn insert_events(txn: &impl crate::conn::Conn, rows: &[EventRow]) -> StoreResult<()> {
@@ -1412,18 +1426,27 @@ mod tests {
         let store = &sqlite.store;
         let phones = || vec!["13800000001".to_owned(), "13800000002".to_owned(), "13800000003".to_owned()];
         let emails = || vec!["a@example.com".to_owned()];
-        for (what, query) in [
-            ("phones", customer_lookup(phones(), Vec::new())),
-            ("emails", customer_lookup(Vec::new(), emails())),
-            ("both", customer_lookup(phones(), emails())),
-        ] {
-            let plan = store.explain(&query.expect("a lookup")).await.unwrap();
+        for (what, phones, emails) in
+            [("phones", phones(), Vec::new()), ("emails", Vec::new(), emails()), ("both", phones(), emails())]
+        {
+            let query = customer_lookup(phones.clone(), emails.clone(), false).expect("a lookup");
+            let plan = store.explain(&query).await.unwrap();
             assert!(
                 plan.iter().all(|step| !step.starts_with("SCAN customers")),
                 "{what}: the customers are scanned: {plan:?}"
             );
             assert!(plan.iter().any(|step| step.contains("USING INDEX")), "{what}: no index in {plan:?}");
+            // PostgreSQL's lookup, with the complaint counts it reads along.
+            let counted = customer_lookup(phones, emails, true).expect("a lookup");
+            if let Some(plan) = crate::plan_tests::postgres_plan(&counted).await {
+                assert!(plan.iter().all(|step| !step.contains("Seq Scan")), "{what}: {plan:?}");
+                assert!(
+                    plan.iter()
+                        .any(|step| step.contains("customers_phone_key") || step.contains("customers_email_key")),
+                    "{what}: {plan:?}"
+                );
+            }
         }
-        assert!(customer_lookup(Vec::new(), Vec::new()).is_none());
+        assert!(customer_lookup(Vec::new(), Vec::new(), true).is_none());
     }
 }

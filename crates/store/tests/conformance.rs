@@ -539,6 +539,12 @@ async fn customer_complaint_counts_follow_the_complaints() {
         for h in handles {
             h.await.expect("task");
         }
+        // The next complaint's risk counts every earlier one of its customer.
+        let earlier = 60 / 7 + 1; // phone 13730000000 got intakes 0, 7, …, 56
+        let next = store.intake(complaint(&w, "13730000000", w.cc, now), actor, None, now).await.expect("intake");
+        let risk = next.risk.expect("a new complaint's risk");
+        let repeat = risk.reasons.iter().find(|r| r.code == "repeat_customer").expect("a repeat customer");
+        assert_eq!(repeat.detail, earlier.to_string(), "{backend}");
         if backend != "postgres" {
             continue; // SQLite counts from its index (no kept count)
         }

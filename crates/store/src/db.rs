@@ -98,6 +98,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_writer_rows_unchecked.sql"),
         postgres: include_str!("../migrations/postgres/0013_writer_rows_unchecked.sql"),
     },
+    Migration {
+        version: 14,
+        name: "repeat_lookups_in_order",
+        sqlite: include_str!("../migrations/sqlite/0014_repeat_lookups_in_order.sql"),
+        postgres: include_str!("../migrations/postgres/0014_repeat_lookups_in_order.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ApiSession, launchBrowser, newPage, startServer } from '../lib/harness.mjs'
 import { assertNoPageErrors, sequence } from '../lib/steps.mjs'
-import { consoleShot, formItem, login, logout, openComplaint, expectDetailState } from '../lib/console.mjs'
+import { consoleShot, formItem, login, logout, openComplaint, expectDetailState, startAction } from '../lib/console.mjs'
 
 let server
 let browser
@@ -116,6 +116,17 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await row.getByTestId('route-hint').waitFor()
     assert.match(await row.getByTestId('route-hint').innerText(), /\S+\?$/)
     await consoleShot(page, 'routing-03-triage-queue')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+
+  await step("the person's form starts from routing's suggestion", async () => {
+    await openComplaint(page, triageCase)
+    const classify = await startAction(page, '分类分级')
+    await classify.getByTestId('routing-suggested').waitFor()
+    assert.notEqual((await classify.locator('.el-cascader input').inputValue()).trim(), '', 'a category is filled in')
+    await consoleShot(page, 'routing-04-classify-suggested')
+    await page.keyboard.press('Escape')
+    await classify.waitFor({ state: 'hidden' })
     assertNoPageErrors(page, [/status of 401/])
   })
 })

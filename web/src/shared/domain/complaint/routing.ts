@@ -95,6 +95,15 @@ export function explainTarget(t: RoutedTarget, rules: RuleReason[] = []): Target
   return { kind: 'none' }
 }
 
+/** What routing would have chosen for a target it left undecided (the label of a rule whose
+ * department this company lacks, or the model's best guess below the threshold), for a person to
+ * confirm; null when routing decided it or has nothing to offer. */
+export function suggestedLabel(t: RoutedTarget | null | undefined): string | null {
+  if (!t) return null
+  const e = explainTarget(t)
+  return e.kind === 'suggestion' && e.label ? e.label : null
+}
+
 /** Parses a list row's `route_hint` (already an object from the API, or a JSON string). */
 export function parseHint(h: unknown): RouteHint | null {
   if (!h) return null

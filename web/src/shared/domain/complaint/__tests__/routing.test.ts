@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { calibrationTemperature, explainTarget, floorLevel, hintText, parseHint, percent, type RoutedTarget } from '../routing'
+import { calibrationTemperature, explainTarget, floorLevel, hintText, parseHint, percent, suggestedLabel, type RoutedTarget } from '../routing'
 
 const rules = [{ rule_id: 7, name: '退款', matched: '退款' }]
 
@@ -52,5 +52,20 @@ describe('model calibration', () => {
     expect(calibrationTemperature({ accuracy: 0.9 })).toBeNull()
     expect(calibrationTemperature(null)).toBeNull()
     expect(calibrationTemperature({ temperature: 'x' })).toBeNull()
+  })
+})
+
+describe('suggestedLabel', () => {
+  it("offers the model's best guess only for a target routing left undecided", () => {
+    const top = [
+      { label: '质量管理部', score: 0.49 },
+      { label: '物流配送部', score: 0.4 },
+    ]
+    expect(suggestedLabel({ top })).toBe('质量管理部')
+    expect(suggestedLabel({ id: 5, label: '财务部', source: 'model', top })).toBeNull()
+    expect(suggestedLabel({ id: 5, label: '财务部', source: 'rule', rule_id: 1 })).toBeNull()
+    expect(suggestedLabel({ label: '法务部' })).toBe('法务部')
+    expect(suggestedLabel({})).toBeNull()
+    expect(suggestedLabel(null)).toBeNull()
   })
 })

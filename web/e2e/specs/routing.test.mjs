@@ -100,6 +100,13 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     const routed = page.getByRole('feed').locator('article').filter({ hasText: 'Routed' }).first()
     await routed.getByText(/Department: [A-Za-z]/).waitFor()
     assert.doesNotMatch(await routed.innerText(), /Department: [^\n]*[\u4e00-\u9fff]/)
+    // So does the routing panel, for the department and category it decided (the rule keeps the
+    // name the admin gave it).
+    for (const target of ['routing-department', 'routing-category']) {
+      const decided = (await panel.getByTestId(target).innerText()).split('·')[0]
+      assert.match(decided, /^\s*[A-Za-z]/, `${target}: ${decided}`)
+      assert.doesNotMatch(decided, /[\u4e00-\u9fff]/, `${target}: ${decided}`)
+    }
     await page.getByRole('button', { name: 'Language' }).click()
     await page.getByRole('menuitem', { name: '简体中文' }).click()
     await page.getByRole('feed').getByText('智能分派', { exact: false }).first().waitFor()

@@ -106,6 +106,17 @@ export function useReference() {
     }
     return [...groups.values()].sort((a, b) => (a.id === preferCompanyId ? -1 : b.id === preferCompanyId ? 1 : a.label.localeCompare(b.label)))
   }
+  /** A department routing names (by its Chinese name, which names repeat across companies with
+   * the same English one) in the current language. */
+  const departmentLabel = (name: string): string => {
+    const d = departments.value.find((x) => x.name === name)
+    return d ? pickName(d, getLocale()) : name
+  }
+  /** A category routing names (by its code) in the current language. */
+  const categoryLabel = (code: string): string => {
+    const c = categories.value.find((x) => x.code === code)
+    return c ? pickName(c, getLocale()) : code
+  }
   const userName = (id: number | null | undefined) => users.value.find((u) => u.id === id)?.display_name ?? ''
   const usersOf = (orgUnitId: number | null | undefined) =>
     orgUnitId == null ? users.value.filter((u) => u.active) : users.value.filter((u) => u.active && u.org_unit_id === orgUnitId)
@@ -123,6 +134,8 @@ export function useReference() {
     orgOptions,
     departments,
     categoryName,
+    categoryLabel,
+    departmentLabel,
     orgName,
     companyOf,
     departmentGroups,

@@ -73,23 +73,41 @@ pub fn keywords(text: &str, k: usize) -> Vec<Keyword> {
     out
 }
 
-/// The `k` hot words of a set of texts: every text's top keywords, their weights added up.
+/// A word many texts of a set share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HotWord {
+    /// The word.
+    pub word: String,
+    /// How many of the texts have it among their top keywords.
+    pub texts: usize,
+    /// Its TF-IDF weight added up over those texts.
+    pub weight: f64,
+}
+
+/// The `k` hot words of a set of texts: the words most texts have among their top keywords,
+/// then the heavier. Counting texts, not adding weights alone, keeps a rare word of one text
+/// (its IDF is high) from outranking a common complaint many customers make.
 ///
 /// ```
-/// let texts = ["物流太慢了", "物流三天没更新", "客服不回复", "物流信息错误，客服也不管"];
+/// let texts = ["物流太慢了", "物流三天没更新", "客服不回复", "物流信息错误，客服也不管", "发票没开"];
 /// let hot = cloop_nlp::keywords::hot_words(texts, 2);
-/// assert_eq!(hot[0].word, "物流");
-/// assert_eq!(hot[1].word, "客服");
+/// assert_eq!((hot[0].word.as_str(), hot[0].texts), ("物流", 3));
+/// assert_eq!((hot[1].word.as_str(), hot[1].texts), ("客服", 2));
 /// ```
-pub fn hot_words<'a>(texts: impl IntoIterator<Item = &'a str>, k: usize) -> Vec<Keyword> {
-    let mut totals: HashMap<String, f64> = HashMap::new();
+pub fn hot_words<'a>(texts: impl IntoIterator<Item = &'a str>, k: usize) -> Vec<HotWord> {
+    let mut totals: HashMap<String, (usize, f64)> = HashMap::new();
     for text in texts {
         for kw in keywords(text, KEYWORDS_PER_TEXT) {
-            *totals.entry(kw.word).or_insert(0.0) += kw.weight;
+            let entry = totals.entry(kw.word).or_insert((0, 0.0));
+            entry.0 += 1;
+            entry.1 += kw.weight;
         }
     }
-    let mut out: Vec<Keyword> = totals.into_iter().map(|(word, weight)| Keyword { word, weight }).collect();
-    sort_keywords(&mut out);
+    let mut out: Vec<HotWord> =
+        totals.into_iter().map(|(word, (texts, weight))| HotWord { word, texts, weight }).collect();
+    out.sort_by(|a, b| {
+        b.texts.cmp(&a.texts).then_with(|| b.weight.total_cmp(&a.weight)).then_with(|| a.word.cmp(&b.word))
+    });
     out.truncate(k);
     out
 }
@@ -136,5 +154,10 @@ mod tests {
         texts.push("充电器充电器充电器充电器充电器充电器坏了".to_string());
         let hot = hot_words(texts.iter().map(String::as_str), 1);
         assert_eq!(hot[0].word, "屏幕");
+        // A rarer word of one text does not outrank a word three texts share.
+        let texts = ["物流太慢了，一周还没到", "物流信息三天没更新", "快递员态度差，物流也慢", "发票一直没开"];
+        let hot = hot_words(texts, 3);
+        assert_eq!((hot[0].word.as_str(), hot[0].texts), ("物流", 3));
+        assert!(hot.windows(2).all(|w| (w[0].texts, w[0].weight) >= (w[1].texts, w[1].weight)));
     }
 }

@@ -69,6 +69,35 @@ impl Store {
             .collect()
     }
 
+    /// What the newest `limit` complaints received since `from` within `scope` say, for the
+    /// dashboard's hot words: their summary, content, request and product as search holds them
+    /// (`search::fields_text`), without the case number and order number, which are no words.
+    pub async fn recent_texts(&self, scope: &Scope, from: DateTime<Utc>, limit: u64) -> StoreResult<Vec<String>> {
+        let mut q = Query::select();
+        q.from_as("complaints", "c").columns([("s", "body"), ("c", "case_no"), ("c", "order_ref")]).join_as(
+            JoinType::InnerJoin,
+            "complaint_search",
+            "s",
+            Expr::col(("s", "complaint_id")).equals(("c", "id")),
+        );
+        apply_filter(
+            &mut q,
+            self.db.get_database_backend(),
+            scope,
+            &ComplaintFilter { received_from: Some(from), ..Default::default() },
+        );
+        q.order_by(("c", "received_at"), Order::Desc).order_by(("c", "id"), Order::Desc).limit(limit);
+        let mut texts = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            let body: String = r.try_get("", "body")?;
+            let case_no: String = r.try_get("", "case_no")?;
+            let order: Option<String> = r.try_get("", "order_ref")?;
+            let words: Vec<&str> = body.lines().filter(|l| *l != case_no && Some(*l) != order.as_deref()).collect();
+            texts.push(words.join("\n"));
+        }
+        Ok(texts)
+    }
+
     /// Reception times of complaints received since `from` within `scope` (bucketed into days
     /// by the caller, in China time, so no dialect-specific date functions are needed).
     pub async fn received_times(&self, scope: &Scope, from: DateTime<Utc>) -> StoreResult<Vec<DateTime<Utc>>> {

@@ -109,4 +109,32 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     await consoleShot(page, 'search-04-detail')
     assertNoPageErrors(page, [/status of 401/])
   })
+
+  await step("the dashboard's hot words open a search for the word", async () => {
+    await page.goto('/')
+    const hot = page.getByTestId('hot-words')
+    await hot.getByRole('heading', { name: '热词' }).waitFor()
+    const first = hot.getByRole('button').first()
+    await first.waitFor()
+    const period = async (label) => {
+      await hot.getByText(label, { exact: true }).click()
+      await hot.locator('.el-radio-button.is-active', { hasText: label }).waitFor()
+      await page.locator('[data-testid="hot-words"][aria-busy="false"]').waitFor()
+      return Number(/近期 (\d+) 件投诉/.exec(await hot.innerText())?.[1] ?? NaN)
+    }
+    // A shorter period reads no more complaints than a longer one.
+    const week = await period('近 7 天')
+    const quarter = await period('近 90 天')
+    assert.ok(week <= quarter, `${week} in 7 days, ${quarter} in 90`)
+    await period('近 30 天')
+    await hot.scrollIntoViewIfNeeded()
+    await hot.screenshot({ path: join(SCREENS, 'search-05-hot-words.png') })
+    const word = (await hot.getByRole('button').first().innerText()).replace(/\d+$/, '').trim()
+    assert.ok(word.length > 0, 'a word')
+    await hot.getByRole('button').first().click()
+    await page.waitForURL(/\/workbench\?.*q=/)
+    assert.equal(new URL(page.url()).searchParams.get('q'), word)
+    await page.getByText(`“${word}” 的搜索结果`, { exact: false }).waitFor()
+    assertNoPageErrors(page, [/status of 401/])
+  })
 })

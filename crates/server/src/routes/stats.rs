@@ -1,23 +1,24 @@
 //! Counts for the workbench queue tabs and the home dashboard, within the caller's data scope.
 
 use crate::AppState;
-use crate::error::ApiResult;
-use crate::extract::Principal;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ApiQuery, Principal};
 use crate::routes::complaints::queue_filter;
 use axum::Json;
 use axum::extract::State;
 use chrono::{Duration, NaiveDate};
+use cloop_domain::FieldError;
 use cloop_domain::Permission;
 use cloop_domain::case_no::china_offset;
 use cloop_store::ComplaintFilter;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(queues)).routes(routes!(overview))
+    OpenApiRouter::new().routes(routes!(queues)).routes(routes!(overview)).routes(routes!(hot_words))
 }
 
 /// The workbench queues: the queue names of `GET /api/v1/complaints?queue=` with their sizes.
@@ -137,4 +138,77 @@ async fn overview(State(state): State<AppState>, p: Principal) -> ApiResult<Json
         by_department,
         daily: per_day.into_iter().map(|(day, count)| DayCount { day, count }).collect(),
     }))
+}
+
+/// The period of the hot words.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct HotWordsQuery {
+    /// Complaints received in the last this many days (1–365, default 30).
+    pub days: Option<i64>,
+}
+
+/// One hot word.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HotWordDto {
+    /// The word (jieba word; Latin words lower-cased).
+    pub word: String,
+    /// How many of the complaints read have it among their top keywords.
+    pub complaints: usize,
+    /// Its TF-IDF weight added up over those complaints (orders words as many).
+    pub weight: f64,
+}
+
+/// The words complaints of a period share most.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HotWords {
+    /// The period, in days up to now.
+    pub days: i64,
+    /// Complaints read: the period's newest, 2,000 at most.
+    pub complaints: usize,
+    /// The words, those most complaints share first; 20 at most.
+    pub words: Vec<HotWordDto>,
+}
+
+/// How many hot words the dashboard shows.
+pub const HOT_WORDS: usize = 20;
+/// How many of the period's newest complaints are read: enough to show the words a period
+/// shares; every one read is segmented on each request.
+pub const HOT_WORD_TEXTS: u64 = 2_000;
+
+/// The hot words of the complaints received in the last `days` days within the caller's scope
+/// (DESIGN §9's "hot words"): the words most of them have among their top keywords (TF-IDF
+/// over jieba words).
+#[utoipa::path(get, path = "/api/v1/stats/hot-words", tag = "stats", params(HotWordsQuery),
+    responses((status = 200, body = HotWords), (status = 422, body = crate::error::ErrorResponse)))]
+async fn hot_words(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<HotWordsQuery>,
+) -> ApiResult<Json<HotWords>> {
+    p.require(Permission::View)?;
+    let days = q.days.unwrap_or(30);
+    if !(1..=365).contains(&days) {
+        return Err(ApiError::fields(vec![FieldError::new(
+            "days",
+            "out_of_range",
+            "天数为 1–365",
+            "days must be 1–365",
+        )]));
+    }
+    let from = state.now() - Duration::days(days);
+    let texts = state.store().recent_texts(&p.scope, from, HOT_WORD_TEXTS).await?;
+    let complaints = texts.len();
+    // Segmenting is CPU work: off the async workers.
+    let words = tokio::task::spawn_blocking(move || {
+        cloop_nlp::keywords::hot_words(texts.iter().map(String::as_str), HOT_WORDS)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "hot words task failed");
+        ApiError::internal()
+    })?;
+    let words = words.into_iter().map(|h| HotWordDto { word: h.word, complaints: h.texts, weight: h.weight }).collect();
+    Ok(Json(HotWords { days, complaints, words }))
 }

@@ -8,6 +8,7 @@ sqlite_and_postgres!(
     queue_counts_match_the_queues,
     bulk_assign_answers_per_complaint,
     detail_offers_only_allowed_actions,
+    hot_words_are_the_words_complaints_share_within_scope,
 );
 
 async fn queue_counts_match_the_queues(app: TestApp) {
@@ -83,4 +84,31 @@ async fn detail_offers_only_allowed_actions(app: TestApp) {
     let c = handler.command(id, "accept", json!({})).await;
     assert_eq!(c["state"], "investigating");
     assert!(c["allowed_actions"].as_array().unwrap().iter().any(|a| a == "remedy"), "{c}");
+}
+
+async fn hot_words_are_the_words_complaints_share_within_scope(app: TestApp) {
+    let agent = app.login("agent").await;
+    let texts = ["物流太慢了，一周还没到", "物流信息三天没更新", "快递员态度差，物流也慢", "发票一直没开"];
+    for (i, text) in texts.iter().enumerate() {
+        let mut body = crate::helpers::intake_body(&format!("1380000300{i}"));
+        body["content"] = json!(text);
+        agent.intake_with(&body).await;
+    }
+    let hot = agent.get("/api/v1/stats/hot-words?days=7").await.expect(200).clone();
+    assert_eq!(hot["days"], 7);
+    assert_eq!(hot["complaints"], 4);
+    let words: Vec<&str> = hot["words"].as_array().unwrap().iter().map(|w| w["word"].as_str().unwrap()).collect();
+    assert_eq!(words.first(), Some(&"物流"), "{hot}");
+    assert_eq!(hot["words"][0]["complaints"], 3, "{hot}");
+    assert!(words.contains(&"发票"), "{hot}");
+    // No case number or order number among them: they are no words.
+    assert!(words.iter().all(|w| !w.starts_with("ts2") && !w.chars().all(|c| c.is_ascii_digit())), "{hot}");
+    // Outside the caller's data scope nothing is read: the finance handler sees none of these.
+    let finance = app.login("finance").await;
+    let none = finance.get("/api/v1/stats/hot-words").await.expect(200).clone();
+    assert_eq!((none["complaints"].as_u64(), none["words"].as_array().map(Vec::len)), (Some(0), Some(0)));
+    // A period out of range is refused, naming the field.
+    agent.get("/api/v1/stats/hot-words?days=0").await.expect_field("days", "out_of_range");
+    agent.get("/api/v1/stats/hot-words?days=366").await.expect_field("days", "out_of_range");
+    agent.get("/api/v1/stats/hot-words?period=7").await.expect(422);
 }

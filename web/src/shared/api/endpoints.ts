@@ -43,6 +43,7 @@ import type {
   SessionDto,
   SimilarDto,
   StatsOverview,
+  HotWords,
   TokenDto,
   UpdateUserRequest,
   UserDto,
@@ -92,6 +93,7 @@ export const customersApi = {
 
 export const statsApi = {
   overview: () => http.get<StatsOverview>('/stats/overview'),
+  hotWords: (days: number, signal?: AbortSignal) => http.get<HotWords>('/stats/hot-words', { days }, { signal }),
 }
 
 export const adminApi = {

@@ -1218,6 +1218,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/hot-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hot words of the complaints received in the last `days` days within the caller's scope
+         *     (DESIGN §9's "hot words"): the words most of them have among their top keywords (TF-IDF
+         *     over jieba words).
+         */
+        get: operations["hot_words"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -2112,6 +2133,30 @@ export interface components {
              * @description The new handler.
              */
             handler_id: number;
+        };
+        /** @description One hot word. */
+        HotWordDto: {
+            /** @description How many of the complaints read have it among their top keywords. */
+            complaints: number;
+            /**
+             * Format: double
+             * @description Its TF-IDF weight added up over those complaints (orders words as many).
+             */
+            weight: number;
+            /** @description The word (jieba word; Latin words lower-cased). */
+            word: string;
+        };
+        /** @description The words complaints of a period share most. */
+        HotWords: {
+            /** @description Complaints read: the period's newest, 2,000 at most. */
+            complaints: number;
+            /**
+             * Format: int64
+             * @description The period, in days up to now.
+             */
+            days: number;
+            /** @description The words, those most complaints share first; 20 at most. */
+            words: components["schemas"]["HotWordDto"][];
         };
         /** @description What an import did. */
         ImportAnswer: {
@@ -6200,6 +6245,36 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    hot_words: {
+        parameters: {
+            query?: {
+                /** @description Complaints received in the last this many days (1–365, default 30). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotWords"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

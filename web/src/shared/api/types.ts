@@ -76,6 +76,7 @@ export type QueueCounts = Record<string, number>
 export type BulkAssignRequest = S['BulkAssignRequest']
 export type BulkAssignResult = S['BulkAnswer']
 export type StatsOverview = S['Overview']
+export type HotWords = S['HotWords']
 export type NamedCount = S['NamedCountDto']
 
 // --- SLA clocks, risk, escalation chain, alerts, calendar (issue #4) ---------------------------

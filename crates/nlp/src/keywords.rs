@@ -3,10 +3,13 @@
 //! Both use TF-IDF: how often a word occurs in the text, times how rare it is in general Chinese
 //! (the inverse document frequencies shipped with jieba; words it does not know get its median).
 //! Only words of two or more characters that contain a letter are candidates, minus a list of
-//! function words (`data/stop_words.txt`): numbers, punctuation and 的/了 never make a hot word.
+//! function words and complaint boilerplate (`data/stop_words.txt`): numbers, punctuation, 的/了
+//! and 你好/要求 never make a hot word. Neither do model and serial codes (`KFR-35GW/HT1A`):
+//! jieba would cut them into fragments (`kfr`, `ht1a`) that name nothing.
 //!
-//! For a corpus, [`hot_words`] adds up each text's keyword weights, so a word is hot when many
-//! texts are about it, not when one long text repeats it.
+//! For a corpus, [`keyword_counts`] counts the texts that have each word among their keywords,
+//! and [`rank`] orders them, so a word is hot when many texts are about it, not when one long
+//! text repeats it. [`hot_words`] is both in one.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -59,8 +62,7 @@ pub fn keywords(text: &str, k: usize) -> Vec<Keyword> {
     if k == 0 {
         return Vec::new();
     }
-    // Anything but letters and digits becomes a space, so no candidate is punctuation.
-    let cleaned: String = segment::normalize(text).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let cleaned = without_codes_and_punctuation(&segment::normalize(text));
     // Ask for extra candidates: pure numbers are dropped afterwards.
     let mut out: Vec<Keyword> = EXTRACTOR
         .extract_keywords(segment::jieba(), &cleaned, k + 8, Vec::new())
@@ -84,17 +86,9 @@ pub struct HotWord {
     pub weight: f64,
 }
 
-/// The `k` hot words of a set of texts: the words most texts have among their top keywords,
-/// then the heavier. Counting texts, not adding weights alone, keeps a rare word of one text
-/// (its IDF is high) from outranking a common complaint many customers make.
-///
-/// ```
-/// let texts = ["物流太慢了", "物流三天没更新", "客服不回复", "物流信息错误，客服也不管", "发票没开"];
-/// let hot = cloop_nlp::keywords::hot_words(texts, 2);
-/// assert_eq!((hot[0].word.as_str(), hot[0].texts), ("物流", 3));
-/// assert_eq!((hot[1].word.as_str(), hot[1].texts), ("客服", 2));
-/// ```
-pub fn hot_words<'a>(texts: impl IntoIterator<Item = &'a str>, k: usize) -> Vec<HotWord> {
+/// For each word, how many of `texts` have it among their top keywords, and its TF-IDF weight
+/// added up over those texts. Two periods counted apart can be compared word by word.
+pub fn keyword_counts<'a>(texts: impl IntoIterator<Item = &'a str>) -> HashMap<String, (usize, f64)> {
     let mut totals: HashMap<String, (usize, f64)> = HashMap::new();
     for text in texts {
         for kw in keywords(text, KEYWORDS_PER_TEXT) {
@@ -103,12 +97,64 @@ pub fn hot_words<'a>(texts: impl IntoIterator<Item = &'a str>, k: usize) -> Vec<
             entry.1 += kw.weight;
         }
     }
-    let mut out: Vec<HotWord> =
-        totals.into_iter().map(|(word, (texts, weight))| HotWord { word, texts, weight }).collect();
+    totals
+}
+
+/// The `k` hot words of [`keyword_counts`]: the words most texts have among their top keywords,
+/// then the heavier, leaving out `excluded` (compared after [`segment::normalize`], so `IPad`
+/// leaves out `ipad`). Counting texts, not adding weights alone, keeps a rare word of one text
+/// (its IDF is high) from outranking a common complaint many customers make.
+pub fn rank(counts: &HashMap<String, (usize, f64)>, k: usize, excluded: &[String]) -> Vec<HotWord> {
+    let excluded: Vec<String> = excluded.iter().map(|w| segment::normalize(w.trim())).collect();
+    let mut out: Vec<HotWord> = counts
+        .iter()
+        .filter(|(word, _)| !excluded.contains(word))
+        .map(|(word, &(texts, weight))| HotWord { word: word.clone(), texts, weight })
+        .collect();
     out.sort_by(|a, b| {
         b.texts.cmp(&a.texts).then_with(|| b.weight.total_cmp(&a.weight)).then_with(|| a.word.cmp(&b.word))
     });
     out.truncate(k);
+    out
+}
+
+/// The `k` hot words of a set of texts ([`keyword_counts`], then [`rank`] with nothing excluded).
+///
+/// ```
+/// let texts = ["物流太慢了", "物流三天没更新", "客服不回复", "物流信息错误，客服也不管", "发票没开"];
+/// let hot = cloop_nlp::keywords::hot_words(texts, 2);
+/// assert_eq!((hot[0].word.as_str(), hot[0].texts), ("物流", 3));
+/// assert_eq!((hot[1].word.as_str(), hot[1].texts), ("客服", 2));
+/// ```
+pub fn hot_words<'a>(texts: impl IntoIterator<Item = &'a str>, k: usize) -> Vec<HotWord> {
+    rank(&keyword_counts(texts), k, &[])
+}
+
+/// `text` (normalised) with every character but letters and digits made a space, so no keyword
+/// candidate is punctuation, and with every code blanked out: a run of ASCII letters, digits and
+/// `-` `/` `_` `.` that holds both a letter and a digit (`kfr-35gw/ht1a`, `bcd-480wph`, `5g`).
+/// Latin words without digits (`ipad`, `refund`) stay.
+fn without_codes_and_punctuation(text: &str) -> String {
+    let is_code_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '_' | '.');
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if is_code_char(chars[i]) {
+            let start = i;
+            while i < chars.len() && is_code_char(chars[i]) {
+                i += 1;
+            }
+            let run = &chars[start..i];
+            let is_code = run.iter().any(char::is_ascii_alphabetic) && run.iter().any(char::is_ascii_digit);
+            for &c in run {
+                out.push(if is_code || !c.is_ascii_alphanumeric() { ' ' } else { c });
+            }
+        } else {
+            out.push(if chars[i].is_alphanumeric() { chars[i] } else { ' ' });
+            i += 1;
+        }
+    }
     out
 }
 
@@ -159,5 +205,30 @@ mod tests {
         let hot = hot_words(texts, 3);
         assert_eq!((hot[0].word.as_str(), hot[0].texts), ("物流", 3));
         assert!(hot.windows(2).all(|w| (w[0].texts, w[0].weight) >= (w[1].texts, w[1].weight)));
+    }
+
+    #[test]
+    fn complaint_boilerplate_and_model_codes_are_no_keywords() {
+        let text =
+            "你好，我要投诉：华腾 KFR-35GW/HT1A 空调不制冷，BCD-480WPH 冰箱也坏了，要求尽快处理，ipad 也不能充电";
+        let words: Vec<String> = keywords(text, 30).into_iter().map(|k| k.word).collect();
+        for noise in ["你好", "投诉", "要求", "尽快", "处理", "kfr", "35gw", "ht1a", "bcd", "480wph"] {
+            assert!(!words.iter().any(|w| w == noise), "{noise} in {words:?}");
+        }
+        for topic in ["空调", "制冷", "冰箱", "ipad", "充电"] {
+            assert!(words.iter().any(|w| w == topic), "{topic} missing from {words:?}");
+        }
+        assert_eq!(without_codes_and_punctuation("型号kfr-35gw，3.5匹"), format!("型号{}3 5匹", " ".repeat(9)));
+    }
+
+    #[test]
+    fn rank_leaves_out_excluded_words_in_any_case() {
+        let texts = ["华腾冰箱不制冷", "华腾冰箱噪音大", "华腾 ipad 屏幕碎了", "ipad 充电慢"];
+        let counts = keyword_counts(texts);
+        assert_eq!(counts["华腾"].0, 3);
+        let hot = rank(&counts, 3, &[" 华腾 ".to_string(), "IPad".to_string()]);
+        assert_eq!(hot[0].word, "冰箱");
+        assert!(hot.iter().all(|h| h.word != "华腾" && h.word != "ipad"), "{hot:?}");
+        assert_eq!(rank(&counts, 1, &[])[0].word, "华腾");
     }
 }

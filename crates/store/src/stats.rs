@@ -3,7 +3,7 @@
 
 use crate::Store;
 use crate::complaints::{ComplaintFilter, apply_filter};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::scope::Scope;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -69,10 +69,16 @@ impl Store {
             .collect()
     }
 
-    /// What the newest `limit` complaints received since `from` within `scope` say, for the
+    /// What the newest `limit` complaints received in `[from, until)` within `scope` say, for the
     /// dashboard's hot words: their summary, content, request and product as search holds them
     /// (`search::fields_text`), without the case number and order number, which are no words.
-    pub async fn recent_texts(&self, scope: &Scope, from: DateTime<Utc>, limit: u64) -> StoreResult<Vec<String>> {
+    pub async fn recent_texts(
+        &self,
+        scope: &Scope,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<String>> {
         let mut q = Query::select();
         q.from_as("complaints", "c").columns([("s", "body"), ("c", "case_no"), ("c", "order_ref")]).join_as(
             JoinType::InnerJoin,
@@ -84,7 +90,7 @@ impl Store {
             &mut q,
             self.db.get_database_backend(),
             scope,
-            &ComplaintFilter { received_from: Some(from), ..Default::default() },
+            &ComplaintFilter { received_from: Some(from), received_to: Some(until), ..Default::default() },
         );
         q.order_by(("c", "received_at"), Order::Desc).order_by(("c", "id"), Order::Desc).limit(limit);
         let mut texts = Vec::new();
@@ -110,5 +116,24 @@ impl Store {
             &ComplaintFilter { received_from: Some(from), ..Default::default() },
         );
         self.db.query_all(&q).await?.into_iter().map(|r| Ok(r.try_get("", "received_at")?)).collect()
+    }
+}
+
+/// Setting: the words the dashboard's hot words leave out (a JSON array), which an admin edits.
+pub const HOT_WORDS_EXCLUDED: &str = "hot_words_excluded";
+
+impl Store {
+    /// The words hot words leave out, as the admin saved them (none when never set).
+    pub async fn hot_words_excluded(&self) -> StoreResult<Vec<String>> {
+        match self.setting(HOT_WORDS_EXCLUDED).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Config(format!("setting {HOT_WORDS_EXCLUDED} unreadable: {e}"))),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Replaces the words hot words leave out (checked by the caller).
+    pub async fn set_hot_words_excluded(&self, words: &[String]) -> StoreResult<()> {
+        self.set_setting(HOT_WORDS_EXCLUDED, &serde_json::Value::from(words).to_string()).await
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiQuery, Principal};
+use crate::extract::{ApiJson, ApiQuery, Principal};
 use crate::routes::complaints::queue_filter;
 use axum::Json;
 use axum::extract::State;
@@ -18,7 +18,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(queues)).routes(routes!(overview)).routes(routes!(hot_words))
+    OpenApiRouter::new()
+        .routes(routes!(queues))
+        .routes(routes!(overview))
+        .routes(routes!(hot_words))
+        .routes(routes!(put_hot_words_excluded))
 }
 
 /// The workbench queues: the queue names of `GET /api/v1/complaints?queue=` with their sizes.
@@ -158,6 +162,8 @@ pub struct HotWordDto {
     pub complaints: usize,
     /// Its TF-IDF weight added up over those complaints (orders words as many).
     pub weight: f64,
+    /// How many of the previous period's complaints had it among theirs (as many days before).
+    pub previous: usize,
 }
 
 /// The words complaints of a period share most.
@@ -167,6 +173,10 @@ pub struct HotWords {
     pub days: i64,
     /// Complaints read: the period's newest, 2,000 at most.
     pub complaints: usize,
+    /// Complaints read of the period before, as long, for the comparison (2,000 at most).
+    pub previous_complaints: usize,
+    /// The words an admin chose to leave out (brand names, words of every complaint).
+    pub excluded: Vec<String>,
     /// The words, those most complaints share first; 20 at most.
     pub words: Vec<HotWordDto>,
 }
@@ -197,18 +207,90 @@ async fn hot_words(
             "days must be 1–365",
         )]));
     }
-    let from = state.now() - Duration::days(days);
-    let texts = state.store().recent_texts(&p.scope, from, HOT_WORD_TEXTS).await?;
-    let complaints = texts.len();
-    // Segmenting is CPU work: off the async workers.
+    let now = state.now();
+    let (from, before) = (now - Duration::days(days), now - Duration::days(2 * days));
+    let texts = state.store().recent_texts(&p.scope, from, now, HOT_WORD_TEXTS).await?;
+    let earlier = state.store().recent_texts(&p.scope, before, from, HOT_WORD_TEXTS).await?;
+    let excluded = state.store().hot_words_excluded().await?;
+    let (complaints, previous_complaints) = (texts.len(), earlier.len());
+    let leave_out = excluded.clone();
+    // Segmenting is CPU work (about 13 ms per 2,000 short texts, BENCHMARKS "Hot words"): off
+    // the async workers.
     let words = tokio::task::spawn_blocking(move || {
-        cloop_nlp::keywords::hot_words(texts.iter().map(String::as_str), HOT_WORDS)
+        use cloop_nlp::keywords::{keyword_counts, rank};
+        let now = keyword_counts(texts.iter().map(String::as_str));
+        let before = keyword_counts(earlier.iter().map(String::as_str));
+        rank(&now, HOT_WORDS, &leave_out)
+            .into_iter()
+            .map(|h| HotWordDto {
+                previous: before.get(&h.word).map_or(0, |c| c.0),
+                word: h.word,
+                complaints: h.texts,
+                weight: h.weight,
+            })
+            .collect::<Vec<_>>()
     })
     .await
     .map_err(|e| {
         tracing::error!(error = %e, "hot words task failed");
         ApiError::internal()
     })?;
-    let words = words.into_iter().map(|h| HotWordDto { word: h.word, complaints: h.texts, weight: h.weight }).collect();
-    Ok(Json(HotWords { days, complaints, words }))
+    Ok(Json(HotWords { days, complaints, previous_complaints, excluded, words }))
+}
+
+/// The words hot words leave out.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HotWordsExcluded {
+    /// Words, 1–30 characters each, 200 at most; compared ignoring case and full/half width.
+    pub words: Vec<String>,
+}
+
+/// How many words the admin may leave out of hot words.
+pub const MAX_EXCLUDED_WORDS: usize = 200;
+
+/// Replaces the words hot words leave out (for every user: a brand name, a word every complaint
+/// of this organisation uses). Needs `admin.routing`; written to the audit log.
+#[utoipa::path(put, path = "/api/v1/stats/hot-words/excluded", tag = "stats", request_body = HotWordsExcluded,
+    responses((status = 200, body = HotWordsExcluded), (status = 403, body = crate::error::ErrorResponse),
+        (status = 422, body = crate::error::ErrorResponse)))]
+async fn put_hot_words_excluded(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<HotWordsExcluded>,
+) -> ApiResult<Json<HotWordsExcluded>> {
+    p.require(Permission::AdminRouting)?;
+    let words = excluded_words(&req.words)?;
+    state.store().set_hot_words_excluded(&words).await?;
+    state
+        .store()
+        .audit(Some(p.user.id), "admin.hot_words.exclude", "settings", serde_json::json!({"words": words}))
+        .await?;
+    Ok(Json(HotWordsExcluded { words }))
+}
+
+/// The words normalised like hot words (lower case, half width), duplicates dropped, in the
+/// order given; every bad word named.
+fn excluded_words(words: &[String]) -> ApiResult<Vec<String>> {
+    if words.len() > MAX_EXCLUDED_WORDS {
+        return Err(ApiError::fields(vec![FieldError::new("words", "too_many", "最多 200 个词", "200 words at most")]));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut errors = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let word = cloop_nlp::segment::normalize(word.trim());
+        let field = format!("words[{i}]");
+        match word.chars().count() {
+            0 => errors.push(FieldError::new(field, "required", "词不能为空", "a word cannot be empty")),
+            1..=30 => {
+                if !out.contains(&word) {
+                    out.push(word);
+                }
+            }
+            _ => {
+                errors.push(FieldError::new(field, "too_long", "每个词最多 30 个字", "30 characters at most per word"))
+            }
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(ApiError::fields(errors)) }
 }

@@ -2,13 +2,14 @@
 //! bulk assignment with an answer per complaint, and the actions offered per complaint.
 
 use crate::helpers::{TestApp, sqlite_and_postgres};
-use serde_json::json;
+use serde_json::{Value, json};
 
 sqlite_and_postgres!(
     queue_counts_match_the_queues,
     bulk_assign_answers_per_complaint,
     detail_offers_only_allowed_actions,
     hot_words_are_the_words_complaints_share_within_scope,
+    hot_words_compare_with_the_period_before_and_leave_out_what_the_admin_chose,
 );
 
 async fn queue_counts_match_the_queues(app: TestApp) {
@@ -111,4 +112,55 @@ async fn hot_words_are_the_words_complaints_share_within_scope(app: TestApp) {
     agent.get("/api/v1/stats/hot-words?days=0").await.expect_field("days", "out_of_range");
     agent.get("/api/v1/stats/hot-words?days=366").await.expect_field("days", "out_of_range");
     agent.get("/api/v1/stats/hot-words?period=7").await.expect(422);
+}
+
+async fn hot_words_compare_with_the_period_before_and_leave_out_what_the_admin_chose(app: TestApp) {
+    let agent = app.login("agent").await;
+    // Two complaints ten days ago (the 7-day period before), four now.
+    let ten_days_ago = (chrono::Utc::now() - chrono::Duration::days(10)).to_rfc3339();
+    let earlier = ["华腾的冰箱不制冷，物流也慢", "华腾的冰箱，门关不上"];
+    let now = ["华腾的冰箱不制冷", "华腾的冰箱噪音很大", "华腾的空调漏水", "华腾的空调不制冷"];
+    for (i, text) in earlier.iter().enumerate() {
+        let mut body = crate::helpers::intake_body(&format!("1380000310{i}"));
+        body["content"] = json!(text);
+        body["received_at"] = json!(ten_days_ago);
+        agent.intake_with(&body).await;
+    }
+    for (i, text) in now.iter().enumerate() {
+        let mut body = crate::helpers::intake_body(&format!("1380000320{i}"));
+        body["content"] = json!(text);
+        agent.intake_with(&body).await;
+    }
+    let word = |hot: &Value, w: &str| hot["words"].as_array().unwrap().iter().find(|x| x["word"] == w).cloned();
+    let hot = agent.get("/api/v1/stats/hot-words?days=7").await.expect(200).clone();
+    assert_eq!((hot["complaints"].as_u64(), hot["previous_complaints"].as_u64()), (Some(4), Some(2)), "{hot}");
+    assert_eq!(hot["excluded"], json!([]));
+    assert_eq!(hot["words"][0]["word"], "华腾", "{hot}");
+    let fridge = word(&hot, "冰箱").expect("冰箱");
+    assert_eq!((fridge["complaints"].as_u64(), fridge["previous"].as_u64()), (Some(2), Some(2)), "{hot}");
+    let aircon = word(&hot, "空调").expect("空调");
+    assert_eq!((aircon["complaints"].as_u64(), aircon["previous"].as_u64()), (Some(2), Some(0)), "{hot}");
+    // Over 30 days both periods' complaints are in the period, none before it.
+    let month = agent.get("/api/v1/stats/hot-words?days=30").await.expect(200).clone();
+    assert_eq!((month["complaints"].as_u64(), month["previous_complaints"].as_u64()), (Some(6), Some(0)), "{month}");
+
+    // Only an admin may leave words out; bad words are named and change nothing.
+    let body = json!({"words": [" 华腾 ", "ＫＦＲ", "华腾"]});
+    agent.put("/api/v1/stats/hot-words/excluded", &body).await.expect(403);
+    let admin = app.login("admin").await;
+    let bad = admin.put("/api/v1/stats/hot-words/excluded", &json!({"words": ["冰箱", "", "长".repeat(31)]})).await;
+    bad.expect_field("words[1]", "required");
+    bad.expect_field("words[2]", "too_long");
+    admin.put("/api/v1/stats/hot-words/excluded", &json!({"words": ["冰箱"], "extra": 1})).await.expect(422);
+    assert_eq!(agent.get("/api/v1/stats/hot-words?days=7").await.expect(200)["excluded"], json!([]));
+    let saved = admin.put("/api/v1/stats/hot-words/excluded", &body).await.expect(200).clone();
+    assert_eq!(saved["words"], json!(["华腾", "kfr"]), "trimmed, half width, lower case, once");
+    let hot = agent.get("/api/v1/stats/hot-words?days=7").await.expect(200).clone();
+    assert_eq!(hot["excluded"], json!(["华腾", "kfr"]));
+    assert!(word(&hot, "华腾").is_none(), "{hot}");
+    assert!(word(&hot, "冰箱").is_some(), "{hot}");
+    // Emptying the list brings the word back.
+    admin.put("/api/v1/stats/hot-words/excluded", &json!({"words": []})).await.expect(200);
+    let hot = agent.get("/api/v1/stats/hot-words?days=7").await.expect(200).clone();
+    assert_eq!(hot["words"][0]["word"], "华腾", "{hot}");
 }

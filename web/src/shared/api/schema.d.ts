@@ -1239,6 +1239,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/hot-words/excluded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replaces the words hot words leave out (for every user: a brand name, a word every complaint
+         *     of this organisation uses). Needs `admin.routing`; written to the audit log.
+         */
+        put: operations["put_hot_words_excluded"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -2138,6 +2158,8 @@ export interface components {
         HotWordDto: {
             /** @description How many of the complaints read have it among their top keywords. */
             complaints: number;
+            /** @description How many of the previous period's complaints had it among theirs (as many days before). */
+            previous: number;
             /**
              * Format: double
              * @description Its TF-IDF weight added up over those complaints (orders words as many).
@@ -2155,8 +2177,17 @@ export interface components {
              * @description The period, in days up to now.
              */
             days: number;
+            /** @description The words an admin chose to leave out (brand names, words of every complaint). */
+            excluded: string[];
+            /** @description Complaints read of the period before, as long, for the comparison (2,000 at most). */
+            previous_complaints: number;
             /** @description The words, those most complaints share first; 20 at most. */
             words: components["schemas"]["HotWordDto"][];
+        };
+        /** @description The words hot words leave out. */
+        HotWordsExcluded: {
+            /** @description Words, 1–30 characters each, 200 at most; compared ignoring case and full/half width. */
+            words: string[];
         };
         /** @description What an import did. */
         ImportAnswer: {
@@ -6272,6 +6303,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HotWords"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_hot_words_excluded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HotWordsExcluded"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HotWordsExcluded"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             422: {

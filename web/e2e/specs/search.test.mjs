@@ -120,7 +120,7 @@ test('search: ranked results with marked words, notes, hostile input, similar co
       await hot.getByText(label, { exact: true }).click()
       await hot.locator('.el-radio-button.is-active', { hasText: label }).waitFor()
       await page.locator('[data-testid="hot-words"][aria-busy="false"]').waitFor()
-      return Number(/近期 (\d+) 件投诉/.exec(await hot.innerText())?.[1] ?? NaN)
+      return Number(/(\d+) 件投诉中/.exec(await hot.innerText())?.[1] ?? NaN)
     }
     // A shorter period reads no more complaints than a longer one.
     const week = await period('近 7 天')
@@ -129,12 +129,64 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     await period('近 30 天')
     await hot.scrollIntoViewIfNeeded()
     await hot.screenshot({ path: join(SCREENS, 'search-05-hot-words.png') })
-    const word = (await hot.getByRole('button').first().innerText()).replace(/\d+$/, '').trim()
-    assert.ok(word.length > 0, 'a word')
+    const word = await hot.locator('.hot__word').first().getAttribute('data-word')
+    assert.ok(word, 'a word')
+    // Complaint boilerplate is no hot word; every word says how it moved against the period before.
+    const words = await hot.locator('.hot__word').evaluateAll((els) => els.map((e) => [e.dataset.word, e.dataset.trend]))
+    for (const noise of ['要求', '你好', '投诉', '尽快', 'kfr', 'bcd']) {
+      assert.ok(!words.some(([w]) => w === noise), `${noise} among ${JSON.stringify(words)}`)
+    }
+    assert.ok(words.every(([, trend]) => ['unknown', 'new', 'rising', 'falling', 'steady'].includes(trend)), JSON.stringify(words))
+    // An agent may not leave words out: no × on the words.
+    assert.equal(await hot.locator('.hot__word .el-tag__close').count(), 0)
     await hot.getByRole('button').first().click()
     await page.waitForURL(/\/workbench\?.*q=/)
     assert.equal(new URL(page.url()).searchParams.get('q'), word)
     await page.getByText(`“${word}” 的搜索结果`, { exact: false }).waitFor()
+    assertNoPageErrors(page, [/status of 401/])
+  })
+})
+
+test('hot words: an admin leaves out a word for everyone and brings it back', async (t) => {
+  const page = await newPage(browser, { width: 1280, height: 900, baseURL: server.url })
+  const step = sequence(t, () => [page])
+  const hot = page.getByTestId('hot-words')
+  const shown = () => hot.locator('.hot__word').evaluateAll((els) => els.map((e) => e.dataset.word))
+  let word
+
+  await step('the admin leaves out the top word with its ×', async () => {
+    await login(page, 'admin')
+    await hot.locator('.hot__word').first().waitFor()
+    await page.locator('[data-testid="hot-words"][aria-busy="false"]').waitFor()
+    await hot.getByText('点词上的 × 可排除品牌名等说明不了问题的词').waitFor()
+    word = await hot.locator('.hot__word').first().getAttribute('data-word')
+    await hot.locator('.hot__word').first().locator('.el-tag__close').click()
+    await page.getByText(`已排除“${word}”，热词中不再显示`).waitFor()
+    await hot.getByTestId('hot-words-excluded').getByText('已排除 1 个词').waitFor()
+    assert.ok(!(await shown()).includes(word), `${word} still shown`)
+    // The × did not also open the word's search.
+    assert.equal(new URL(page.url()).pathname, '/')
+    await hot.getByTestId('hot-words-excluded').click()
+    const list = hot.getByTestId('hot-words-excluded-list')
+    await list.getByText(word, { exact: true }).waitFor()
+    await hot.screenshot({ path: join(SCREENS, 'search-06-hot-words-excluded.png') })
+  })
+
+  await step('everyone else no longer sees it, and may not edit the list', async () => {
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    const hotWords = await agent.ok('GET', '/stats/hot-words?days=30')
+    assert.deepEqual(hotWords.excluded, [word])
+    assert.ok(!hotWords.words.some((w) => w.word === word), JSON.stringify(hotWords.words))
+    const denied = await agent.call('PUT', '/stats/hot-words/excluded', { words: [] })
+    assert.equal(denied.status, 403)
+  })
+
+  await step('the admin brings it back from the list', async () => {
+    const list = hot.getByTestId('hot-words-excluded-list')
+    await list.locator('.el-tag', { hasText: word }).locator('.el-tag__close').click()
+    await page.getByText(`已恢复“${word}”`).waitFor()
+    await hot.locator(`.hot__word[data-word="${word}"]`).waitFor()
+    assert.equal(await hot.getByTestId('hot-words-excluded').count(), 0)
     assertNoPageErrors(page, [/status of 401/])
   })
 })

@@ -44,6 +44,7 @@ import type {
   SimilarDto,
   StatsOverview,
   HotWords,
+  HotWordsExcluded,
   TokenDto,
   UpdateUserRequest,
   UserDto,
@@ -94,6 +95,8 @@ export const customersApi = {
 export const statsApi = {
   overview: () => http.get<StatsOverview>('/stats/overview'),
   hotWords: (days: number, signal?: AbortSignal) => http.get<HotWords>('/stats/hot-words', { days }, { signal }),
+  /** Replaces the words hot words leave out (admin.routing). */
+  setHotWordsExcluded: (words: string[]) => http.put<HotWordsExcluded>('/stats/hot-words/excluded', { words }),
 }
 
 export const adminApi = {

@@ -77,6 +77,7 @@ export type BulkAssignRequest = S['BulkAssignRequest']
 export type BulkAssignResult = S['BulkAnswer']
 export type StatsOverview = S['Overview']
 export type HotWords = S['HotWords']
+export type HotWordsExcluded = S['HotWordsExcluded']
 export type NamedCount = S['NamedCountDto']
 
 // --- SLA clocks, risk, escalation chain, alerts, calendar (issue #4) ---------------------------

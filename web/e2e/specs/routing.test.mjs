@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ApiSession, launchBrowser, newPage, startServer } from '../lib/harness.mjs'
 import { assertNoPageErrors, sequence } from '../lib/steps.mjs'
-import { consoleShot, formItem, login, logout, openComplaint, expectDetailState, startAction } from '../lib/console.mjs'
+import { consoleShot, formItem, login, logout, openComplaint, expectDetailState, startAction, submitDrawer } from '../lib/console.mjs'
 
 let server
 let browser
@@ -32,6 +32,7 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
   const step = sequence(t, () => [page])
   let routedCase
   let triageCase
+  let hintedDepartment
 
   await step('the admin sees the seeded rules and adds one through the form', async () => {
     await login(page, 'admin')
@@ -122,6 +123,7 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     const row = page.locator('.wb-table tr').filter({ has: page.getByRole('link', { name: triageCase, exact: true }) })
     await row.getByTestId('route-hint').waitFor()
     assert.match(await row.getByTestId('route-hint').innerText(), /\S+\?$/)
+    hintedDepartment = (await row.getByTestId('route-hint').innerText()).trim().replace(/\?$/, '')
     await consoleShot(page, 'routing-03-triage-queue')
     assertNoPageErrors(page, [/status of 401/])
   })
@@ -132,8 +134,16 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await classify.getByTestId('routing-suggested').waitFor()
     assert.notEqual((await classify.locator('.el-cascader input').inputValue()).trim(), '', 'a category is filled in')
     await consoleShot(page, 'routing-04-classify-suggested')
+    // Accepting the suggested category; then the assign form starts from the department the
+    // triage list suggested.
+    await classify.getByText('二级', { exact: true }).click()
+    await submitDrawer(page, classify, '分类分级')
+    const assign = await startAction(page, '分派')
+    await assign.getByTestId('routing-suggested').waitFor()
+    const chosen = (await assign.locator('.el-select').first().innerText()).trim()
+    assert.ok(chosen.startsWith(hintedDepartment), `assign form shows "${chosen}", the list suggested "${hintedDepartment}"`)
     await page.keyboard.press('Escape')
-    await classify.waitFor({ state: 'hidden' })
+    await assign.waitFor({ state: 'hidden' })
     assertNoPageErrors(page, [/status of 401/])
   })
 })

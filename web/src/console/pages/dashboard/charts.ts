@@ -68,6 +68,17 @@ export function categoryPieOption(rows: readonly { name: string; count: number }
   }
 }
 
+/** A department bar's label: the department, then its company, smaller and grey (names come as
+ * "company · department": every company has its own 财务部). One line, as the bars sit close;
+ * long names are cut. */
+export function departmentLabel(name: string): string {
+  // Braces would end ECharts' rich-text span early.
+  const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s).replace(/\{/g, '｛').replace(/\}/g, '｝')
+  const at = name.lastIndexOf(' · ')
+  if (at < 0) return `{d|${cut(name, 12)}}`
+  return `{d|${cut(name.slice(at + 3), 12)}} {c|${cut(name.slice(0, at), 14)}}`
+}
+
 /** Departments as horizontal bars, largest on top. */
 export function departmentBarOption(rows: readonly { name: string; count: number }[], top = 10, unnamed = '—') {
   const sorted = [...rows].map((r) => ({ ...r, name: r.name || unnamed })).sort((a, b) => b.count - a.count).slice(0, top).reverse()
@@ -76,7 +87,16 @@ export function departmentBarOption(rows: readonly { name: string; count: number
     tooltip,
     grid: { ...grid, right: 32 },
     xAxis: { type: 'value' as const, minInterval: 1 },
-    yAxis: { type: 'category' as const, data: sorted.map((r) => r.name), axisLabel: { width: 110, overflow: 'truncate' as const } },
+    yAxis: {
+      type: 'category' as const,
+      data: sorted.map((r) => r.name),
+      axisLabel: {
+        formatter: departmentLabel,
+        width: 190,
+        overflow: 'truncate' as const,
+        rich: { d: { fontSize: 12 }, c: { fontSize: 10, color: '#909399' } },
+      },
+    },
     series: [{ type: 'bar' as const, barMaxWidth: 18, data: sorted.map((r) => r.count), label: { show: true, position: 'right' as const } }],
   }
 }

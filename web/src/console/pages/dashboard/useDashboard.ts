@@ -16,7 +16,7 @@ const today = () => {
 export function useDashboard() {
   const { t, locale } = useI18n()
   // The server names categories and departments in Chinese; the ids give the current language.
-  const { categoryName, orgName } = useReference()
+  const { categoryName, orgName, companyOf } = useReference()
   const data = shallowRef<StatsOverview | null>(null)
   const loading = ref(false)
   const error = shallowRef<ApiError | null>(null)
@@ -66,7 +66,13 @@ export function useDashboard() {
         t('dashboard.uncategorised'),
       ),
       departments: departmentBarOption(
-        d.by_department.map((r) => ({ ...r, name: (r.id != null && orgName(r.id)) || r.name })),
+        // "company · department" in the page's language (each company has its own 财务部).
+        d.by_department.map((r) => {
+          const dept = r.id != null && orgName(r.id)
+          if (!dept) return r
+          const company = companyOf(r.id)
+          return { ...r, name: company && company.id !== r.id ? `${orgName(company.id)} · ${dept}` : dept }
+        }),
         10,
         t('dashboard.unassigned'),
       ),

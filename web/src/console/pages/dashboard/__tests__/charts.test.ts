@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { categoryPieOption, departmentBarOption, fillDays, stateBarOption, totalOpen, trendLineOption } from '../charts'
+import { categoryPieOption, departmentBarOption, departmentLabel, fillDays, stateBarOption, totalOpen, trendLineOption } from '../charts'
 
 describe('dashboard chart builders', () => {
   it('bars open complaints per state in loop order, skipping empty and closed states', () => {
@@ -17,6 +17,13 @@ describe('dashboard chart builders', () => {
     expect(data[0]).toEqual({ name: 'c0', value: 10 })
     expect(data[8]).toEqual({ name: '其他', value: 2 + 1 })
     expect(categoryPieOption([{ name: 'a', count: 0 }], 'x').series[0].data).toEqual([])
+  })
+
+  it('labels a department with its company, cutting long names', () => {
+    expect(departmentLabel('华腾电器有限公司 · 财务部')).toBe('{d|财务部} {c|华腾电器有限公司}')
+    expect(departmentLabel('一 · 一二三四五六七八九十一二三')).toBe('{d|一二三四五六七八九十一…} {c|一}')
+    expect(departmentLabel('未分派')).toBe('{d|未分派}')
+    expect(departmentLabel('A · {x}')).toBe('{d|｛x｝} {c|A}')
   })
 
   it('puts the largest department on top', () => {

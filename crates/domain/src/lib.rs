@@ -17,6 +17,7 @@ pub mod error;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;
+pub mod retrain;
 pub mod risk;
 pub mod routing;
 pub mod sla;

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod near_dup_window;
 mod observe;
 pub mod password;
+pub mod retrain;
 mod routes;
 pub mod routing;
 pub mod scheduler;

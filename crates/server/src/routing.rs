@@ -112,6 +112,8 @@ pub struct Router {
     loaded: AtomicBool,
     /// Each company's newest text fingerprints, for the near-duplicate comparison.
     near_dups: NearDupWindow,
+    /// This node is retraining on the schedule (`crate::retrain`).
+    retraining: AtomicBool,
 }
 
 impl Router {
@@ -123,7 +125,13 @@ impl Router {
             current: Mutex::new(Arc::new(Snapshot::empty())),
             refreshing: tokio::sync::Mutex::new(()),
             loaded: AtomicBool::new(false),
+            retraining: AtomicBool::new(false),
         }
+    }
+
+    /// Set while this node retrains on the schedule, so a pass starts no second run.
+    pub(crate) fn retraining(&self) -> &AtomicBool {
+        &self.retraining
     }
 
     /// Whether intake can be routed without waiting: routing is off, or its rules and models
@@ -491,8 +499,19 @@ pub async fn train_examples(
         .await
         .map_err(|e| TrainFailure::Aborted(e.to_string()))??;
     let (model, metrics) = trained;
+    Ok(save_trained(store, target, source, &model, metrics).await?)
+}
+
+/// Stores a trained model as the next version of `target`.
+pub async fn save_trained(
+    store: &Store,
+    target: ModelTarget,
+    source: &str,
+    model: &Model,
+    metrics: serde_json::Value,
+) -> StoreResult<ModelRow> {
     let bytes = model.to_bytes();
-    let row = store
+    store
         .save_model(NewModel {
             target,
             source,
@@ -501,8 +520,7 @@ pub async fn train_examples(
             metrics,
             bytes: &bytes,
         })
-        .await?;
-    Ok(row)
+        .await
 }
 
 /// Trains `target` from the database's own complaints ([`Store::training_examples`]).

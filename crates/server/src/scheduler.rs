@@ -1,5 +1,5 @@
-//! The background scheduler of `cloop serve` (DESIGN §3, §5): SLA warnings, breaches and
-//! escalations; batch early warning; calendar gaps.
+//! The background scheduler of `cloop serve` (DESIGN §3, §4, §5): SLA warnings, breaches and
+//! escalations; batch early warning; calendar gaps; starting scheduled retraining of routing.
 //!
 //! Several `serve` nodes may share one PostgreSQL: each pass first takes the `scheduler` lease
 //! (one conditional UPDATE), so only one node runs a pass at a time. Behind the lease, every
@@ -86,6 +86,8 @@ pub async fn pass(state: &AppState, config: &SchedulerConfig) -> StoreResult<Pas
     sla_pass(state, now, &mut report).await?;
     batch_pass(state, now, &mut report).await?;
     calendar_pass(state, now).await?;
+    // Behind its own lease: training outlasts a pass.
+    crate::retrain::pass(state, &config.node, now).await?;
     Ok(report)
 }
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 /// An alert to raise.
 #[derive(Debug, Clone)]
 pub struct NewAlert {
-    /// `sla_warning`, `sla_breach`, `escalation`, `level1`, `batch`, `calendar`.
+    /// `sla_warning`, `sla_breach`, `escalation`, `level1`, `batch`, `calendar`, `routing` (scheduled retraining kept the old model).
     pub kind: String,
     /// `info`, `warning` or `critical`.
     pub severity: String,

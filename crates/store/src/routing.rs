@@ -9,6 +9,7 @@
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
+use cloop_domain::retrain::RetrainPolicy;
 use cloop_domain::*;
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
@@ -135,7 +136,21 @@ impl ModelTarget {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
+
+    /// The column of the label's table a model learns: the category's code, the department's
+    /// name.
+    fn label_column(self) -> &'static str {
+        match self {
+            ModelTarget::Category => "code",
+            ModelTarget::Department => "name",
+        }
+    }
 }
+
+/// Setting: the retraining schedule ([`RetrainPolicy`], JSON).
+pub const RETRAIN_POLICY: &str = "routing_retrain";
+/// Setting prefix: what the schedule last did, per target (`routing_retrain_last.category`).
+pub const RETRAIN_OUTCOME: &str = "routing_retrain_last";
 
 /// A stored model's description (its bytes are loaded separately).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -405,28 +420,8 @@ impl Store {
     /// A person's classification or assignment (including a correction of routing) is what the
     /// projection holds, so the next training learns from it.
     pub async fn training_examples(&self, target: ModelTarget) -> StoreResult<Vec<(String, String)>> {
-        let mut q = Query::select();
-        q.column(("c", "doc"))
-            .from_as("complaints", "c")
-            .and_where(Expr::col(("c", "state")).is_in(TRAINED_STATES.iter().map(|s| s.code())));
-        match target {
-            ModelTarget::Category => {
-                q.expr_as(Expr::col(("x", "code")), "label").join_as(
-                    JoinType::InnerJoin,
-                    "categories",
-                    "x",
-                    Expr::col(("x", "id")).equals(("c", "category_id")),
-                );
-            }
-            ModelTarget::Department => {
-                q.expr_as(Expr::col(("x", "name")), "label").join_as(
-                    JoinType::InnerJoin,
-                    "org_units",
-                    "x",
-                    Expr::col(("x", "id")).equals(("c", "department_id")),
-                );
-            }
-        }
+        let mut q = training_query(target);
+        q.column(("c", "doc")).expr_as(Expr::col(("x", target.label_column())), "label");
         q.order_by(("c", "id"), Order::Asc);
         let mut out = Vec::new();
         for r in self.db.query_all(&q).await? {
@@ -437,6 +432,44 @@ impl Store {
             out.push((training_text(&c.summary, &c.content), label));
         }
         Ok(out)
+    }
+
+    /// How many examples [`Store::training_examples`] would read now (for the retraining
+    /// schedule, which must not read every text to decide).
+    pub async fn training_example_count(&self, target: ModelTarget) -> StoreResult<i64> {
+        let mut q = training_query(target);
+        q.expr_as(Expr::col(("c", "id")).count(), "n");
+        let row = self.db.query_one(&q).await?;
+        Ok(row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0))
+    }
+
+    /// The admin's retraining schedule (the default until one is saved).
+    pub async fn retrain_policy(&self) -> StoreResult<RetrainPolicy> {
+        match self.setting(RETRAIN_POLICY).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Config(format!("setting {RETRAIN_POLICY} unreadable: {e}"))),
+            None => Ok(RetrainPolicy::default()),
+        }
+    }
+
+    /// Saves the retraining schedule (validated by the caller).
+    pub async fn set_retrain_policy(&self, policy: &RetrainPolicy) -> StoreResult<()> {
+        let json = serde_json::to_string(policy).map_err(|e| StoreError::Config(e.to_string()))?;
+        self.set_setting(RETRAIN_POLICY, &json).await
+    }
+
+    /// What the schedule last did for `target`, as [`Store::set_retrain_outcome`] saved it.
+    pub async fn retrain_outcome(&self, target: ModelTarget) -> StoreResult<Option<serde_json::Value>> {
+        let key = format!("{RETRAIN_OUTCOME}.{}", target.code());
+        self.setting(&key)
+            .await?
+            .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Config(format!("setting {key} unreadable: {e}"))))
+            .transpose()
+    }
+
+    /// Records what the schedule did for `target` (the admin page shows it).
+    pub async fn set_retrain_outcome(&self, target: ModelTarget, outcome: &serde_json::Value) -> StoreResult<()> {
+        self.set_setting(&format!("{RETRAIN_OUTCOME}.{}", target.code()), &outcome.to_string()).await
     }
 
     /// The text fingerprints of the newest complaints of `company` received since `since`, at
@@ -538,4 +571,17 @@ fn rule_values(d: &RuleDraft, now: DateTime<Utc>) -> Vec<sea_orm::Value> {
         d.enabled.into(),
         now.into(),
     ]
+}
+
+/// The complaints training learns from for `target` (see [`Store::training_examples`]), joined
+/// to their label as `x`; the caller picks the columns.
+fn training_query(target: ModelTarget) -> sea_orm::sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.from_as("complaints", "c").and_where(Expr::col(("c", "state")).is_in(TRAINED_STATES.iter().map(|s| s.code())));
+    let (table, key) = match target {
+        ModelTarget::Category => ("categories", "category_id"),
+        ModelTarget::Department => ("org_units", "department_id"),
+    };
+    q.join_as(JoinType::InnerJoin, table, "x", Expr::col(("x", "id")).equals(("c", key)));
+    q
 }

@@ -5,7 +5,8 @@
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ApiSession, launchBrowser, newPage, startServer } from '../lib/harness.mjs'
+import { join } from 'node:path'
+import { ApiSession, SCREENS, launchBrowser, newPage, startServer } from '../lib/harness.mjs'
 import { assertNoPageErrors, sequence } from '../lib/steps.mjs'
 import { consoleShot, formItem, login, logout, openComplaint, expectDetailState, startAction, submitDrawer } from '../lib/console.mjs'
 
@@ -63,6 +64,29 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await d.getByText('人身安全', { exact: false }).first().waitFor()
     await d.getByText('级别至少 1 级').waitFor()
     await consoleShot(page, 'routing-01-rules')
+  })
+
+  await step('the admin sets the training schedule; each target says where it stands', async () => {
+    const card = page.getByTestId('retrain-card')
+    await card.getByRole('heading', { name: '自动训练' }).waitFor()
+    // The demo trained both models by hand just now: the schedule waits for the interval.
+    for (const target of ['category', 'department']) {
+      await card.getByTestId(`retrain-${target}`).getByText(/后可再训练/).waitFor()
+      await card.getByTestId(`retrain-${target}`).getByText('尚未自动训练过').waitFor()
+    }
+    await page.getByRole('table').last().getByText('手动训练').first().waitFor()
+    const save = card.getByTestId('retrain-save')
+    assert.equal(await save.isDisabled(), true, 'nothing to save yet')
+    await card.getByTestId('retrain-min-new').locator('input').fill('30')
+    await card.getByTestId('retrain-interval').locator('input').fill('3')
+    await card.getByText('至少间隔').click()
+    await save.click()
+    await page.getByText('已保存').first().waitFor()
+    await card.scrollIntoViewIfNeeded()
+    await card.screenshot({ path: join(SCREENS, 'routing-05-retrain-schedule.png') })
+    const admin = await ApiSession.login(server.url, 'admin')
+    const schedule = await admin.ok('GET', '/routing/retrain')
+    assert.deepEqual(schedule.policy, { enabled: true, interval_days: 3, min_new_examples: 30 })
     await logout(page)
   })
 

@@ -43,7 +43,7 @@ pub struct AlertQuery {
 pub struct AlertDto {
     /// Id.
     pub id: i64,
-    /// `sla_warning`, `sla_breach`, `escalation`, `level1`, `batch`, `calendar`.
+    /// `sla_warning`, `sla_breach`, `escalation`, `level1`, `batch`, `calendar`, `routing` (scheduled retraining kept the old model).
     pub kind: String,
     /// `info`, `warning`, `critical`.
     pub severity: String,

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_rule, delete_rule))
         .routes(routes!(models))
         .routes(routes!(train))
+        .routes(routes!(retrain_schedule, put_retrain_schedule))
         .routes(routes!(preview))
 }
 
@@ -295,7 +296,8 @@ pub struct ModelDto {
     pub version: i64,
     /// Stored at.
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// `database` or the training file's name.
+    /// `database` (a person trained it), `schedule` (scheduled retraining) or the training file's
+    /// name.
     pub source: String,
     /// Training examples.
     pub examples: i64,
@@ -398,6 +400,110 @@ async fn train(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(model_dto(row, (None, None)))))
+}
+
+/// The retraining schedule as the admin edits it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetrainPolicyDto {
+    /// Whether the scheduler retrains the models by itself.
+    pub enabled: bool,
+    /// At least this many days between two models of a target (1–90).
+    pub interval_days: u32,
+    /// At least this many more examples than the model in use learned from (1–100,000).
+    pub min_new_examples: u32,
+}
+
+/// What the schedule says about one target now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetrainTargetDto {
+    /// `category` or `department`.
+    pub target: String,
+    /// `due`, `disabled`, `file_model` (only a person replaces a model trained from a file),
+    /// `too_soon` (see `next`) or `too_few_examples` (see `have` and `need`).
+    pub verdict: String,
+    /// When the interval has passed (`too_soon`).
+    pub next: Option<chrono::DateTime<chrono::Utc>>,
+    /// New examples since the model in use (`too_few_examples`).
+    pub have: Option<i64>,
+    /// New examples needed (`too_few_examples`).
+    pub need: Option<i64>,
+    /// What the schedule last did for this target.
+    pub last: Option<crate::retrain::RetrainRecord>,
+}
+
+/// The schedule and where each target stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RetrainScheduleDto {
+    /// The schedule.
+    pub policy: RetrainPolicyDto,
+    /// The largest fall in held-out accuracy a new model may show and still be adopted (0.05).
+    pub max_accuracy_drop: f64,
+    /// Both targets.
+    pub targets: Vec<RetrainTargetDto>,
+}
+
+/// The retraining schedule (DESIGN §4: the classifier retrains on command or on a schedule),
+/// with what it says about each target now and what it did last.
+#[utoipa::path(get, path = "/api/v1/routing/retrain", tag = "routing",
+    responses((status = 200, body = RetrainScheduleDto), (status = 403, body = crate::error::ErrorResponse)))]
+async fn retrain_schedule(State(state): State<AppState>, p: Principal) -> ApiResult<Json<RetrainScheduleDto>> {
+    p.require(Permission::AdminRouting)?;
+    schedule_dto(&state).await.map(Json)
+}
+
+async fn schedule_dto(state: &AppState) -> ApiResult<RetrainScheduleDto> {
+    use cloop_domain::retrain::Verdict;
+    let store = state.store();
+    let policy = store.retrain_policy().await?;
+    let now = state.now();
+    let mut targets = Vec::new();
+    for target in ModelTarget::ALL {
+        let verdict = crate::retrain::verdict(state, target, now).await?;
+        let last = store.retrain_outcome(target).await?.and_then(|v| serde_json::from_value(v).ok());
+        let (code, next, have, need) = match verdict {
+            Verdict::Due => ("due", None, None, None),
+            Verdict::Disabled => ("disabled", None, None, None),
+            Verdict::FileModel => ("file_model", None, None, None),
+            Verdict::TooSoon { next } => ("too_soon", Some(next), None, None),
+            Verdict::TooFewExamples { have, need } => ("too_few_examples", None, Some(have), Some(need)),
+        };
+        targets.push(RetrainTargetDto { target: target.code().to_owned(), verdict: code.to_owned(), next, have, need, last });
+    }
+    Ok(RetrainScheduleDto {
+        policy: RetrainPolicyDto {
+            enabled: policy.enabled,
+            interval_days: policy.interval_days,
+            min_new_examples: policy.min_new_examples,
+        },
+        max_accuracy_drop: cloop_domain::retrain::MAX_ACCURACY_DROP,
+        targets,
+    })
+}
+
+/// Replaces the retraining schedule (every field out of range named; nothing changes then).
+/// Written to the audit log; the next scheduler pass follows it.
+#[utoipa::path(put, path = "/api/v1/routing/retrain", tag = "routing", request_body = RetrainPolicyDto,
+    responses((status = 200, body = RetrainScheduleDto), (status = 403, body = crate::error::ErrorResponse),
+        (status = 422, body = crate::error::ErrorResponse)))]
+async fn put_retrain_schedule(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<RetrainPolicyDto>,
+) -> ApiResult<Json<RetrainScheduleDto>> {
+    p.require(Permission::AdminRouting)?;
+    let policy = cloop_domain::retrain::RetrainPolicy {
+        enabled: req.enabled,
+        interval_days: req.interval_days,
+        min_new_examples: req.min_new_examples,
+    };
+    policy.validate().map_err(ApiError::fields)?;
+    state.store().set_retrain_policy(&policy).await?;
+    state
+        .store()
+        .audit(Some(p.user.id), "admin.routing.retrain_schedule", "settings", serde_json::to_value(policy).unwrap_or_default())
+        .await?;
+    schedule_dto(&state).await.map(Json)
 }
 
 /// A text to route without registering it.

@@ -45,6 +45,8 @@ import type {
   StatsOverview,
   HotWords,
   HotWordsExcluded,
+  RetrainPolicyDto,
+  RetrainScheduleDto,
   TokenDto,
   UpdateUserRequest,
   UserDto,
@@ -159,4 +161,6 @@ export const routingApi = {
   models: () => http.get<ModelDto[]>('/routing/models'),
   train: (target: 'category' | 'department') => http.post<ModelDto>('/routing/models/train', { target }),
   preview: (text: string) => http.post<RoutingDecision>('/routing/preview', { text }),
+  retrain: () => http.get<RetrainScheduleDto>('/routing/retrain'),
+  setRetrain: (policy: RetrainPolicyDto) => http.put<RetrainScheduleDto>('/routing/retrain', policy),
 }

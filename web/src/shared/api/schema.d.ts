@@ -1182,6 +1182,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/routing/retrain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The retraining schedule (DESIGN §4: the classifier retrains on command or on a schedule),
+         *     with what it says about each target now and what it did last.
+         */
+        get: operations["retrain_schedule"];
+        /**
+         * Replaces the retraining schedule (every field out of range named; nothing changes then).
+         *     Written to the audit log; the next scheduler pass follows it.
+         */
+        put: operations["put_retrain_schedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/rules": {
         parameters: {
             query?: never;
@@ -1387,7 +1411,7 @@ export interface components {
              * @description Id.
              */
             id: number;
-            /** @description `sla_warning`, `sla_breach`, `escalation`, `level1`, `batch`, `calendar`. */
+            /** @description `sla_warning`, `sla_breach`, `escalation`, `level1`, `batch`, `calendar`, `routing` (scheduled retraining kept the old model). */
             kind: string;
             /**
              * Format: date-time
@@ -2333,7 +2357,10 @@ export interface components {
              * @description Size in bytes.
              */
             size: number;
-            /** @description `database` or the training file's name. */
+            /**
+             * @description `database` (a person trained it), `schedule` (scheduled retraining) or the training file's
+             *     name.
+             */
             source: string;
             /** @description `category` or `department`. */
             target: string;
@@ -2409,6 +2436,11 @@ export interface components {
              */
             parent_id: number;
         };
+        /**
+         * @description What one scheduled retraining of a target did.
+         * @enum {string}
+         */
+        Outcome: "adopted" | "kept" | "refused" | "failed";
         /** @description The home dashboard's numbers. */
         Overview: {
             /** @description Open complaints per category (top 10). */
@@ -2565,6 +2597,93 @@ export interface components {
         ResultRequest: {
             /** @description What was done. */
             result: string;
+        };
+        /** @description The retraining schedule as the admin edits it. */
+        RetrainPolicyDto: {
+            /** @description Whether the scheduler retrains the models by itself. */
+            enabled: boolean;
+            /**
+             * Format: int32
+             * @description At least this many days between two models of a target (1–90).
+             */
+            interval_days: number;
+            /**
+             * Format: int32
+             * @description At least this many more examples than the model in use learned from (1–100,000).
+             */
+            min_new_examples: number;
+        };
+        /** @description What the schedule last did for a target. */
+        RetrainRecord: {
+            /**
+             * Format: double
+             * @description The new model's held-out accuracy.
+             */
+            accuracy?: number | null;
+            /**
+             * Format: date-time
+             * @description When it finished.
+             */
+            at: string;
+            /** @description Why it was refused or failed. */
+            detail?: string | null;
+            /**
+             * Format: int64
+             * @description Examples trained on.
+             */
+            examples: number;
+            /** @description What happened. */
+            outcome: components["schemas"]["Outcome"];
+            /**
+             * Format: double
+             * @description The held-out accuracy of the model in use before.
+             */
+            previous_accuracy?: number | null;
+            /** @description `category` or `department`. */
+            target: string;
+            /**
+             * Format: int64
+             * @description The version stored, when adopted.
+             */
+            version?: number | null;
+        };
+        /** @description The schedule and where each target stands. */
+        RetrainScheduleDto: {
+            /**
+             * Format: double
+             * @description The largest fall in held-out accuracy a new model may show and still be adopted (0.05).
+             */
+            max_accuracy_drop: number;
+            /** @description The schedule. */
+            policy: components["schemas"]["RetrainPolicyDto"];
+            /** @description Both targets. */
+            targets: components["schemas"]["RetrainTargetDto"][];
+        };
+        /** @description What the schedule says about one target now. */
+        RetrainTargetDto: {
+            /**
+             * Format: int64
+             * @description New examples since the model in use (`too_few_examples`).
+             */
+            have?: number | null;
+            last?: components["schemas"]["RetrainRecord"] | null;
+            /**
+             * Format: int64
+             * @description New examples needed (`too_few_examples`).
+             */
+            need?: number | null;
+            /**
+             * Format: date-time
+             * @description When the interval has passed (`too_soon`).
+             */
+            next?: string | null;
+            /** @description `category` or `department`. */
+            target: string;
+            /**
+             * @description `due`, `disabled`, `file_model` (only a person replaces a model trained from a file),
+             *     `too_soon` (see `next`) or `too_few_examples` (see `have` and `need`).
+             */
+            verdict: string;
         };
         /** @description Return visit. */
         ReturnVisitRequest: {
@@ -6137,6 +6256,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    retrain_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetrainScheduleDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_retrain_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetrainPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetrainScheduleDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             422: {

@@ -78,6 +78,10 @@ export type BulkAssignResult = S['BulkAnswer']
 export type StatsOverview = S['Overview']
 export type HotWords = S['HotWords']
 export type HotWordsExcluded = S['HotWordsExcluded']
+export type RetrainScheduleDto = S['RetrainScheduleDto']
+export type RetrainPolicyDto = S['RetrainPolicyDto']
+export type RetrainTargetDto = S['RetrainTargetDto']
+export type RetrainRecord = S['RetrainRecord']
 export type NamedCount = S['NamedCountDto']
 
 // --- SLA clocks, risk, escalation chain, alerts, calendar (issue #4) ---------------------------

@@ -2,7 +2,7 @@
 
 import type { Tone } from '../complaint/status'
 
-export const ALERT_KINDS = ['sla_warning', 'sla_breach', 'escalation', 'level1', 'batch', 'calendar'] as const
+export const ALERT_KINDS = ['sla_warning', 'sla_breach', 'escalation', 'level1', 'batch', 'calendar', 'routing'] as const
 export type AlertKind = (typeof ALERT_KINDS)[number]
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const
 
@@ -25,6 +25,8 @@ export function alertIcon(kind: string): string {
       return 'batch'
     case 'calendar':
       return 'calendar'
+    case 'routing':
+      return 'routing'
     default:
       return 'bell'
   }
@@ -59,11 +61,12 @@ export function batchComplaints(a: AlertLike): { id: number; case_no: string }[]
   )
 }
 
-/** Where clicking an alert goes: its complaint, the calendar admin page, or nowhere. */
-export type AlertTarget = { name: 'complaint'; params: { key: string } } | { name: 'admin-calendar' } | null
+/** Where clicking an alert goes: its complaint, the admin page that fixes it, or nowhere. */
+export type AlertTarget = { name: 'complaint'; params: { key: string } } | { name: 'admin-calendar' } | { name: 'admin-routing' } | null
 
 export function alertTarget(a: AlertLike): AlertTarget {
   if (a.case_no) return { name: 'complaint', params: { key: a.case_no } }
   if (a.kind === 'calendar') return { name: 'admin-calendar' }
+  if (a.kind === 'routing') return { name: 'admin-routing' }
   return null
 }

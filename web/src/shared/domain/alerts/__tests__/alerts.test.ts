@@ -5,9 +5,10 @@ import { ALERT_KINDS, ALERT_SEVERITIES, alertBody, alertIcon, alertTarget, alert
 const base = { title_zh: '超时', title_en: 'Overdue', body_zh: '内容', body_en: '', data: {} }
 
 describe('alerts', () => {
-  it('links an alert to its complaint, a calendar gap to the calendar page', () => {
+  it('links an alert to its complaint, a calendar gap to the calendar page, a training to routing', () => {
     expect(alertTarget({ ...base, kind: 'sla_breach', case_no: 'TS1', complaint_id: 1 })).toEqual({ name: 'complaint', params: { key: 'TS1' } })
     expect(alertTarget({ ...base, kind: 'calendar' })).toEqual({ name: 'admin-calendar' })
+    expect(alertTarget({ ...base, kind: 'routing' })).toEqual({ name: 'admin-routing' })
     expect(alertTarget({ ...base, kind: 'batch' })).toBeNull()
   })
 

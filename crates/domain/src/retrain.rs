@@ -41,7 +41,12 @@ impl RetrainPolicy {
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
         if !(1..=90).contains(&self.interval_days) {
-            errors.push(FieldError::new("interval_days", "out_of_range", "间隔为 1–90 天", "interval_days must be 1–90"));
+            errors.push(FieldError::new(
+                "interval_days",
+                "out_of_range",
+                "间隔为 1–90 天",
+                "interval_days must be 1–90",
+            ));
         }
         if !(1..=100_000).contains(&self.min_new_examples) {
             errors.push(FieldError::new(

@@ -1,6 +1,7 @@
 //! The routing classifier retrains on a schedule (DESIGN §4), from the choices people made since
-//! the model in use: each scheduler pass asks [`cloop_domain::retrain::due`] for both targets,
-//! and trains those that are due in the background.
+//! the model in use: the scheduler asks [`cloop_domain::retrain::due`] for both targets,
+//! and trains those that are due in the background. A node asks every [`CHECK_EVERY`], not on
+//! every pass: the question may count the trained complaints.
 //!
 //! Training takes seconds to a minute, longer than a scheduler pass may wait, so it runs in its
 //! own task behind its own lease (`routing_retrain`, 30 minutes): one node trains at a time, and
@@ -15,15 +16,18 @@ use crate::routing::{TrainFailure, save_trained, train_and_score};
 use chrono::{DateTime, Duration, Utc};
 use cloop_domain::retrain::{self, ModelInUse, Verdict};
 use cloop_nlp::classifier::Example;
+use cloop_store::StoreResult;
 use cloop_store::alerts::{Audience, NewAlert};
 use cloop_store::routing::{ModelRow, ModelTarget};
-use cloop_store::StoreResult;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::atomic::Ordering;
 use utoipa::ToSchema;
 
 const LEASE: &str = "routing_retrain";
+/// How often a node's scheduler asks whether retraining is due (asking may count the trained
+/// complaints; a schedule in days needs no finer grain).
+pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 /// Longer than training on 100,000 complaints takes on a busy machine (BENCHMARKS "Routing").
 const LEASE_TTL_MINUTES: i64 = 30;
 /// The `source` of a model the schedule trained.
@@ -65,7 +69,7 @@ pub struct RetrainRecord {
 }
 
 /// The model in use of `target` among `models` (newest version).
-fn in_use<'a>(models: &'a [ModelRow], target: ModelTarget) -> Option<&'a ModelRow> {
+fn in_use(models: &[ModelRow], target: ModelTarget) -> Option<&ModelRow> {
     models.iter().filter(|m| m.target == target.code()).max_by_key(|m| m.version)
 }
 
@@ -100,7 +104,11 @@ pub async fn verdict(state: &AppState, target: ModelTarget, now: DateTime<Utc>) 
 
 /// One scheduler pass's part: starts retraining the targets that are due, unless this node is
 /// already retraining or another node holds the lease. Returns the task, which tests await.
-pub async fn pass(state: &AppState, node: &str, now: DateTime<Utc>) -> StoreResult<Option<tokio::task::JoinHandle<()>>> {
+pub async fn pass(
+    state: &AppState,
+    node: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<tokio::task::JoinHandle<()>>> {
     let flag = state.router().retraining();
     if flag.load(Ordering::Acquire) {
         return Ok(None);

@@ -114,6 +114,8 @@ pub struct Router {
     near_dups: NearDupWindow,
     /// This node is retraining on the schedule (`crate::retrain`).
     retraining: AtomicBool,
+    /// When this node's scheduler last asked whether retraining is due.
+    retrain_checked: Mutex<Option<Instant>>,
 }
 
 impl Router {
@@ -126,7 +128,20 @@ impl Router {
             refreshing: tokio::sync::Mutex::new(()),
             loaded: AtomicBool::new(false),
             retraining: AtomicBool::new(false),
+            retrain_checked: Mutex::new(None),
         }
+    }
+
+    /// Whether the scheduler should ask about retraining now: at most once per `every`, as
+    /// asking may count the complaints table and a pass runs every few seconds.
+    pub(crate) fn retrain_check_due(&self, every: Duration) -> bool {
+        let mut last = self.retrain_checked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = Instant::now();
+        if last.is_some_and(|t| now.duration_since(t) < every) {
+            return false;
+        }
+        *last = Some(now);
+        true
     }
 
     /// Set while this node retrains on the schedule, so a pass starts no second run.

@@ -86,8 +86,10 @@ pub async fn pass(state: &AppState, config: &SchedulerConfig) -> StoreResult<Pas
     sla_pass(state, now, &mut report).await?;
     batch_pass(state, now, &mut report).await?;
     calendar_pass(state, now).await?;
-    // Behind its own lease: training outlasts a pass.
-    crate::retrain::pass(state, &config.node, now).await?;
+    // Behind its own lease: training outlasts a pass. Asked every few minutes, not every pass.
+    if state.router().retrain_check_due(crate::retrain::CHECK_EVERY) {
+        crate::retrain::pass(state, &config.node, now).await?;
+    }
     Ok(report)
 }
 

@@ -463,7 +463,9 @@ impl Store {
         let key = format!("{RETRAIN_OUTCOME}.{}", target.code());
         self.setting(&key)
             .await?
-            .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::Config(format!("setting {key} unreadable: {e}"))))
+            .map(|json| {
+                serde_json::from_str(&json).map_err(|e| StoreError::Config(format!("setting {key} unreadable: {e}")))
+            })
             .transpose()
     }
 

@@ -468,7 +468,14 @@ async fn schedule_dto(state: &AppState) -> ApiResult<RetrainScheduleDto> {
             Verdict::TooSoon { next } => ("too_soon", Some(next), None, None),
             Verdict::TooFewExamples { have, need } => ("too_few_examples", None, Some(have), Some(need)),
         };
-        targets.push(RetrainTargetDto { target: target.code().to_owned(), verdict: code.to_owned(), next, have, need, last });
+        targets.push(RetrainTargetDto {
+            target: target.code().to_owned(),
+            verdict: code.to_owned(),
+            next,
+            have,
+            need,
+            last,
+        });
     }
     Ok(RetrainScheduleDto {
         policy: RetrainPolicyDto {
@@ -501,7 +508,12 @@ async fn put_retrain_schedule(
     state.store().set_retrain_policy(&policy).await?;
     state
         .store()
-        .audit(Some(p.user.id), "admin.routing.retrain_schedule", "settings", serde_json::to_value(policy).unwrap_or_default())
+        .audit(
+            Some(p.user.id),
+            "admin.routing.retrain_schedule",
+            "settings",
+            serde_json::to_value(policy).unwrap_or_default(),
+        )
         .await?;
     schedule_dto(&state).await.map(Json)
 }

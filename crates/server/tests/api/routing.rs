@@ -307,7 +307,9 @@ async fn people_route(app: &TestApp, agent: &Session, round: usize, n: usize, sc
     let texts = [("手机屏幕碎裂，屏幕有划痕，质量太差", screens), ("快递物流太慢，配送一周还没到", deliveries)];
     for i in 0..n {
         for (k, (text, dept)) in texts.iter().enumerate() {
-            let c = agent.intake_with(&body(&format!("138{round}{k}00{i:04}"), &format!("{text}（第{round}-{i}次）"))).await;
+            let c = agent
+                .intake_with(&body(&format!("138{round}{k}00{i:04}"), &format!("{text}（第{round}-{i}次）")))
+                .await;
             let id = c["id"].as_i64().unwrap();
             agent.command(id, "classify", json!({"category": "product_fault", "severity": 2})).await;
             agent.command(id, "assign", json!({"department_id": dept})).await;
@@ -320,7 +322,12 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
     use cloop_server::{AppState, ServerConfig, retrain};
     let admin = app.login("admin").await;
     let agent = app.login("agent").await;
-    let at = |days: i64| AppState::new(app.store.clone(), ServerConfig { clock_offset: chrono::Duration::days(days), ..ServerConfig::default() });
+    let at = |days: i64| {
+        AppState::new(
+            app.store.clone(),
+            ServerConfig { clock_offset: chrono::Duration::days(days), ..ServerConfig::default() },
+        )
+    };
     let pass = |state: AppState| async move {
         let now = state.now();
         retrain::pass(&state, "test-node", now).await.expect("retrain pass")
@@ -332,20 +339,36 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
     assert_eq!(s["targets"][1]["verdict"], "too_few_examples", "{s}");
     assert_eq!((s["targets"][1]["have"].as_i64(), s["targets"][1]["need"].as_i64()), (Some(0), Some(50)));
     // Bad input is named field by field and changes nothing; only an admin edits it.
-    let bad = admin.put("/api/v1/routing/retrain", &json!({"enabled": true, "interval_days": 0, "min_new_examples": 0})).await;
+    let bad = admin
+        .put("/api/v1/routing/retrain", &json!({"enabled": true, "interval_days": 0, "min_new_examples": 0}))
+        .await;
     bad.expect_field("interval_days", "out_of_range");
     bad.expect_field("min_new_examples", "out_of_range");
-    admin.put("/api/v1/routing/retrain", &json!({"enabled": true, "interval_days": 1, "min_new_examples": 5, "x": 1})).await.expect(422);
-    agent.put("/api/v1/routing/retrain", &json!({"enabled": false, "interval_days": 1, "min_new_examples": 5})).await.expect(403);
+    admin
+        .put("/api/v1/routing/retrain", &json!({"enabled": true, "interval_days": 1, "min_new_examples": 5, "x": 1}))
+        .await
+        .expect(422);
+    agent
+        .put("/api/v1/routing/retrain", &json!({"enabled": false, "interval_days": 1, "min_new_examples": 5}))
+        .await
+        .expect(403);
     assert_eq!(admin.get("/api/v1/routing/retrain").await.expect(200)["policy"]["interval_days"], 7);
-    let s = admin.put("/api/v1/routing/retrain", &json!({"enabled": true, "interval_days": 1, "min_new_examples": 20})).await.expect(200).clone();
+    let s = admin
+        .put("/api/v1/routing/retrain", &json!({"enabled": true, "interval_days": 1, "min_new_examples": 20}))
+        .await
+        .expect(200)
+        .clone();
     assert_eq!(s["policy"]["min_new_examples"], 20);
 
     // 60 choices: both targets are due. The category model is refused (every complaint has the
     // same category) and the admins are told; the department model is trained and in use.
     people_route(&app, &agent, 1, 30, app.seed.acme_quality, app.seed.acme_finance).await;
     let s = admin.get("/api/v1/routing/retrain").await.expect(200).clone();
-    assert_eq!((s["targets"][0]["verdict"].as_str(), s["targets"][1]["verdict"].as_str()), (Some("due"), Some("due")), "{s}");
+    assert_eq!(
+        (s["targets"][0]["verdict"].as_str(), s["targets"][1]["verdict"].as_str()),
+        (Some("due"), Some("due")),
+        "{s}"
+    );
     pass(at(0)).await.expect("retraining started").await.expect("retraining task");
     assert!(pass(at(0)).await.is_none(), "nothing is due right after");
     let models = admin.get("/api/v1/routing/models").await.expect(200).clone();
@@ -354,13 +377,18 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
     assert_eq!(models[0]["metrics"]["accuracy"], 1.0, "{models}");
     let s = admin.get("/api/v1/routing/retrain").await.expect(200).clone();
     let (category, department) = (&s["targets"][0], &s["targets"][1]);
-    assert_eq!((department["last"]["outcome"].as_str(), department["last"]["version"].as_i64()), (Some("adopted"), Some(1)), "{s}");
+    assert_eq!(
+        (department["last"]["outcome"].as_str(), department["last"]["version"].as_i64()),
+        (Some("adopted"), Some(1)),
+        "{s}"
+    );
     assert_eq!(category["last"]["outcome"], "refused", "{s}");
     assert!(category["last"]["detail"].as_str().unwrap().contains("at least two labels"), "{s}");
     // A refused attempt waits for the interval too, not for the next pass.
     assert_eq!((category["verdict"].as_str(), department["verdict"].as_str()), (Some("too_soon"), Some("too_soon")));
     let alerts = admin.get("/api/v1/alerts").await.expect(200).clone();
-    let routing_alerts: Vec<&Value> = alerts["items"].as_array().unwrap().iter().filter(|a| a["kind"] == "routing").collect();
+    let routing_alerts: Vec<&Value> =
+        alerts["items"].as_array().unwrap().iter().filter(|a| a["kind"] == "routing").collect();
     assert_eq!(routing_alerts.len(), 1, "{alerts}");
     assert!(routing_alerts[0]["title_zh"].as_str().unwrap().contains("分类"), "{alerts}");
     let c = agent.intake_with(&body("13711110000", "屏幕碎裂了，质量太差")).await;
@@ -379,10 +407,20 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
     assert!(last["accuracy"].as_f64().unwrap() < 0.95, "{s}");
     assert_eq!(last["examples"], 120);
     let alerts = admin.get("/api/v1/alerts").await.expect(200).clone();
-    assert!(alerts["items"].as_array().unwrap().iter().any(|a| a["kind"] == "routing" && a["title_zh"].as_str().unwrap().contains("部门")), "{alerts}");
+    assert!(
+        alerts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "routing" && a["title_zh"].as_str().unwrap().contains("部门")),
+        "{alerts}"
+    );
 
     // Switched off, nothing is due however much is new.
-    admin.put("/api/v1/routing/retrain", &json!({"enabled": false, "interval_days": 1, "min_new_examples": 20})).await.expect(200);
+    admin
+        .put("/api/v1/routing/retrain", &json!({"enabled": false, "interval_days": 1, "min_new_examples": 20}))
+        .await
+        .expect(200);
     let s = admin.get("/api/v1/routing/retrain").await.expect(200).clone();
     assert_eq!(s["targets"][1]["verdict"], "disabled");
     assert!(pass(at(30)).await.is_none());

@@ -303,7 +303,7 @@ async fn near_duplicates_are_found_across_nodes(app: TestApp) {
 }
 
 /// People route `n` screen complaints to `screens` and `n` delivery complaints to `deliveries`.
-async fn people_route(app: &TestApp, agent: &Session, round: usize, n: usize, screens: i64, deliveries: i64) {
+async fn people_route(agent: &Session, round: usize, n: usize, screens: i64, deliveries: i64) {
     let texts = [("手机屏幕碎裂，屏幕有划痕，质量太差", screens), ("快递物流太慢，配送一周还没到", deliveries)];
     for i in 0..n {
         for (k, (text, dept)) in texts.iter().enumerate() {
@@ -315,7 +315,6 @@ async fn people_route(app: &TestApp, agent: &Session, round: usize, n: usize, sc
             agent.command(id, "assign", json!({"department_id": dept})).await;
         }
     }
-    let _ = app;
 }
 
 async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_model_out(app: TestApp) {
@@ -362,7 +361,7 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
 
     // 60 choices: both targets are due. The category model is refused (every complaint has the
     // same category) and the admins are told; the department model is trained and in use.
-    people_route(&app, &agent, 1, 30, app.seed.acme_quality, app.seed.acme_finance).await;
+    people_route(&agent, 1, 30, app.seed.acme_quality, app.seed.acme_finance).await;
     let s = admin.get("/api/v1/routing/retrain").await.expect(200).clone();
     assert_eq!(
         (s["targets"][0]["verdict"].as_str(), s["targets"][1]["verdict"].as_str()),
@@ -396,7 +395,7 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
 
     // Then people route the same texts the other way round, 60 times: a model trained on that
     // is clearly worse on its held-out part, so the model in use stays and the admins are told.
-    people_route(&app, &agent, 2, 30, app.seed.acme_finance, app.seed.acme_quality).await;
+    people_route(&agent, 2, 30, app.seed.acme_finance, app.seed.acme_quality).await;
     pass(at(2)).await.expect("retraining started").await.expect("retraining task");
     let models = admin.get("/api/v1/routing/models").await.expect(200).clone();
     assert_eq!(models.as_array().unwrap().iter().filter(|m| m["target"] == "department").count(), 1, "{models}");

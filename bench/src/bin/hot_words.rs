@@ -26,6 +26,10 @@ struct Args {
     /// Texts per request (the server reads at most 2,000).
     #[arg(long, default_value_t = 2_000)]
     texts: usize,
+    /// Join this many consecutive texts into one, to time long complaints (the server reads at
+    /// most `HOT_WORD_TEXT_CHARS` of each).
+    #[arg(long, default_value_t = 1)]
+    join: usize,
     /// Timed rounds.
     #[arg(long, default_value_t = 5)]
     rounds: usize,
@@ -35,7 +39,13 @@ fn main() -> Result<()> {
     let args = Args::parse();
     let file = std::fs::File::open(&args.data).with_context(|| format!("opening {}", args.data))?;
     let examples = parse_jsonl(std::io::BufReader::new(file)).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).take(args.texts).collect();
+    let joined: Vec<String> = examples
+        .chunks(args.join.max(1))
+        .map(|c| c.iter().map(|e| e.text.as_str()).collect::<Vec<_>>().join("。"))
+        .cycle()
+        .take(args.texts)
+        .collect();
+    let texts: Vec<&str> = joined.iter().map(String::as_str).collect();
     let chars: usize = texts.iter().map(|t| t.chars().count()).sum();
     let t = Instant::now();
     warm_up();

@@ -96,6 +96,30 @@ impl Snapshot {
         }
     }
 
+    /// What a person accepting routing's suggestion for `decision` would choose, within
+    /// `company`: for each target the decided id, else the classifier's best class when its
+    /// label still names an active category or a department of that company.
+    pub fn suggestion(
+        &self,
+        decision: &RoutingDecision,
+        company: OrgUnitId,
+    ) -> (Option<CategoryId>, Option<OrgUnitId>) {
+        let best = |t: &RoutedTarget| t.top.first().map(|c| c.label.clone());
+        let category = decision
+            .category
+            .id
+            .or_else(|| best(&decision.category).and_then(|code| self.categories.get(&code).copied()))
+            .map(CategoryId);
+        let department = decision
+            .department
+            .id
+            .or_else(|| {
+                best(&decision.department).and_then(|name| self.departments.get(&(company.0, name)).map(|d| d.id))
+            })
+            .map(OrgUnitId);
+        (category, department)
+    }
+
     /// The model versions in use (category, department).
     pub fn model_versions(&self) -> (Option<i64>, Option<i64>) {
         (self.category_model.as_ref().map(|m| m.0), self.department_model.as_ref().map(|m| m.0))

@@ -170,4 +170,39 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await assign.waitFor({ state: 'hidden' })
     assertNoPageErrors(page, [/status of 401/])
   })
+
+  await step("the triage queue takes routing's suggestions for several complaints at once", async () => {
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    const waiting = []
+    // The text the models were unsure of above: the same decision, so these wait in triage too.
+    for (const phone of ['13700004444', '13700005555']) {
+      const content = 'Hello, please call me back about my order.'
+      const c = await agent.ok('POST', '/complaints', { customer: { name: '周先生', phone }, channel: 'phone', content })
+      assert.equal(c.state, 'received', JSON.stringify(c.routing))
+      waiting.push(c)
+    }
+    await page.goto('/workbench?queue=triage')
+    for (const c of waiting) {
+      const row = page.locator('.wb-table tr').filter({ has: page.getByRole('link', { name: c.case_no, exact: true }) })
+      await row.locator('.el-checkbox').click()
+    }
+    await page.getByTestId('accept-suggestions').click()
+    const dialog = page.getByTestId('accept-dialog')
+    await dialog.getByText('二级', { exact: true }).click()
+    await dialog.getByTestId('accept-submit').click()
+    await dialog.getByText('成功 2 / 跳过 0').waitFor()
+    await consoleShot(page, 'routing-06-accept-suggestions')
+    await dialog.locator('.el-dialog__footer').getByRole('button', { name: '关闭' }).click()
+    for (const c of waiting) {
+      const after = (await agent.ok('GET', `/complaints/${c.id}`)).complaint
+      assert.equal(after.state, 'assigned', JSON.stringify(after))
+      assert.equal(after.severity, 2)
+      const suggested = c.routing.department.id ?? null
+      if (suggested) assert.equal(after.department_id, suggested)
+      assert.ok(after.category_id, 'a category was taken from the suggestion')
+      // They have left the triage queue.
+      await page.getByRole('link', { name: c.case_no, exact: true }).waitFor({ state: 'detached' })
+    }
+    assertNoPageErrors(page, [/status of 401/])
+  })
 })

@@ -68,6 +68,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(escalate))
         .routes(routes!(counts))
         .routes(routes!(bulk_assign))
+        .routes(routes!(accept_suggestions))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(add_evidence))
@@ -1341,6 +1342,105 @@ async fn bulk_assign(
         };
         results.push(match outcome {
             Ok(_) => BulkResult { id, ok: true, code: None, message: None },
+            Err(e) => {
+                let (code, message) = e.parts();
+                BulkResult { id, ok: false, code: Some(code), message: Some(message) }
+            }
+        });
+    }
+    Ok(Json(BulkAnswer { results }))
+}
+
+/// Accepting routing's suggestions for complaints waiting in triage.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptSuggestionsRequest {
+    /// Complaint ids (1–200), each waiting in triage (received).
+    pub ids: Vec<i64>,
+    /// Severity 1–3 for a complaint that has none yet; a rule's floor (risk words) raises it.
+    pub severity: i64,
+}
+
+/// Classifies and assigns each complaint waiting in triage as routing suggested: its category
+/// (or the classifier's best category) and the department routing decided or thought most
+/// likely, as a person would in the classify and assign forms. A complaint keeps a category or
+/// severity it already has. Each is decided on its own: the answer says per complaint whether it
+/// was assigned or why it was skipped (`not_in_triage`, `no_suggestion`, or the refusal). What
+/// is accepted trains the next model like any person's choice.
+#[utoipa::path(post, path = "/api/v1/complaints/triage/accept", tag = "complaints", request_body = AcceptSuggestionsRequest,
+    responses((status = 200, body = BulkAnswer), (status = 403, body = crate::error::ErrorResponse), (status = 422, body = crate::error::ErrorResponse)))]
+async fn accept_suggestions(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<AcceptSuggestionsRequest>,
+) -> ApiResult<Json<BulkAnswer>> {
+    p.require(Permission::Classify)?;
+    p.require(Permission::Assign)?;
+    let mut errors = Vec::new();
+    if req.ids.is_empty() || req.ids.len() > 200 {
+        errors.push(FieldError::new(
+            "ids",
+            "invalid_count",
+            "一次可处理 1–200 条投诉",
+            "1 to 200 complaints at a time",
+        ));
+    }
+    let requested = Severity::from_level(req.severity);
+    if requested.is_err() {
+        errors.push(FieldError::new("severity", "invalid_severity", "级别为 1–3", "severity must be 1–3"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::fields(errors));
+    }
+    let requested = requested.expect("checked above");
+    let snapshot = state.router().snapshot(state.store()).await?;
+    let mut results = Vec::with_capacity(req.ids.len());
+    for id in req.ids {
+        let outcome: ApiResult<()> = async {
+            let c = load_visible(&state, &p, &id.to_string()).await?.complaint;
+            if c.state != cloop_domain::State::Received {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "not_in_triage",
+                    "不在待分派队列中（已分派或已办结）",
+                    "not waiting in triage (assigned or finished)",
+                ));
+            }
+            let no_suggestion = || {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "no_suggestion",
+                    "智能分派没有给出分类或部门建议，请人工分派",
+                    "routing suggested no category or department; assign it by hand",
+                )
+            };
+            let decision = c.routing.as_ref().ok_or_else(no_suggestion)?;
+            let (category, department) = snapshot.suggestion(decision, c.company_id);
+            let (Some(category), Some(department)) = (c.category_id.or(category), department) else {
+                return Err(no_suggestion());
+            };
+            let severity = c.severity.unwrap_or_else(|| {
+                cloop_domain::routing::more_serious(Some(requested), decision.severity_floor).unwrap_or(requested)
+            });
+            let now = state.now();
+            let who = Who::Staff(&p.actor);
+            let mut before = c.clone();
+            if c.category_id != Some(category) || c.severity != Some(severity) {
+                let classify =
+                    Command::Classify { category_id: category, severity, product_ref: None, order_ref: None };
+                let after = state.store().execute(c.id, &classify, who, now).await?;
+                // A level-1 complaint alerts as it would through the classify form.
+                crate::alerting::after_change(&state, Some(&before), &after).await;
+                before = after;
+            }
+            let assign = Command::Assign { department_id: department, handler_id: None };
+            let after = state.store().execute(c.id, &assign, who, now).await?;
+            crate::alerting::after_change(&state, Some(&before), &after).await;
+            Ok(())
+        }
+        .await;
+        results.push(match outcome {
+            Ok(()) => BulkResult { id, ok: true, code: None, message: None },
             Err(e) => {
                 let (code, message) = e.parts();
                 BulkResult { id, ok: false, code: Some(code), message: Some(message) }

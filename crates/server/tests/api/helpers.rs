@@ -89,7 +89,16 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let routing = RoutingConfig { refresh: std::time::Duration::ZERO, ..RoutingConfig::default() };
+    run_routed_with(backend, RoutingConfig::default(), body).await;
+}
+
+/// [`run_routed`] with the given routing settings (a model's threshold, say).
+pub async fn run_routed_with<F, Fut>(backend: Backend, routing: RoutingConfig, body: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let routing = RoutingConfig { refresh: std::time::Duration::ZERO, ..routing };
     let Some(app) = spawn_app_with(backend, routing).await else { return };
     let cleanup = app.cleanup.clone();
     body(app).await;

@@ -19,6 +19,34 @@ sqlite_and_postgres_routed!(
     the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_model_out,
 );
 
+/// Models trained on a handful of complaints are sure of everything; a threshold no such model
+/// reaches leaves their guesses in triage, as an unsure model's would be.
+fn unsure_routing() -> RoutingConfig {
+    RoutingConfig { threshold: 0.999, ..RoutingConfig::default() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_accepting_suggestions_classifies_and_assigns_what_waits_in_triage() {
+    let backend = crate::helpers::Backend::Sqlite;
+    crate::helpers::run_routed_with(
+        backend,
+        unsure_routing(),
+        accepting_suggestions_classifies_and_assigns_what_waits_in_triage,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_accepting_suggestions_classifies_and_assigns_what_waits_in_triage() {
+    let backend = crate::helpers::Backend::Postgres;
+    crate::helpers::run_routed_with(
+        backend,
+        unsure_routing(),
+        accepting_suggestions_classifies_and_assigns_what_waits_in_triage,
+    )
+    .await;
+}
+
 fn body(phone: &str, content: &str) -> Value {
     json!({
         "customer": {"name": "张三", "phone": phone},
@@ -423,4 +451,71 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
     let s = admin.get("/api/v1/routing/retrain").await.expect(200).clone();
     assert_eq!(s["targets"][1]["verdict"], "disabled");
     assert!(pass(at(30)).await.is_none());
+}
+
+async fn accepting_suggestions_classifies_and_assigns_what_waits_in_triage(app: TestApp) {
+    let admin = app.login("admin").await;
+    let agent = app.login("agent").await;
+    let accept = |ids: Vec<i64>| json!({"ids": ids, "severity": 3});
+    // Before any model: nothing to suggest.
+    let bare = agent.intake_with(&body("13722220000", "你好，请尽快回电话")).await;
+    let bare_id = bare["id"].as_i64().unwrap();
+    // People route screens (a fault, to quality) and deliveries (a quality matter, to finance).
+    for i in 0..8 {
+        for (k, (text, category, dept)) in [
+            ("手机屏幕碎裂，屏幕有划痕", "product_fault", app.seed.acme_quality),
+            ("快递物流太慢，配送一周还没到", "product_quality", app.seed.acme_finance),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let c = agent.intake_with(&body(&format!("1372{k}00{i:04}"), &format!("{text}（第{i}次）"))).await;
+            let id = c["id"].as_i64().unwrap();
+            agent.command(id, "classify", json!({"category": category, "severity": 2})).await;
+            agent.command(id, "assign", json!({"department_id": dept})).await;
+        }
+    }
+    admin.post("/api/v1/routing/models/train", &json!({"target": "category"})).await.expect(201);
+    admin.post("/api/v1/routing/models/train", &json!({"target": "department"})).await.expect(201);
+    // A refund: the seeded 退款 rule names the department; the category model's guess is below
+    // the threshold, so the complaint waits with it.
+    let unsure = agent.intake_with(&body("13722220001", "退货十天了还没退款")).await;
+    let unsure_id = unsure["id"].as_i64().unwrap();
+    assert_eq!(unsure["state"], "received", "{unsure}");
+    let best_category = unsure["routing"]["category"]["top"][0]["label"].as_str().unwrap().to_owned();
+    assert_eq!(unsure["routing"]["department"]["source"], "rule", "{unsure}");
+    let assigned = crate::helpers::assigned_complaint(&app, &agent, "13722220002").await;
+
+    // Bad input changes nothing; a handler may not classify and assign.
+    let r = agent.post("/api/v1/complaints/triage/accept", &json!({"ids": [], "severity": 4})).await;
+    r.expect_field("ids", "invalid_count");
+    r.expect_field("severity", "invalid_severity");
+    agent.post("/api/v1/complaints/triage/accept", &json!({"ids": [unsure_id]})).await.expect(422);
+    app.login("handler").await.post("/api/v1/complaints/triage/accept", &accept(vec![unsure_id])).await.expect(403);
+    assert_eq!(agent.detail(unsure_id).await["complaint"]["state"], "received");
+
+    let r = agent
+        .post("/api/v1/complaints/triage/accept", &accept(vec![unsure_id, bare_id, assigned, 999_999]))
+        .await
+        .expect(200)
+        .clone();
+    let codes: Vec<Value> = r["results"].as_array().unwrap().iter().map(|x| x["code"].clone()).collect();
+    assert_eq!(r["results"][0]["ok"], true, "{r}");
+    assert_eq!(codes[1..], [json!("no_suggestion"), json!("not_in_triage"), json!("not_found")], "{r}");
+    assert!(r["results"][1]["message"]["zh-CN"].as_str().unwrap().contains("人工分派"), "{r}");
+
+    // The unsure one is now what routing guessed, as if a person chose it in the forms.
+    let c = agent.detail(unsure_id).await["complaint"].clone();
+    assert_eq!(c["state"], "assigned", "{c}");
+    assert_eq!(c["severity"], 3);
+    let category_id = if best_category == "product_fault" { app.seed.product_fault } else { app.seed.product_quality };
+    assert_eq!(
+        (c["category_id"].as_i64(), c["department_id"].as_i64()),
+        (Some(category_id), Some(app.seed.acme_finance)),
+        "{c}"
+    );
+    let kinds = events(&agent, unsure_id).await;
+    assert_eq!(kinds[kinds.len() - 2..], ["classified".to_owned(), "assigned".to_owned()], "{kinds:?}");
+    // Nothing else moved.
+    assert_eq!(agent.detail(bare_id).await["complaint"]["state"], "received");
 }

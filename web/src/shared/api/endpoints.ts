@@ -45,6 +45,7 @@ import type {
   StatsOverview,
   HotWords,
   HotWordsExcluded,
+  AcceptSuggestionsRequest,
   RetrainPolicyDto,
   RetrainScheduleDto,
   TokenDto,
@@ -82,6 +83,8 @@ export const complaintsApi = {
   attachmentUrl: (id: number | string, sha256: string) =>
     apiUrl(`/complaints/${enc(String(id))}/attachments/${enc(sha256)}`),
   bulkAssign: (req: BulkAssignRequest) => http.post<BulkAssignResult>('/complaints/bulk-assign', req),
+  /** Classifies and assigns complaints waiting in triage as routing suggested (per-complaint answers). */
+  acceptSuggestions: (req: AcceptSuggestionsRequest) => http.post<BulkAssignResult>('/complaints/triage/accept', req),
   /** Complaints like this one by text, within the caller's data scope. */
   similar: (key: string | number, limit = 5, signal?: AbortSignal) =>
     http.get<SimilarDto>(`/complaints/${enc(String(key))}/similar`, { limit }, { signal }),

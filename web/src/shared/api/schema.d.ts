@@ -405,6 +405,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/triage/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Classifies and assigns each complaint waiting in triage as routing suggested: its category
+         *     (or the classifier's best category) and the department routing decided or thought most
+         *     likely, as a person would in the classify and assign forms. A complaint keeps a category or
+         *     severity it already has. Each is decided on its own: the answer says per complaint whether it
+         *     was assigned or why it was skipped (`not_in_triage`, `no_suggestion`, or the refusal). What
+         *     is accepted trains the next model like any person's choice.
+         */
+        post: operations["accept_suggestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints/{id}": {
         parameters: {
             query?: never;
@@ -1374,6 +1398,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Accepting routing's suggestions for complaints waiting in triage. */
+        AcceptSuggestionsRequest: {
+            /** @description Complaint ids (1–200), each waiting in triage (received). */
+            ids: number[];
+            /**
+             * Format: int64
+             * @description Severity 1–3 for a complaint that has none yet; a rule's floor (risk words) raises it.
+             */
+            severity: number;
+        };
         /** @description A note or reply. */
         AddNoteRequest: {
             /** @description The text (up to 5,000 characters). */
@@ -4078,6 +4112,45 @@ export interface operations {
                     "application/json": {
                         [key: string]: number;
                     };
+                };
+            };
+        };
+    };
+    accept_suggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptSuggestionsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

@@ -74,6 +74,7 @@ export interface RepeatLink {
 // Queue counts: `{mine, department, triage, approval, awaiting_customer, return_visits, open, all}`.
 export type QueueCounts = Record<string, number>
 export type BulkAssignRequest = S['BulkAssignRequest']
+export type AcceptSuggestionsRequest = S['AcceptSuggestionsRequest']
 export type BulkAssignResult = S['BulkAnswer']
 export type StatsOverview = S['Overview']
 export type HotWords = S['HotWords']

@@ -205,4 +205,25 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     }
     assertNoPageErrors(page, [/status of 401/])
   })
+
+  await step('the detail page takes the suggestion for one complaint', async () => {
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    const c = await agent.ok('POST', '/complaints', {
+      customer: { name: '吴女士', phone: '13700006666' },
+      channel: 'phone',
+      content: 'Hello, please call me back about my order.',
+    })
+    assert.equal(c.state, 'received')
+    await openComplaint(page, c.case_no)
+    const panel = page.getByTestId('routing-panel')
+    await panel.getByTestId('routing-accept').click()
+    const dialog = page.getByTestId('accept-dialog')
+    await dialog.getByTestId('accept-submit').click()
+    await dialog.getByText('成功 1 / 跳过 0').waitFor()
+    await dialog.locator('.el-dialog__footer').getByRole('button', { name: '关闭' }).click()
+    await expectDetailState(page, 'assigned')
+    // Assigned, the suggestion has nothing left to take.
+    await panel.getByTestId('routing-accept').waitFor({ state: 'detached' })
+    assertNoPageErrors(page, [/status of 401/])
+  })
 })

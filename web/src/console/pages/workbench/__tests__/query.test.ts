@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { defaultQueue, hasFilters, parseQuery, queueCountsFromStates, toApiQuery, toRouteQuery } from '../query'
-import { summariseBulk } from '../bulk'
+import { summariseBulk } from '../../../components/bulk'
 import { COLUMNS, DEFAULT_COLUMNS, columnWidth, visibleColumns } from '../columns'
 
 const defaults = { queue: 'triage' as const, per_page: 20 }

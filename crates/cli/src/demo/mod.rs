@@ -12,6 +12,7 @@
 //! clock within a day), and every complaint's walk runs as its own task, many at once: the
 //! store's group commit shares each fsync among all of them.
 
+mod arrivals;
 pub mod org;
 mod remedies;
 mod script;
@@ -181,11 +182,13 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
     println!("organisation, {} users and {} categories ready", world.actors.len(), world.categories.len());
 
     let n = args.complaints as usize;
+    // The last few arrive through routing once the models are trained (`arrivals`).
+    let routed = arrivals::count(n);
     let now = Utc::now();
     let limit = now - Duration::minutes(1);
     let policy = store.config().policy.clone();
     let mut rng = StdRng::seed_from_u64(args.seed);
-    let times = timeline::received_times(&mut rng, n, now);
+    let times = timeline::received_times(&mut rng, n - routed, now);
     let slots = timeline::targets(&mut rng, &times, now, policy.archive_after);
     let (customers, prepared) = prepare(&mut rng, &world, &slots, limit);
     let lanes = lanes(&prepared);
@@ -217,6 +220,15 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
             Err(e) => println!("routing model ({}) not trained: {e}", target.code()),
         }
     }
+    let arrived = arrivals::arrive(&store, &shared.world, &mut rng, routed, limit).await?;
+    println!(
+        "{} complaints of the last hour taken in through routing: {} assigned on arrival, {} waiting in triage \
+         with a suggestion / 最近一小时经智能分派受理 {} 件",
+        arrived.assigned + arrived.triage,
+        arrived.assigned,
+        arrived.triage,
+        arrived.assigned + arrived.triage
+    );
     summary(&store, config, &tally, n, started).await
 }
 

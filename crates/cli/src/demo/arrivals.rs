@@ -1,0 +1,86 @@
+//! The last hour's complaints, taken in through intake routing after the demo trained its
+//! models, as `cloop serve` takes complaints in. The rest of the demo is registered straight
+//! into the store (its routing models are trained from it), so without these the demo would open
+//! with a triage queue whose complaints carry no suggestion and no complaint showing why it was
+//! routed. Some are written so that neither a rule nor a model can place them: they wait in
+//! triage with routing's best guess, for a person to confirm.
+
+use super::org::World;
+use super::texts::{self, DemoCompany};
+use anyhow::{Context, Result};
+use chrono::{DateTime, Duration, Utc};
+use cloop_domain::model::State;
+use cloop_domain::{ActorRef, Channel, OrgUnitId, UserId};
+use cloop_server::{AppState, ServerConfig};
+use cloop_store::{NewComplaint, NewCustomer, Store};
+use rand::Rng;
+use rand::rngs::StdRng;
+
+/// How many of the demo's `n` complaints arrive through routing: 12, or a tenth of a small demo.
+pub fn count(n: usize) -> usize {
+    12.min(n / 10)
+}
+
+/// Complaints that name no product, fault or department: every third arrival is one.
+const VAGUE: [(&str, &str); 4] = [
+    ("上次反映的问题一直没人联系", "你好，上次反映的问题到现在还没有人联系我，请尽快回电话给我一个说法。"),
+    ("东西收到就不对，客服推来推去", "我要投诉！东西收到就不对，打了几次客服都推来推去，没人给个准话。"),
+    ("订单出了问题，请处理", "我的订单出了问题，已经等了一个星期了，麻烦你们查一下尽快处理，谢谢。"),
+    ("打了三次电话还是没有结果", "已经打了三次电话了，每次都说会有人回复，还是没有结果，到底谁来管？"),
+];
+
+/// What routing did with the arrivals.
+#[derive(Debug, Default)]
+pub struct Arrivals {
+    /// Assigned on arrival (a rule or a confident model placed them).
+    pub assigned: usize,
+    /// Waiting in triage with a suggestion.
+    pub triage: usize,
+}
+
+/// Takes `n` complaints in through routing, received within the hour before `now`.
+pub async fn arrive(store: &Store, world: &World, rng: &mut StdRng, n: usize, now: DateTime<Utc>) -> Result<Arrivals> {
+    let state = AppState::new(store.clone(), ServerConfig::default());
+    let mut out = Arrivals::default();
+    for i in 0..n {
+        let text = texts::complaint_text(rng);
+        let (summary, content, request, product, order) = if i % 3 == 2 {
+            let (summary, content) = VAGUE[(i / 3) % VAGUE.len()];
+            (summary.to_owned(), content.to_owned(), "尽快回复".to_owned(), None, None)
+        } else {
+            (text.summary, text.content, text.customer_request, text.product_ref, text.order_ref)
+        };
+        let company = &world.companies[usize::from(text.company == DemoCompany::Ecommerce)];
+        let (agent, team) = company.agents[i % company.agents.len()];
+        let phone = texts::mobile_phone(rng);
+        let received_at = now - Duration::minutes(rng.random_range(2..60));
+        let complaint = NewComplaint {
+            customer: NewCustomer {
+                name: texts::person_name(rng),
+                email: texts::maybe_email(rng, &phone),
+                phone: Some(phone),
+            },
+            channel: Channel::Phone,
+            summary,
+            content,
+            customer_request: Some(request),
+            product_ref: product,
+            order_ref: order,
+            category_id: None,
+            severity: None,
+            received_at,
+            company_id: OrgUnitId(company.id),
+            intake_unit_id: OrgUnitId(team),
+        };
+        let receipt = state
+            .register(complaint, ActorRef::User { id: UserId(agent) }, None, received_at + Duration::minutes(1))
+            .await
+            .with_context(|| format!("routing demo arrival {}", i + 1))?;
+        match receipt.complaint.map(|c| c.state) {
+            Some(State::Received) => out.triage += 1,
+            Some(_) => out.assigned += 1,
+            None => {}
+        }
+    }
+    Ok(out)
+}

@@ -3,7 +3,8 @@
 //! Both use TF-IDF: how often a word occurs in the text, times how rare it is in general Chinese
 //! (the inverse document frequencies shipped with jieba; words it does not know get its median).
 //! Only words of two or more characters that contain a letter are candidates, minus a list of
-//! function words and complaint boilerplate (`data/stop_words.txt`): numbers, punctuation, 的/了
+//! function words and complaint boilerplate in Chinese and English (`data/stop_words.txt`):
+//! numbers, punctuation, 的/了, please/about
 //! and 你好/要求 never make a hot word. Neither do model and serial codes (`KFR-35GW/HT1A`):
 //! jieba would cut them into fragments (`kfr`, `ht1a`) that name nothing.
 //!
@@ -188,6 +189,19 @@ mod tests {
     fn keywords_of_english_text_are_lower_case() {
         let top = keywords("Refund refused. The REFUND was promised twice, refund please", 1);
         assert_eq!(top[0].word, "refund");
+    }
+
+    #[test]
+    fn english_politeness_and_function_words_are_no_keywords() {
+        let text = "Hello, I am writing to complain. Please call me back about my order: the refund is \
+                    still missing after two weeks. Thank you, regards";
+        let words: Vec<String> = keywords(text, 20).into_iter().map(|k| k.word).collect();
+        for noise in ["hello", "am", "complain", "please", "me", "about", "my", "still", "thank", "regards"] {
+            assert!(!words.iter().any(|w| w == noise), "{noise} in {words:?}");
+        }
+        for topic in ["refund", "order", "missing"] {
+            assert!(words.iter().any(|w| w == topic), "{topic} missing from {words:?}");
+        }
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! (the inverse document frequencies shipped with jieba; words it does not know get its median).
 //! Only words of two or more characters that contain a letter are candidates, minus a list of
 //! function words and complaint boilerplate in Chinese and English (`data/stop_words.txt`):
-//! numbers, punctuation, 的/了, 你好/要求 and please/about never make a hot word. Neither do model and serial codes (`KFR-35GW/HT1A`):
-//! jieba would cut them into fragments (`kfr`, `ht1a`) that name nothing.
+//! numbers, punctuation, 的/了, 你好/要求 and please/about never make a hot word. Neither do model
+//! and serial codes (`KFR-35GW/HT1A`): jieba would cut them into fragments (`kfr`, `ht1a`) that
+//! name nothing.
 //!
 //! For a corpus, [`keyword_counts`] counts the texts that have each word among their keywords,
 //! and [`rank`] orders them, so a word is hot when many texts are about it, not when one long

@@ -104,6 +104,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_repeat_lookups_in_order.sql"),
         postgres: include_str!("../migrations/postgres/0014_repeat_lookups_in_order.sql"),
     },
+    Migration {
+        version: 15,
+        name: "repeat_lookups_covered",
+        sqlite: include_str!("../migrations/sqlite/0015_repeat_lookups_covered.sql"),
+        postgres: include_str!("../migrations/postgres/0015_repeat_lookups_covered.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -1056,7 +1056,22 @@ impl Store {
         who: Who<'_>,
         now: DateTime<Utc>,
     ) -> StoreResult<Complaint> {
-        let authority = if matches!(cmd, Command::ProposeRemedy { .. }) {
+        self.execute_all(id, std::slice::from_ref(cmd), who, now).await
+    }
+
+    /// Decides `cmds` in turn, each on the complaint as the ones before it left it, and appends
+    /// all their events in one commit: either every command takes effect or, when one is
+    /// refused, none does. For a person's one step that is several commands (accepting
+    /// routing's suggestion is a classification and an assignment), so a refusal of the second
+    /// cannot leave the first done alone. Loses no update, as [`Store::execute`].
+    pub async fn execute_all(
+        &self,
+        id: ComplaintId,
+        cmds: &[Command],
+        who: Who<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Complaint> {
+        let authority = if cmds.iter().any(|c| matches!(c, Command::ProposeRemedy { .. })) {
             self.authority_matrix().await?
         } else {
             AuthorityMatrix::default()
@@ -1072,16 +1087,22 @@ impl Store {
             }
             let loaded = self.load(id).await?;
             let ctx = Context { who, now, policy: &self.config.policy, authority: &authority };
-            let bodies = cloop_domain::decide(&loaded.complaint, cmd, &ctx)?;
-            let events = to_events(&loaded.complaint, bodies, &ctx);
             let mut next = loaded.complaint.clone();
             let mut prev = loaded.last_hash.clone();
-            let mut rows = Vec::with_capacity(events.len());
-            for e in &events {
-                next.apply(e);
-                let row = EventRow::new(id.0, e, &prev);
-                prev.clone_from(&row.hash);
-                rows.push(row);
+            let mut events = Vec::new();
+            let mut rows = Vec::new();
+            for cmd in cmds {
+                let bodies = cloop_domain::decide(&next, cmd, &ctx)?;
+                for e in to_events(&next, bodies, &ctx) {
+                    next.apply(&e);
+                    let row = EventRow::new(id.0, &e, &prev);
+                    prev.clone_from(&row.hash);
+                    rows.push(row);
+                    events.push(e);
+                }
+            }
+            if rows.is_empty() {
+                return Ok(next);
             }
             let dept_path = match next.department_id {
                 Some(d) if Some(d) != loaded.complaint.department_id => Some(self.org_path(d).await?),

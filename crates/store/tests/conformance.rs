@@ -773,3 +773,46 @@ async fn verify_names_a_complaint_that_search_cannot_find_on_both_backends() {
         assert!(broken.reason.contains("search row"), "{backend}: {}", broken.reason);
     }
 }
+
+#[tokio::test]
+async fn several_commands_commit_together_or_not_at_all_on_both_backends() {
+    for (backend, store) in stores("execute_all").await {
+        let w = world(&store).await;
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let id =
+            store.intake(complaint(&w, "13800000009", w.cc, now), actor, None, now).await.expect("intake").complaint_id;
+        let who = Who::Staff(&w.agent);
+        let classify = Command::Classify {
+            category_id: w.category,
+            severity: Severity::Level1,
+            product_ref: None,
+            order_ref: None,
+        };
+
+        // The second is refused (a received complaint cannot be accepted by a handler), so the
+        // first, which alone would be allowed, is not kept either.
+        let refused = store.execute_all(id, &[classify.clone(), Command::Accept], who, now).await;
+        assert!(matches!(refused, Err(StoreError::Refused(_))), "{backend}: {refused:?}");
+        let unchanged = store.load(id).await.expect("load").complaint;
+        assert_eq!((unchanged.version, unchanged.severity), (1, Some(Severity::Level2)), "{backend}");
+        assert_eq!(store.events(id).await.expect("events").len(), 1, "{backend}");
+
+        // Both allowed: one commit, each decided on what the one before left.
+        let assign = Command::Assign { department_id: w.quality, handler_id: None };
+        let done = store.execute_all(id, &[classify, assign], who, now).await.expect("classify and assign");
+        assert_eq!(
+            (done.state, done.severity, done.version),
+            (State::Assigned, Some(Severity::Level1), 3),
+            "{backend}"
+        );
+        assert_eq!(store.load(id).await.expect("load").complaint, done, "{backend}");
+        let kinds: Vec<_> = store.events(id).await.expect("events").into_iter().map(|e| (e.seq, e.kind)).collect();
+        assert_eq!(
+            kinds,
+            [(1, "registered".to_owned()), (2, "classified".to_owned()), (3, "assigned".to_owned())],
+            "{backend}"
+        );
+        assert_eq!(store.verify().await.expect("verify").first_break, None, "{backend}");
+    }
+}

@@ -1422,20 +1422,21 @@ async fn accept_suggestions(
             let severity = c.severity.unwrap_or_else(|| {
                 cloop_domain::routing::more_serious(Some(requested), decision.severity_floor).unwrap_or(requested)
             });
-            let now = state.now();
-            let who = Who::Staff(&p.actor);
-            let mut before = c.clone();
+            let mut commands = Vec::with_capacity(2);
             if c.category_id != Some(category) || c.severity != Some(severity) {
-                let classify =
-                    Command::Classify { category_id: category, severity, product_ref: None, order_ref: None };
-                let after = state.store().execute(c.id, &classify, who, now).await?;
-                // A level-1 complaint alerts as it would through the classify form.
-                crate::alerting::after_change(&state, Some(&before), &after).await;
-                before = after;
+                commands.push(Command::Classify {
+                    category_id: category,
+                    severity,
+                    product_ref: None,
+                    order_ref: None,
+                });
             }
-            let assign = Command::Assign { department_id: department, handler_id: None };
-            let after = state.store().execute(c.id, &assign, who, now).await?;
-            crate::alerting::after_change(&state, Some(&before), &after).await;
+            commands.push(Command::Assign { department_id: department, handler_id: None });
+            // One commit: a refused assignment leaves the complaint unclassified in triage too,
+            // as it was, rather than half accepted.
+            let after = state.store().execute_all(c.id, &commands, Who::Staff(&p.actor), state.now()).await?;
+            // A level-1 complaint alerts as it would through the classify form.
+            crate::alerting::after_change(&state, Some(&c), &after).await;
             Ok(())
         }
         .await;

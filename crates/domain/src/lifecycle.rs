@@ -10,6 +10,7 @@ use crate::complaint::{Complaint, Event, EventBody};
 use crate::error::Refusal;
 use crate::ids::{CategoryId, OrgUnitId, UserId};
 use crate::model::*;
+use crate::routing::RoutingDecision;
 use chrono::{DateTime, Duration, Utc};
 
 /// A command on an existing complaint. Fields are already parsed at the edge; facts that need
@@ -69,6 +70,11 @@ pub enum Command {
     Escalate { level: u8, external: Option<ExternalBody>, reason: String },
     /// Record that an SLA clock passed a threshold (the scheduler's command; system only).
     SlaAlert { clock: SlaClock, percent: u16, due_at: DateTime<Utc> },
+    /// Route a complaint waiting in triage again, with the rules and models as they are now
+    /// (`decision`, made by the caller): recorded as intake records it, and when routing is sure
+    /// the complaint is classified and assigned as at intake. For complaints that arrived before
+    /// the first model, with routing off, or before a rule that now places them.
+    Route { decision: RoutingDecision, default_severity: Severity },
 }
 
 /// Who gives a command.
@@ -183,6 +189,18 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
                 product_ref: product_ref.clone(),
                 order_ref: order_ref.clone(),
             }
+        }
+        Command::Route { decision, default_severity } => {
+            need(ctx, Permission::Classify)?;
+            need(ctx, Permission::Assign)?;
+            if c.state != Received {
+                return Err(state_refusal(
+                    c,
+                    "重新智能分派（仅待分派的投诉）",
+                    "route it again (only while in triage)",
+                ));
+            }
+            return Ok(crate::routing::intake_events(c, &[], Some(decision), *default_severity));
         }
         Command::Assign { department_id, handler_id } => {
             need(ctx, Permission::Assign)?;
@@ -565,6 +583,7 @@ pub fn available_actions(c: &Complaint, ctx: &Context<'_>) -> Vec<&'static str> 
             },
         ),
         ("assign", Command::Assign { department_id: OrgUnitId(-1), handler_id: None }),
+        ("route", Command::Route { decision: RoutingDecision::triage_probe(), default_severity: Severity::Level3 }),
         ("handler", Command::SetHandler { handler_id: UserId(-1) }),
         ("transfer", Command::Transfer { department_id: OrgUnitId(-1), handler_id: None, reason: x() }),
         ("accept", Command::Accept),

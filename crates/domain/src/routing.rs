@@ -99,6 +99,28 @@ pub struct RoutingDecision {
 }
 
 impl RoutingDecision {
+    /// A decision that leaves the complaint in triage and names nothing: what
+    /// `lifecycle::available_actions` asks about routing again with.
+    pub fn triage_probe() -> Self {
+        let none = || RoutedTarget {
+            id: None,
+            label: None,
+            source: None,
+            rule_id: None,
+            top: Vec::new(),
+            model_version: None,
+        };
+        Self {
+            outcome: RoutingOutcome::Triage,
+            rules: Vec::new(),
+            category: none(),
+            department: none(),
+            severity_floor: None,
+            flags: Vec::new(),
+            threshold: 1.0,
+        }
+    }
+
     /// The department chosen, when the outcome is [`RoutingOutcome::Assigned`].
     pub fn assigned_department(&self) -> Option<OrgUnitId> {
         match self.outcome {

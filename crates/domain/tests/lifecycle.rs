@@ -86,6 +86,53 @@ fn assigning_requires_classification_first() {
     assert_eq!(case.complaint.handler_id, None);
 }
 
+/// A decision as routing makes it: sure of both targets, or of neither.
+fn decision(sure: bool, floor: Option<Severity>) -> routing::RoutingDecision {
+    let target = |id: i64| routing::RoutedTarget {
+        id: sure.then_some(id),
+        label: Some("x".into()),
+        source: sure.then_some(routing::TargetSource::Model),
+        rule_id: None,
+        top: vec![routing::ClassScore { label: "x".into(), score: if sure { 0.9 } else { 0.4 } }],
+        model_version: Some(2),
+    };
+    routing::RoutingDecision {
+        outcome: if sure { routing::RoutingOutcome::Assigned } else { routing::RoutingOutcome::Triage },
+        rules: Vec::new(),
+        category: target(DELIVERY_DELAY.0),
+        department: target(TECH.0),
+        severity_floor: floor,
+        flags: Vec::new(),
+        threshold: 0.6,
+    }
+}
+
+#[test]
+fn routing_again_records_the_decision_and_assigns_only_when_sure() {
+    let f = Fixture::new();
+    let mut case = f.case();
+    let unsure =
+        Command::Route { decision: decision(false, Some(Severity::Level1)), default_severity: Severity::Level3 };
+    case.ok(f.agent(), unsure);
+    assert_eq!(case.state(), State::Received, "unsure: it stays in triage, with the suggestion");
+    assert_eq!(case.complaint.routing, Some(decision(false, Some(Severity::Level1))));
+    assert_eq!(case.complaint.severity, Some(Severity::Level1), "a rule's floor raises the severity");
+
+    let sure = Command::Route { decision: decision(true, None), default_severity: Severity::Level3 };
+    case.ok(f.agent(), sure.clone());
+    assert_eq!(case.state(), State::Assigned);
+    assert_eq!(
+        (case.complaint.category_id, case.complaint.department_id, case.complaint.severity),
+        (Some(DELIVERY_DELAY), Some(TECH), Some(Severity::Level1)),
+        "classified and assigned as at intake, keeping the severity it has"
+    );
+    let r = case.refused(f.agent(), sure.clone());
+    assert_eq!(r.code, "wrong_state", "only while in triage");
+    let r = f.case().refused(f.handler(), sure);
+    assert_eq!(r.code, "missing_permission");
+    case.assert_log_consistent();
+}
+
 #[test]
 fn assigned_complaint_cannot_be_assigned_again_only_transferred() {
     let f = Fixture::new();

@@ -229,4 +229,57 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await panel.getByTestId('routing-accept').waitFor({ state: 'detached' })
     assertNoPageErrors(page, [/status of 401/])
   })
+
+  await step('complaints that waited before a rule could place them are routed again', async () => {
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    const admin = await ApiSession.login(server.url, 'admin')
+    const waiting = []
+    for (const phone of ['13700007777', '13700008888']) {
+      const content = '冰箱门封条脱落，冷气一直往外跑。'
+      const c = await agent.ok('POST', '/complaints', { customer: { name: '郑先生', phone }, channel: 'phone', content })
+      assert.equal(c.state, 'received', JSON.stringify(c.routing))
+      waiting.push(c)
+    }
+    // A rule that places them, made after they arrived.
+    const leaf = (await admin.ok('GET', '/categories')).find((c) => c.parent_id && c.active)
+    await admin.ok('POST', '/routing/rules', {
+      name: '门封条',
+      patterns: ['门封条'],
+      category_code: leaf.code,
+      department: '质量管理部',
+      priority: 30,
+    })
+    // One from its own page: the panel offers it while the complaint waits.
+    await openComplaint(page, waiting[0].case_no)
+    const panel = page.getByTestId('routing-panel')
+    await panel.getByTestId('routing-again').waitFor()
+    await panel.screenshot({ path: join(SCREENS, 'routing-07-panel-route-again.png') })
+    await panel.getByTestId('routing-again').click()
+    let dialog = page.getByTestId('route-dialog')
+    await dialog.getByTestId('route-submit').click()
+    await dialog.getByTestId('bulk-outcomes').getByText('已分派').waitFor()
+    await dialog.locator('.el-dialog__footer').getByRole('button', { name: '关闭' }).click()
+    await expectDetailState(page, 'assigned')
+    await panel.getByText('门封条').first().waitFor()
+    await panel.getByTestId('routing-again').waitFor({ state: 'detached' })
+    // The other from the triage queue.
+    await page.goto('/workbench?queue=triage')
+    const row = page.locator('.wb-table tr').filter({ has: page.getByRole('link', { name: waiting[1].case_no, exact: true }) })
+    await row.locator('.el-checkbox').click()
+    await page.getByTestId('route-again').click()
+    dialog = page.getByTestId('route-dialog')
+    await dialog.getByTestId('route-submit').click()
+    await dialog.getByText('成功 1 / 跳过 0').waitFor()
+    await dialog.getByTestId('bulk-outcomes').getByText(waiting[1].case_no).waitFor()
+    await consoleShot(page, 'routing-08-route-again')
+    await dialog.locator('.el-dialog__footer').getByRole('button', { name: '关闭' }).click()
+    await page.getByRole('link', { name: waiting[1].case_no, exact: true }).waitFor({ state: 'detached' })
+    for (const c of waiting) {
+      const after = (await agent.ok('GET', `/complaints/${c.id}`)).complaint
+      assert.equal(after.state, 'assigned', JSON.stringify(after))
+      assert.equal(after.category_id, leaf.id)
+      assert.equal(after.routing.department.source, 'rule')
+    }
+    assertNoPageErrors(page, [/status of 401/])
+  })
 })

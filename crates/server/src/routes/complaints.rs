@@ -69,6 +69,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(counts))
         .routes(routes!(bulk_assign))
         .routes(routes!(accept_suggestions))
+        .routes(routes!(route_again))
         .merge(
             OpenApiRouter::new()
                 .routes(routes!(add_evidence))
@@ -620,7 +621,12 @@ pub fn dto_for(state: &AppState, p: &Principal, c: &Complaint) -> ComplaintDto {
         authority: &authority,
     };
     let mut dto = ComplaintDto::new(c, &state.store().sla_config(), state.now());
-    dto.allowed_actions = cloop_domain::lifecycle::available_actions(c, &ctx).into_iter().map(str::to_owned).collect();
+    let routing_on = state.router().config().enabled;
+    dto.allowed_actions = cloop_domain::lifecycle::available_actions(c, &ctx)
+        .into_iter()
+        .filter(|a| routing_on || *a != "route")
+        .map(str::to_owned)
+        .collect();
     dto
 }
 
@@ -668,6 +674,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::LinkRepeat { .. } => "link_repeat",
         Command::Escalate { .. } => "escalate",
         Command::SlaAlert { .. } => "sla_alert",
+        Command::Route { .. } => "route",
     }
 }
 
@@ -1299,6 +1306,10 @@ pub struct BulkResult {
     pub code: Option<String>,
     /// Why not (message in zh-CN and en).
     pub message: Option<crate::error::MessageDto>,
+    /// For routing again: where the complaint is now, `assigned` (routing was sure) or `triage`
+    /// (it waits, with the new suggestion).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 /// Outcomes per complaint.
@@ -1341,10 +1352,10 @@ async fn bulk_assign(
             Err(e) => Err(e),
         };
         results.push(match outcome {
-            Ok(_) => BulkResult { id, ok: true, code: None, message: None },
+            Ok(_) => BulkResult { id, ok: true, code: None, message: None, outcome: None },
             Err(e) => {
                 let (code, message) = e.parts();
-                BulkResult { id, ok: false, code: Some(code), message: Some(message) }
+                BulkResult { id, ok: false, code: Some(code), message: Some(message), outcome: None }
             }
         });
     }
@@ -1441,10 +1452,88 @@ async fn accept_suggestions(
         }
         .await;
         results.push(match outcome {
-            Ok(()) => BulkResult { id, ok: true, code: None, message: None },
+            Ok(()) => BulkResult { id, ok: true, code: None, message: None, outcome: None },
             Err(e) => {
                 let (code, message) = e.parts();
-                BulkResult { id, ok: false, code: Some(code), message: Some(message) }
+                BulkResult { id, ok: false, code: Some(code), message: Some(message), outcome: None }
+            }
+        });
+    }
+    Ok(Json(BulkAnswer { results }))
+}
+
+/// Complaints waiting in triage to route again.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteAgainRequest {
+    /// Complaint ids (1–200), each waiting in triage (received).
+    pub ids: Vec<i64>,
+}
+
+/// Routes each complaint waiting in triage again with the rules and models in use now, as intake
+/// would: the decision and its reasons are recorded (a `routed` event), and when routing is
+/// sure the complaint is classified and assigned. For complaints that arrived before the first
+/// model was trained, while routing was off, or before a rule that now places them; the others
+/// keep waiting with a fresh suggestion. Each is decided on its own; the answer says per complaint
+/// where it is now (`outcome`) or why it was skipped (`not_in_triage`, `routing_off`, the
+/// refusal).
+#[utoipa::path(post, path = "/api/v1/complaints/triage/route", tag = "complaints", request_body = RouteAgainRequest,
+    responses((status = 200, body = BulkAnswer), (status = 403, body = crate::error::ErrorResponse), (status = 409, body = crate::error::ErrorResponse), (status = 422, body = crate::error::ErrorResponse)))]
+async fn route_again(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<RouteAgainRequest>,
+) -> ApiResult<Json<BulkAnswer>> {
+    p.require(Permission::Classify)?;
+    p.require(Permission::Assign)?;
+    if req.ids.is_empty() || req.ids.len() > 200 {
+        return Err(FieldError::new(
+            "ids",
+            "invalid_count",
+            "一次可处理 1–200 条投诉",
+            "1 to 200 complaints at a time",
+        )
+        .into());
+    }
+    let router = state.router();
+    if !router.config().enabled {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "routing_off",
+            "智能分派未开启，无法重新分派",
+            "intake routing is switched off on this server",
+        ));
+    }
+    let mut results = Vec::with_capacity(req.ids.len());
+    for id in req.ids {
+        let outcome: ApiResult<Complaint> = async {
+            let c = load_visible(&state, &p, &id.to_string()).await?.complaint;
+            if c.state != cloop_domain::State::Received {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "not_in_triage",
+                    "不在待分派队列中（已分派或已办结）",
+                    "not waiting in triage (assigned or finished)",
+                ));
+            }
+            let text = cloop_store::routing::training_text(&c.summary, &c.content);
+            let decision = router.preview(state.store(), c.company_id, &text).await?;
+            let cmd = Command::Route { decision, default_severity: router.config().default_severity };
+            let after = state.store().execute(c.id, &cmd, Who::Staff(&p.actor), state.now()).await?;
+            metrics::counter!("cloop_commands_total", "command" => command_name(&cmd)).increment(1);
+            // A rule's floor or a sure classification can make it level 1, which alerts as at intake.
+            crate::alerting::after_change(&state, Some(&c), &after).await;
+            Ok(after)
+        }
+        .await;
+        results.push(match outcome {
+            Ok(after) => {
+                let outcome = if after.state == cloop_domain::State::Received { "triage" } else { "assigned" };
+                BulkResult { id, ok: true, code: None, message: None, outcome: Some(outcome.to_owned()) }
+            }
+            Err(e) => {
+                let (code, message) = e.parts();
+                BulkResult { id, ok: false, code: Some(code), message: Some(message), outcome: None }
             }
         });
     }

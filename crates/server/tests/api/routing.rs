@@ -17,7 +17,22 @@ sqlite_and_postgres_routed!(
     readiness_waits_for_the_routing_models,
     near_duplicates_are_found_across_nodes,
     the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_model_out,
+    routing_again_places_what_a_new_rule_now_places,
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_routing_again_needs_routing_switched_on() {
+    crate::helpers::run(crate::helpers::Backend::Sqlite, |app| async move {
+        let agent = app.login("agent").await;
+        let c = agent.intake_with(&body("13800000077", "发票一直没开")).await;
+        let actions = agent.detail(c["id"].as_i64().unwrap()).await["complaint"]["allowed_actions"].clone();
+        assert!(actions.as_array().unwrap().iter().all(|a| a != "route"), "{actions}");
+        let r = agent.post("/api/v1/complaints/triage/route", &json!({"ids": [c["id"]]})).await;
+        r.expect_error(409, "routing_off");
+        assert_eq!(events(&agent, c["id"].as_i64().unwrap()).await, ["registered"]);
+    })
+    .await;
+}
 
 /// Models trained on a handful of complaints are sure of everything; a threshold no such model
 /// reaches leaves their guesses in triage, as an unsure model's would be.
@@ -518,4 +533,68 @@ async fn accepting_suggestions_classifies_and_assigns_what_waits_in_triage(app: 
     assert_eq!(kinds[kinds.len() - 2..], ["classified".to_owned(), "assigned".to_owned()], "{kinds:?}");
     // Nothing else moved.
     assert_eq!(agent.detail(bare_id).await["complaint"]["state"], "received");
+}
+
+/// Complaints that waited in triage before a rule (or model) could place them are placed when
+/// routed again; the ones routing is still unsure of keep waiting, with the new decision.
+async fn routing_again_places_what_a_new_rule_now_places(app: TestApp) {
+    let admin = app.login("admin").await;
+    let agent = app.login("agent").await;
+    let invoice = agent.intake_with(&body("13733330001", "买了空调一个月了，发票还没开给我")).await;
+    let vague = agent.intake_with(&body("13733330002", "你们的服务让我很失望")).await;
+    let (invoice_id, vague_id) = (invoice["id"].as_i64().unwrap(), vague["id"].as_i64().unwrap());
+    let actions = agent.detail(invoice_id).await["complaint"]["allowed_actions"].clone();
+    assert!(actions.as_array().unwrap().iter().any(|a| a == "route"), "{actions}");
+    assert_eq!(
+        (invoice["state"].as_str(), invoice["routing"]["department"]["label"].as_str()),
+        (Some("received"), None)
+    );
+    let assigned = crate::helpers::assigned_complaint(&app, &agent, "13733330003").await;
+
+    // Bad input changes nothing; a handler may not classify and assign.
+    let route = "/api/v1/complaints/triage/route";
+    agent.post(route, &json!({"ids": []})).await.expect_field("ids", "invalid_count");
+    agent.post(route, &json!({"ids": [invoice_id], "severity": 2})).await.expect(422);
+    app.login("handler").await.post(route, &json!({"ids": [invoice_id]})).await.expect(403);
+    assert_eq!(events(&agent, invoice_id).await, ["registered", "routed"]);
+
+    admin
+        .post(
+            "/api/v1/routing/rules",
+            &json!({"name": "发票问题", "patterns": ["发票"], "category_code": "product_fault",
+                    "department": "财务部", "priority": 20}),
+        )
+        .await
+        .expect(201);
+    let r = agent.post(route, &json!({"ids": [invoice_id, vague_id, assigned, 999_999]})).await.expect(200).clone();
+    let got: Vec<(Value, Value, Value)> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["ok"].clone(), x["outcome"].clone(), x["code"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (json!(true), json!("assigned"), Value::Null),
+            (json!(true), json!("triage"), Value::Null),
+            (json!(false), Value::Null, json!("not_in_triage")),
+            (json!(false), Value::Null, json!("not_found")),
+        ],
+        "{r}"
+    );
+
+    // Placed as intake would have placed it, with the rule as the reason.
+    let c = agent.detail(invoice_id).await["complaint"].clone();
+    assert_eq!(
+        (c["state"].as_str(), c["department_id"].as_i64()),
+        (Some("assigned"), Some(app.seed.acme_finance)),
+        "{c}"
+    );
+    assert_eq!((c["category_id"].as_i64(), c["severity"].as_i64()), (Some(app.seed.product_fault), Some(3)), "{c}");
+    assert_eq!(c["routing"]["department"]["source"], "rule", "{c}");
+    assert_eq!(events(&agent, invoice_id).await, ["registered", "routed", "routed", "classified", "assigned"]);
+    // Still unsure: it waits, with the decision made now.
+    assert_eq!(agent.detail(vague_id).await["complaint"]["state"], "received");
+    assert_eq!(events(&agent, vague_id).await, ["registered", "routed", "routed"]);
 }

@@ -85,6 +85,8 @@ export const complaintsApi = {
   bulkAssign: (req: BulkAssignRequest) => http.post<BulkAssignResult>('/complaints/bulk-assign', req),
   /** Classifies and assigns complaints waiting in triage as routing suggested (per-complaint answers). */
   acceptSuggestions: (req: AcceptSuggestionsRequest) => http.post<BulkAssignResult>('/complaints/triage/accept', req),
+  /** Routes complaints waiting in triage again with today's rules and models (per-complaint answers and outcomes). */
+  routeAgain: (ids: number[]) => http.post<BulkAssignResult>('/complaints/triage/route', { ids }),
   /** Complaints like this one by text, within the caller's data scope. */
   similar: (key: string | number, limit = 5, signal?: AbortSignal) =>
     http.get<SimilarDto>(`/complaints/${enc(String(key))}/similar`, { limit }, { signal }),

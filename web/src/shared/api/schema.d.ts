@@ -429,6 +429,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/triage/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Routes each complaint waiting in triage again with the rules and models in use now, as intake
+         *     would: the decision and its reasons are recorded (a `routed` event), and when routing is
+         *     sure the complaint is classified and assigned. For complaints that arrived before the first
+         *     model was trained, while routing was off, or before a rule that now places them; the others
+         *     keep waiting with a fresh suggestion. Each is decided on its own; the answer says per complaint
+         *     where it is now (`outcome`) or why it was skipped (`not_in_triage`, `routing_off`, the
+         *     refusal).
+         */
+        post: operations["route_again"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints/{id}": {
         parameters: {
             query?: never;
@@ -1572,6 +1597,11 @@ export interface components {
             message?: components["schemas"]["MessageDto"] | null;
             /** @description Whether it was done. */
             ok: boolean;
+            /**
+             * @description For routing again: where the complaint is now, `assigned` (routing was sure) or `triage`
+             *     (it waits, with the new suggestion).
+             */
+            outcome?: string | null;
         };
         /** @description The calendar overview. */
         CalendarDto: {
@@ -2810,6 +2840,11 @@ export interface components {
              * @description Rank in the approval order (1–1000).
              */
             rank: number;
+        };
+        /** @description Complaints waiting in triage to route again. */
+        RouteAgainRequest: {
+            /** @description Complaint ids (1–200), each waiting in triage (received). */
+            ids: number[];
         };
         /** @description What intake routing suggested for a complaint, as the triage queue shows it. */
         RouteHintDto: {
@@ -4138,6 +4173,53 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    route_again: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RouteAgainRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAnswer"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -102,6 +102,26 @@ describe('bulk results', () => {
       { reason: '状态不对', ids: [2, 3] },
       { reason: 'not_classified', ids: [4] },
     ])
+    expect(s.outcomes).toEqual([])
+  })
+
+  it('groups what was done by where it ended up when the answer says (routing again)', () => {
+    const s = summariseBulk(
+      {
+        results: [
+          { id: 1, ok: true, outcome: 'assigned' },
+          { id: 2, ok: true, outcome: 'triage' },
+          { id: 3, ok: true, outcome: 'assigned' },
+          { id: 4, ok: false, code: 'not_in_triage' },
+        ],
+      },
+      (m) => (typeof m === 'string' ? m : (m['zh-CN'] ?? '')),
+    )
+    expect([s.ok, s.skipped]).toEqual([3, 1])
+    expect(s.outcomes).toEqual([
+      { outcome: 'assigned', ids: [1, 3] },
+      { outcome: 'triage', ids: [2] },
+    ])
   })
 })
 

@@ -233,6 +233,7 @@ enum Kind {
     LinkRepeat,
     Escalate,
     SlaAlert,
+    Route,
 }
 
 const ALL_KINDS: &[Kind] = &[
@@ -262,6 +263,7 @@ const ALL_KINDS: &[Kind] = &[
     Kind::LinkRepeat,
     Kind::Escalate,
     Kind::SlaAlert,
+    Kind::Route,
 ];
 
 fn build(kind: Kind, a: &Args) -> Command {
@@ -308,6 +310,25 @@ fn build(kind: Kind, a: &Args) -> Command {
             percent: 50 * u16::from(a.level),
             due_at: t0(),
         },
+        Kind::Route => {
+            // Sure of both targets (classified and assigned as at intake) or of neither (the
+            // suggestion is recorded), with a rule's severity floor or none.
+            let sure = a.agree;
+            let target = |id: i64| routing::RoutedTarget {
+                id: sure.then_some(id),
+                label: None,
+                source: sure.then_some(routing::TargetSource::Model),
+                rule_id: None,
+                top: Vec::new(),
+                model_version: None,
+            };
+            let mut decision = routing::RoutingDecision::triage_probe();
+            decision.outcome = if sure { routing::RoutingOutcome::Assigned } else { routing::RoutingOutcome::Triage };
+            decision.category = target(a.category.0);
+            decision.department = target(a.department.0);
+            decision.severity_floor = (a.level > 1).then_some(a.severity);
+            Command::Route { decision, default_severity: Severity::Level3 }
+        }
     }
 }
 
@@ -315,7 +336,9 @@ fn build(kind: Kind, a: &Args) -> Command {
 fn guided_kinds(state: State) -> &'static [Kind] {
     use Kind::*;
     match state {
-        State::Received => &[Classify, Classify, Assign, Assign, Assign, MarkInvalid, ResolveAtFirstContact, Escalate],
+        State::Received => {
+            &[Classify, Classify, Assign, Assign, Assign, MarkInvalid, ResolveAtFirstContact, Escalate, Route]
+        }
         State::Assigned => &[Accept, Accept, Accept, Transfer, SetHandler, AddNote],
         State::Investigating => {
             &[ProposeRemedy, ProposeRemedy, ProposeRemedy, Transfer, RecordContact, AddEvidence, SlaAlert]
@@ -407,6 +430,9 @@ fn transition_allowed(before: &Complaint, body: &EventBody, to: State) -> bool {
             | EventBody::Escalated { .. }
             | EventBody::SlaAlert { .. },
         ) => to == from,
+        // Routing again records a decision while the complaint waits; its assignment is the
+        // `assigned` event that follows.
+        (Received, EventBody::Routed { .. }) => to == Received,
         (Executing, EventBody::ExecutionStarted { .. }) => to == Executing,
         (Received, EventBody::MarkedInvalid { .. }) => to == Invalid,
         (Received, EventBody::ResolvedAtFirstContact { .. }) => to == Resolved,
@@ -587,6 +613,7 @@ fn generated_sequences_cover_the_whole_loop() {
         "repeat_linked",
         "escalated",
         "sla_alert",
+        "routed",
     ];
     for kind in kinds {
         assert!(seen.events.contains(kind), "never produced {kind}");

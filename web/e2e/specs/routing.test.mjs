@@ -282,4 +282,37 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     }
     assertNoPageErrors(page, [/status of 401/])
   })
+
+  await step('bulk assign: the classified one is assigned, the other skipped with the reason', async () => {
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    const leaf = (await agent.ok('GET', '/categories')).find((c) => c.parent_id && c.active)
+    const ready = await agent.ok('POST', '/complaints', {
+      customer: { name: '钱女士', phone: '13700009991' },
+      channel: 'phone',
+      content: 'Hello, please call me back about my order.',
+    })
+    await agent.ok('POST', `/complaints/${ready.id}/classify`, { category: leaf.id, severity: 2 })
+    const bare = await agent.ok('POST', '/complaints', {
+      customer: { name: '钱女士', phone: '13700009992' },
+      channel: 'phone',
+      content: 'Hello, please call me back about my order.',
+    })
+    await page.goto('/workbench?queue=triage')
+    for (const c of [ready, bare]) {
+      const row = page.locator('.wb-table tr').filter({ has: page.getByRole('link', { name: c.case_no, exact: true }) })
+      await row.locator('.el-checkbox').click()
+    }
+    await page.getByRole('button', { name: '批量分派 (A)' }).click()
+    const dialog = page.getByRole('dialog', { name: '批量分派 2 条投诉' })
+    await dialog.locator('.el-select').first().click()
+    await page.getByRole('option', { name: '质量管理部', exact: true }).first().click()
+    await dialog.getByRole('button', { name: '分派 2 条' }).click()
+    await dialog.getByText('成功 1 / 跳过 1').waitFor()
+    await dialog.getByText(bare.case_no).waitFor()
+    await consoleShot(page, 'routing-09-bulk-assign')
+    await dialog.locator('.el-dialog__footer').getByRole('button', { name: '关闭' }).click()
+    assert.equal((await agent.ok('GET', `/complaints/${ready.id}`)).complaint.state, 'assigned')
+    assert.equal((await agent.ok('GET', `/complaints/${bare.id}`)).complaint.state, 'received')
+    assertNoPageErrors(page, [/status of 401/])
+  })
 })

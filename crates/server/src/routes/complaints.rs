@@ -1312,6 +1312,29 @@ pub struct BulkResult {
     pub outcome: Option<String>,
 }
 
+impl BulkResult {
+    /// The answer for complaint `id`: done (with where it ended up, when the action says) or why not.
+    fn of(id: i64, done: ApiResult<Option<&str>>) -> Self {
+        match done {
+            Ok(outcome) => Self { id, ok: true, code: None, message: None, outcome: outcome.map(str::to_owned) },
+            Err(e) => {
+                let (code, message) = e.parts();
+                Self { id, ok: false, code: Some(code), message: Some(message), outcome: None }
+            }
+        }
+    }
+}
+
+/// A triage action on a complaint that no longer waits in triage.
+fn not_in_triage() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "not_in_triage",
+        "不在待分派队列中（已分派或已办结）",
+        "not waiting in triage (assigned or finished)",
+    )
+}
+
 /// Outcomes per complaint.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BulkAnswer {
@@ -1351,13 +1374,7 @@ async fn bulk_assign(
                 .map_err(ApiError::from),
             Err(e) => Err(e),
         };
-        results.push(match outcome {
-            Ok(_) => BulkResult { id, ok: true, code: None, message: None, outcome: None },
-            Err(e) => {
-                let (code, message) = e.parts();
-                BulkResult { id, ok: false, code: Some(code), message: Some(message), outcome: None }
-            }
-        });
+        results.push(BulkResult::of(id, outcome.map(|_| None)));
     }
     Ok(Json(BulkAnswer { results }))
 }
@@ -1410,12 +1427,7 @@ async fn accept_suggestions(
         let outcome: ApiResult<()> = async {
             let c = load_visible(&state, &p, &id.to_string()).await?.complaint;
             if c.state != cloop_domain::State::Received {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "not_in_triage",
-                    "不在待分派队列中（已分派或已办结）",
-                    "not waiting in triage (assigned or finished)",
-                ));
+                return Err(not_in_triage());
             }
             let no_suggestion = || {
                 ApiError::new(
@@ -1451,13 +1463,7 @@ async fn accept_suggestions(
             Ok(())
         }
         .await;
-        results.push(match outcome {
-            Ok(()) => BulkResult { id, ok: true, code: None, message: None, outcome: None },
-            Err(e) => {
-                let (code, message) = e.parts();
-                BulkResult { id, ok: false, code: Some(code), message: Some(message), outcome: None }
-            }
-        });
+        results.push(BulkResult::of(id, outcome.map(|()| None)));
     }
     Ok(Json(BulkAnswer { results }))
 }
@@ -1509,12 +1515,7 @@ async fn route_again(
         let outcome: ApiResult<Complaint> = async {
             let c = load_visible(&state, &p, &id.to_string()).await?.complaint;
             if c.state != cloop_domain::State::Received {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "not_in_triage",
-                    "不在待分派队列中（已分派或已办结）",
-                    "not waiting in triage (assigned or finished)",
-                ));
+                return Err(not_in_triage());
             }
             let text = cloop_store::routing::training_text(&c.summary, &c.content);
             let decision = router.preview(state.store(), c.company_id, &text).await?;
@@ -1526,16 +1527,9 @@ async fn route_again(
             Ok(after)
         }
         .await;
-        results.push(match outcome {
-            Ok(after) => {
-                let outcome = if after.state == cloop_domain::State::Received { "triage" } else { "assigned" };
-                BulkResult { id, ok: true, code: None, message: None, outcome: Some(outcome.to_owned()) }
-            }
-            Err(e) => {
-                let (code, message) = e.parts();
-                BulkResult { id, ok: false, code: Some(code), message: Some(message), outcome: None }
-            }
-        });
+        let outcome =
+            outcome.map(|after| Some(if after.state == cloop_domain::State::Received { "triage" } else { "assigned" }));
+        results.push(BulkResult::of(id, outcome));
     }
     Ok(Json(BulkAnswer { results }))
 }

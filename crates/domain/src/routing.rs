@@ -121,6 +121,32 @@ impl RoutingDecision {
         }
     }
 
+    /// The triage queue's one-line suggestion, as JSON: the outcome, the best department and
+    /// category (the decided one, else the model's best guess with its score) and the flags. None
+    /// when there is nothing to suggest. Kept on the complaint's row so the queue shows it without
+    /// reading the projection, and written with every change of the decision.
+    pub fn hint(&self) -> Option<String> {
+        let best = |t: &RoutedTarget| {
+            t.label.clone().map(|l| (l, None)).or_else(|| t.top.first().map(|c| (c.label.clone(), Some(c.score))))
+        };
+        let dept = best(&self.department);
+        let cat = best(&self.category);
+        if dept.is_none() && cat.is_none() && self.flags.is_empty() {
+            return None;
+        }
+        Some(
+            serde_json::json!({
+                "outcome": self.outcome,
+                "department": dept.as_ref().map(|x| &x.0),
+                "department_score": dept.and_then(|x| x.1),
+                "category": cat.as_ref().map(|x| &x.0),
+                "category_score": cat.and_then(|x| x.1),
+                "flags": self.flags,
+            })
+            .to_string(),
+        )
+    }
+
     /// The department chosen, when the outcome is [`RoutingOutcome::Assigned`].
     pub fn assigned_department(&self) -> Option<OrgUnitId> {
         match self.outcome {

@@ -296,7 +296,6 @@ impl Router {
         let dept_path = decision
             .assigned_department()
             .and_then(|d| snap.departments.values().find(|x| x.id == d.0).map(|x| x.path.clone()));
-        let route_hint = hint(&decision);
         Ok(IntakeRouting {
             repeat_since: Some(new.received_at - self.config.repeat_window),
             similar,
@@ -304,7 +303,6 @@ impl Router {
             default_severity: Some(self.config.default_severity),
             dept_path,
             fingerprint: Some(fingerprint),
-            route_hint,
         })
     }
 
@@ -319,6 +317,14 @@ impl Router {
                 fingerprint,
             });
         }
+    }
+
+    /// What routing decides now for a complaint already taken in (routing it again): as at
+    /// intake, keeping the category it has, whether given at intake or chosen by a person.
+    pub async fn decide_again(&self, store: &Store, c: &cloop_domain::Complaint) -> StoreResult<RoutingDecision> {
+        let snap = self.snapshot(store).await?;
+        let text = training_text(&c.summary, &c.content);
+        Ok(decide(&snap, &self.config, c.company_id, c.category_id, &text, &Analysis::of(&text)))
     }
 
     /// What routing would decide for `text` from `company`, registering nothing.
@@ -486,29 +492,6 @@ fn decide(
         flags: rules.flags.iter().map(|f| f.code().to_owned()).collect(),
         threshold: config.threshold,
     }
-}
-
-/// The triage queue's one-line suggestion: the best department and category and their scores.
-fn hint(d: &RoutingDecision) -> Option<String> {
-    let best = |t: &RoutedTarget| {
-        t.label.clone().map(|l| (l, None)).or_else(|| t.top.first().map(|c| (c.label.clone(), Some(c.score))))
-    };
-    let dept = best(&d.department);
-    let cat = best(&d.category);
-    if dept.is_none() && cat.is_none() && d.flags.is_empty() {
-        return None;
-    }
-    Some(
-        serde_json::json!({
-            "outcome": d.outcome,
-            "department": dept.as_ref().map(|x| &x.0),
-            "department_score": dept.and_then(|x| x.1),
-            "category": cat.as_ref().map(|x| &x.0),
-            "category_score": cat.and_then(|x| x.1),
-            "flags": d.flags,
-        })
-        .to_string(),
-    )
 }
 
 /// Why training failed; the model in use stays as it was.

@@ -95,8 +95,6 @@ pub struct IntakeRouting {
     pub dept_path: Option<String>,
     /// SimHash of the text, for later near-duplicate checks.
     pub fingerprint: Option<u64>,
-    /// A short JSON suggestion shown in the triage queue.
-    pub route_hint: Option<String>,
 }
 
 /// What intake answers.
@@ -239,6 +237,7 @@ fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) 
         c.closed_at.into(),
         i64::from(c.version).into(),
         serde_json::to_string(c).expect("complaints serialize").into(),
+        c.routing.as_ref().and_then(cloop_domain::routing::RoutingDecision::hint).into(),
     ];
     values.extend(derived.values());
     values
@@ -249,7 +248,7 @@ fn projection_columns() -> impl Iterator<Item = &'static str> {
     PROJECTION_COLUMNS.into_iter().chain(DERIVED_COLUMNS)
 }
 
-const PROJECTION_COLUMNS: [&str; 14] = [
+const PROJECTION_COLUMNS: [&str; 15] = [
     "department_id",
     "dept_path",
     "handler_id",
@@ -264,6 +263,7 @@ const PROJECTION_COLUMNS: [&str; 14] = [
     "closed_at",
     "version",
     "doc",
+    "route_hint",
 ];
 
 /// Writes a batch of intakes inside the writer's transaction; one receipt per job, in order.
@@ -500,7 +500,6 @@ async fn write_wave(
             "registered_at",
             "order_ref",
             "fingerprint",
-            "route_hint",
         ]
         .into_iter()
         .chain(projection_columns())
@@ -561,7 +560,6 @@ async fn write_wave(
                 c.registered_at.into(),
                 c.order_ref.clone().into(),
                 r.fingerprint.map(|f| f as i64).into(),
-                r.route_hint.clone().into(),
             ];
             values.extend(projection_values(&c, dept_path, &derived));
             complaint_rows.push(values);

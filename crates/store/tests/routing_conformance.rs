@@ -211,7 +211,6 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
             default_severity: None,
             dept_path: Some(finance_path.clone()),
             fingerprint: Some(u64::MAX - 5),
-            route_hint: Some("{\"outcome\":\"assigned\"}".into()),
         };
         let later = now + Duration::minutes(5);
         let r = store
@@ -234,11 +233,7 @@ async fn a_routed_intake_is_assigned_in_one_commit_and_verifies() {
         assert_eq!(kinds, ["registered", "repeat_linked", "routed", "classified", "assigned"], "{backend}");
 
         // Triage: received, no department, the suggestion shown in the list.
-        let routing = IntakeRouting {
-            decision: Some(decision(&w, RoutingOutcome::Triage)),
-            route_hint: Some("{\"outcome\":\"triage\",\"department\":\"财务部\"}".into()),
-            ..Default::default()
-        };
+        let routing = IntakeRouting { decision: Some(decision(&w, RoutingOutcome::Triage)), ..Default::default() };
         let t = store
             .intake_routed(complaint(&w, "13800000002", "O-2", later), routing, actor.clone(), None, later)
             .await

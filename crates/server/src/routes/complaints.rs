@@ -1478,7 +1478,8 @@ pub struct RouteAgainRequest {
 
 /// Routes each complaint waiting in triage again with the rules and models in use now, as intake
 /// would: the decision and its reasons are recorded (a `routed` event), and when routing is
-/// sure the complaint is classified and assigned. For complaints that arrived before the first
+/// sure the complaint is classified and assigned. A category the complaint already has (given at
+/// intake or chosen by a person) is kept, as at intake. For complaints that arrived before the first
 /// model was trained, while routing was off, or before a rule that now places them; the others
 /// keep waiting with a fresh suggestion. Each is decided on its own; the answer says per complaint
 /// where it is now (`outcome`) or why it was skipped (`not_in_triage`, `routing_off`, the
@@ -1517,8 +1518,7 @@ async fn route_again(
             if c.state != cloop_domain::State::Received {
                 return Err(not_in_triage());
             }
-            let text = cloop_store::routing::training_text(&c.summary, &c.content);
-            let decision = router.preview(state.store(), c.company_id, &text).await?;
+            let decision = router.decide_again(state.store(), &c).await?;
             let cmd = Command::Route { decision, default_severity: router.config().default_severity };
             let after = state.store().execute(c.id, &cmd, Who::Staff(&p.actor), state.now()).await?;
             metrics::counter!("cloop_commands_total", "command" => command_name(&cmd)).increment(1);

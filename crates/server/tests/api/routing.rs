@@ -566,6 +566,16 @@ async fn routing_again_places_what_a_new_rule_now_places(app: TestApp) {
         )
         .await
         .expect(201);
+    // A rule that names a department but no category: routing is not sure of the category.
+    admin
+        .post(
+            "/api/v1/routing/rules",
+            &json!({"name": "失望", "patterns": ["失望"], "department": "财务部", "priority": 10}),
+        )
+        .await
+        .expect(201);
+    // A person classified the invoice complaint meanwhile: routing again keeps that.
+    agent.command(invoice_id, "classify", json!({"category": app.seed.product_quality, "severity": 2})).await;
     let r = agent.post(route, &json!({"ids": [invoice_id, vague_id, assigned, 999_999]})).await.expect(200).clone();
     let got: Vec<(Value, Value, Value)> = r["results"]
         .as_array()
@@ -584,16 +594,25 @@ async fn routing_again_places_what_a_new_rule_now_places(app: TestApp) {
         "{r}"
     );
 
-    // Placed as intake would have placed it, with the rule as the reason.
+    // Placed as intake would have placed it, with the rule as the reason, in the person's category.
     let c = agent.detail(invoice_id).await["complaint"].clone();
     assert_eq!(
         (c["state"].as_str(), c["department_id"].as_i64()),
         (Some("assigned"), Some(app.seed.acme_finance)),
         "{c}"
     );
-    assert_eq!((c["category_id"].as_i64(), c["severity"].as_i64()), (Some(app.seed.product_fault), Some(3)), "{c}");
+    assert_eq!((c["category_id"].as_i64(), c["severity"].as_i64()), (Some(app.seed.product_quality), Some(2)), "{c}");
     assert_eq!(c["routing"]["department"]["source"], "rule", "{c}");
-    assert_eq!(events(&agent, invoice_id).await, ["registered", "routed", "routed", "classified", "assigned"]);
+    assert_eq!(c["routing"]["category"]["source"], "intake", "{c}");
+    assert_eq!(events(&agent, invoice_id).await, ["registered", "routed", "classified", "routed", "assigned"]);
+    // Still unsure: it waits, and the triage queue shows this run's suggestion.
+    let list = agent.get("/api/v1/complaints?queue=triage").await.expect(200).clone();
+    let row = list["items"].as_array().unwrap().iter().find(|i| i["id"] == vague_id).expect("in triage").clone();
+    assert_eq!(
+        (row["route_hint"]["outcome"].as_str(), row["route_hint"]["department"].as_str()),
+        (Some("triage"), Some("财务部")),
+        "{row}"
+    );
     // Still unsure: it waits, with the decision made now.
     assert_eq!(agent.detail(vague_id).await["complaint"]["state"], "received");
     assert_eq!(events(&agent, vague_id).await, ["registered", "routed", "routed"]);

@@ -441,7 +441,8 @@ export interface paths {
         /**
          * Routes each complaint waiting in triage again with the rules and models in use now, as intake
          *     would: the decision and its reasons are recorded (a `routed` event), and when routing is
-         *     sure the complaint is classified and assigned. For complaints that arrived before the first
+         *     sure the complaint is classified and assigned. A category the complaint already has (given at
+         *     intake or chosen by a person) is kept, as at intake. For complaints that arrived before the first
          *     model was trained, while routing was off, or before a rule that now places them; the others
          *     keep waiting with a fresh suggestion. Each is decided on its own; the answer says per complaint
          *     where it is now (`outcome`) or why it was skipped (`not_in_triage`, `routing_off`, the

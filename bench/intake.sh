@@ -12,6 +12,7 @@
 #   OUT=DIR                             where logs and results go (default /tmp/cloop-bench-BACKEND-TIME)
 #   CLOOP_ROUTING=false                 intake routing off (default on)
 #   TRAIN_DATA=FILE                     train the routing models from this JSONL first
+#   KEEP_DATA=1                         keep the data dir afterwards (removed by default: GBs a run)
 #
 # Steps: build release; fresh data dir (and, for postgres, a fresh database cloop_bench on the
 # throwaway cluster of scripts/pg-test.sh); a user + API token made with the CLI; `cloop serve` in the
@@ -330,5 +331,11 @@ if [[ "$LAYERS" == 1 && "$STATUS" == 0 ]]; then
   cloop verify 2>&1 | tee "$OUT/verify-final.txt" || STATUS=1
 fi
 
+# A 60 s SQLite run leaves a 2 GB database, and a dozen runs filled this machine's disk; the checks
+# above have read it, so it goes unless asked for (PostgreSQL's database stays on its cluster).
+if [[ "${KEEP_DATA:-0}" != 1 ]]; then
+  rm -rf "$DATA"
+  log "data dir removed (KEEP_DATA=1 keeps it)"
+fi
 log "results in $OUT"
 exit "$STATUS"

@@ -110,6 +110,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_repeat_lookups_covered.sql"),
         postgres: include_str!("../migrations/postgres/0015_repeat_lookups_covered.sql"),
     },
+    Migration {
+        version: 16,
+        name: "model_restore",
+        sqlite: include_str!("../migrations/sqlite/0016_model_restore.sql"),
+        postgres: include_str!("../migrations/postgres/0016_model_restore.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -173,6 +173,8 @@ pub struct ModelRow {
     pub metrics: serde_json::Value,
     /// Size of the model in bytes.
     pub size: i64,
+    /// The version this one is a copy of, when an admin put an older model back in use.
+    pub restored_from: Option<i64>,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -186,6 +188,7 @@ struct ModelDbRow {
     labels: i64,
     metrics: String,
     size: i64,
+    restored_from: Option<i64>,
 }
 
 impl ModelDbRow {
@@ -200,6 +203,7 @@ impl ModelDbRow {
             labels: self.labels,
             metrics: serde_json::from_str(&self.metrics).unwrap_or(serde_json::Value::Null),
             size: self.size,
+            restored_from: self.restored_from,
         }
     }
 }
@@ -367,6 +371,98 @@ impl Store {
             .ok_or(StoreError::NotFound("model"))
     }
 
+    /// Puts an older model of `target` back in use: stores a copy of `version` (its bytes,
+    /// source, figures) as the next version, marked `restored_from`. Copying rather than
+    /// pointing keeps "the newest version is the one in use", which is how every node knows to
+    /// reload and how the retraining schedule finds the model it compares with; the list of
+    /// versions then reads as a history, the rollback included.
+    ///
+    /// Refused (field `version`) when `version` is not stored or already the newest.
+    pub async fn restore_model(&self, target: ModelTarget, version: i64) -> StoreResult<ModelRow> {
+        let txn = self.db.begin().await?;
+        if self.backend == crate::Backend::Postgres {
+            // The same lock as `save_model`: a training and a restore of one target must not
+            // take the same version number.
+            txn.execute_unprepared("LOCK TABLE routing_models IN SHARE ROW EXCLUSIVE MODE").await?;
+        }
+        let newest = txn
+            .query_one(
+                &Query::select()
+                    .expr_as(Expr::col("version").max(), "v")
+                    .from("routing_models")
+                    .and_where(Expr::col("target").eq(target.code()))
+                    .to_owned(),
+            )
+            .await?
+            .and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten());
+        let exists = txn
+            .query_one(
+                &Query::select()
+                    .column("id")
+                    .from("routing_models")
+                    .and_where(Expr::col("target").eq(target.code()))
+                    .and_where(Expr::col("version").eq(version))
+                    .to_owned(),
+            )
+            .await?
+            .is_some();
+        if !exists {
+            return Err(FieldError::new(
+                "version",
+                "model_not_found",
+                &format!("没有第 {version} 版模型"),
+                &format!("there is no model version {version}"),
+            )
+            .into());
+        }
+        let next = newest.unwrap_or(0) + 1;
+        if newest == Some(version) {
+            return Err(FieldError::new(
+                "version",
+                "model_in_use",
+                &format!("第 {version} 版已是最新版本，正在使用"),
+                &format!("version {version} is already the newest, the one in use"),
+            )
+            .into());
+        }
+        let now = cloop_domain::chain::truncate_micros(chrono::Utc::now());
+        let copy = Query::select()
+            .expr(Expr::val(target.code()))
+            .expr(Expr::val(next))
+            .expr(Expr::val(now))
+            .columns(["source", "examples", "labels", "metrics", "bytes"])
+            .expr(Expr::val(version))
+            .from("routing_models")
+            .and_where(Expr::col("target").eq(target.code()))
+            .and_where(Expr::col("version").eq(version))
+            .to_owned();
+        txn.execute(
+            &Query::insert()
+                .into_table("routing_models")
+                .columns([
+                    "target",
+                    "version",
+                    "created_at",
+                    "source",
+                    "examples",
+                    "labels",
+                    "metrics",
+                    "bytes",
+                    "restored_from",
+                ])
+                .select_from(copy)
+                .map_err(|e| StoreError::Config(format!("restore query: {e}")))?
+                .to_owned(),
+        )
+        .await?;
+        txn.commit().await?;
+        self.models()
+            .await?
+            .into_iter()
+            .find(|m| m.target == target.code() && m.version == next)
+            .ok_or(StoreError::NotFound("model"))
+    }
+
     /// Every stored model, newest first (without bytes).
     pub async fn models(&self) -> StoreResult<Vec<ModelRow>> {
         let size = match self.backend {
@@ -375,7 +471,17 @@ impl Store {
         };
         let stmt = self.db.get_database_backend().build(
             Query::select()
-                .columns(["id", "target", "version", "created_at", "source", "examples", "labels", "metrics"])
+                .columns([
+                    "id",
+                    "target",
+                    "version",
+                    "created_at",
+                    "source",
+                    "examples",
+                    "labels",
+                    "metrics",
+                    "restored_from",
+                ])
                 .expr_as(Expr::cust(size), "size")
                 .from("routing_models")
                 .order_by("id", Order::Desc),

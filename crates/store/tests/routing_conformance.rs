@@ -151,6 +151,54 @@ async fn models_are_versioned_per_target_and_the_newest_is_loaded() {
     }
 }
 
+/// Restoring an older version stores its copy as the next version, so the newest is the one in
+/// use again; a version not stored or already the newest is refused and stores nothing.
+#[tokio::test]
+async fn an_older_model_is_restored_as_the_next_version() {
+    for (backend, store) in stores("routing_restore").await {
+        for (bytes, source, accuracy) in [(&b"first"[..], "database", 0.91), (b"second", "schedule", 0.62)] {
+            store
+                .save_model(NewModel {
+                    target: ModelTarget::Category,
+                    source,
+                    examples: 40,
+                    labels: 3,
+                    metrics: serde_json::json!({"accuracy": accuracy}),
+                    bytes,
+                })
+                .await
+                .expect("save");
+        }
+        let restored = store.restore_model(ModelTarget::Category, 1).await.expect("restore");
+        assert_eq!(
+            (restored.version, restored.restored_from, restored.source.as_str(), restored.size),
+            (3, Some(1), "database", 5),
+            "{backend}"
+        );
+        assert_eq!(restored.metrics["accuracy"], 0.91, "{backend}");
+        assert_eq!(store.latest_model(ModelTarget::Category).await.expect("m"), Some((3, b"first".to_vec())));
+        let before = store.models().await.expect("models");
+        assert_eq!(before.iter().filter(|m| m.restored_from.is_some()).count(), 1, "{backend}");
+
+        for (target, version, code) in [
+            (ModelTarget::Category, 3, "model_in_use"),
+            (ModelTarget::Category, 9, "model_not_found"),
+            (ModelTarget::Department, 1, "model_not_found"),
+        ] {
+            match store.restore_model(target, version).await {
+                Err(StoreError::Invalid(e)) => assert_eq!((e.field.as_str(), e.code), ("version", code), "{backend}"),
+                other => panic!("{backend}: {target:?} v{version}: {other:?}"),
+            }
+        }
+        assert_eq!(store.models().await.expect("models"), before, "{backend}: a refusal stores nothing");
+
+        // The version the restore replaced can itself be restored: a rollback is undone the same way.
+        let again = store.restore_model(ModelTarget::Category, 2).await.expect("restore");
+        assert_eq!((again.version, again.restored_from), (4, Some(2)), "{backend}");
+        assert_eq!(store.latest_model(ModelTarget::Category).await.expect("m"), Some((4, b"second".to_vec())));
+    }
+}
+
 /// Routed intakes of one customer (or one order) arriving at once, so that the writer takes
 /// several in one batch: each is linked to the one before it, as if they had come one by one.
 #[tokio::test]

@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_rule, delete_rule))
         .routes(routes!(models))
         .routes(routes!(train))
+        .routes(routes!(restore))
         .routes(routes!(retrain_schedule, put_retrain_schedule))
         .routes(routes!(preview))
 }
@@ -311,6 +312,8 @@ pub struct ModelDto {
     pub size: i64,
     /// Whether this node routes with it now.
     pub in_use: bool,
+    /// The version this one is a copy of, when an admin put an older model back in use.
+    pub restored_from: Option<i64>,
 }
 
 fn model_dto(m: ModelRow, in_use: (Option<i64>, Option<i64>)) -> ModelDto {
@@ -328,6 +331,7 @@ fn model_dto(m: ModelRow, in_use: (Option<i64>, Option<i64>)) -> ModelDto {
         labels: m.labels,
         metrics: m.metrics,
         size: m.size,
+        restored_from: m.restored_from,
     }
 }
 
@@ -359,14 +363,7 @@ async fn train(
     ApiJson(req): ApiJson<TrainRequest>,
 ) -> ApiResult<(StatusCode, Json<ModelDto>)> {
     p.require(Permission::AdminRouting)?;
-    let target = ModelTarget::from_code(&req.target).ok_or_else(|| {
-        FieldError::new(
-            "target",
-            "invalid_target",
-            "目标只能是 category 或 department",
-            "target is category or department",
-        )
-    })?;
+    let target = target_of(&req.target)?;
     let row = match train_from_database(state.store(), target).await {
         Ok(row) => row,
         Err(TrainFailure::Data(e)) => {
@@ -399,7 +396,51 @@ async fn train(
             serde_json::json!({"examples": row.examples}),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(model_dto(row, (None, None)))))
+    // This node reloads now, so the answer says whether the model is in use here.
+    let in_use = state.router().snapshot(state.store()).await?.model_versions();
+    Ok((StatusCode::CREATED, Json(model_dto(row, in_use))))
+}
+
+fn target_of(code: &str) -> Result<ModelTarget, FieldError> {
+    ModelTarget::from_code(code).ok_or_else(|| {
+        FieldError::new(
+            "target",
+            "invalid_target",
+            "目标只能是 category 或 department",
+            "target is category or department",
+        )
+    })
+}
+
+/// Puts an older model version back in use (a rollback, e.g. after a retraining that routes
+/// worse in practice than its held-out figures said). The model is stored again as the next
+/// version, marked `restored_from`, so every node picks it up within its refresh interval as it
+/// picks up a newly trained one. A version not stored, or already the newest, answers 422 on
+/// `version` and changes nothing.
+#[utoipa::path(post, path = "/api/v1/routing/models/{target}/{version}/restore", tag = "routing",
+    params(("target" = String, Path, description = "`category` or `department`"), ("version" = i64, Path, description = "The version to put back in use")),
+    responses((status = 201, body = ModelDto), (status = 403, body = crate::error::ErrorResponse), (status = 422, body = crate::error::ErrorResponse)))]
+async fn restore(
+    State(state): State<AppState>,
+    p: Principal,
+    Path((target, version)): Path<(String, i64)>,
+) -> ApiResult<(StatusCode, Json<ModelDto>)> {
+    p.require(Permission::AdminRouting)?;
+    let target = target_of(&target)?;
+    let row = state.store().restore_model(target, version).await?;
+    state.router().invalidate();
+    state
+        .store()
+        .audit(
+            Some(p.user.id),
+            "admin.routing_model.restore",
+            &format!("routing_model:{}:{}", row.target, row.version),
+            serde_json::json!({"restored_from": version}),
+        )
+        .await?;
+    // This node reloads now, so the answer says whether the model is in use here.
+    let in_use = state.router().snapshot(state.store()).await?.model_versions();
+    Ok((StatusCode::CREATED, Json(model_dto(row, in_use))))
 }
 
 /// The retraining schedule as the admin edits it.

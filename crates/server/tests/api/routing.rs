@@ -18,6 +18,7 @@ sqlite_and_postgres_routed!(
     near_duplicates_are_found_across_nodes,
     the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_model_out,
     routing_again_places_what_a_new_rule_now_places,
+    an_older_model_is_put_back_in_use_and_every_decision_follows_it,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,6 +344,58 @@ async fn near_duplicates_are_found_across_nodes(app: TestApp) {
     tokio::time::sleep(cloop_server::near_dup_window::TAIL_EVERY + std::time::Duration::from_millis(200)).await;
     let other_node = b.intake_with(&body("13800000024", &format!("{text}。"))).await;
     assert!(linked(&other_node), "the other node has read it since: {other_node}");
+}
+
+async fn an_older_model_is_put_back_in_use_and_every_decision_follows_it(app: TestApp) {
+    let admin = app.login("admin").await;
+    let agent = app.login("agent").await;
+    // Version 1 learns screens → quality and deliveries → finance. Then people route the same
+    // texts the other way round and version 2 learns both at once: a model to roll back from.
+    people_route(&agent, 1, 8, app.seed.acme_quality, app.seed.acme_finance).await;
+    admin.post("/api/v1/routing/models/train", &json!({"target": "department"})).await.expect(201);
+    people_route(&agent, 2, 8, app.seed.acme_finance, app.seed.acme_quality).await;
+    let v2 = admin.post("/api/v1/routing/models/train", &json!({"target": "department"})).await.expect(201).clone();
+    assert_eq!(
+        (v2["version"].as_i64(), v2["examples"].as_i64(), v2["in_use"].as_bool()),
+        (Some(2), Some(32), Some(true))
+    );
+
+    // Bad requests change nothing: only an admin restores, an unknown target or version and the
+    // version already in use are named.
+    agent.post("/api/v1/routing/models/department/1/restore", &json!({})).await.expect_error(403, "missing_permission");
+    admin.post("/api/v1/routing/models/bogus/1/restore", &json!({})).await.expect_field("target", "invalid_target");
+    admin.post("/api/v1/routing/models/department/2/restore", &json!({})).await.expect_field("version", "model_in_use");
+    admin
+        .post("/api/v1/routing/models/department/99/restore", &json!({}))
+        .await
+        .expect_field("version", "model_not_found");
+    admin
+        .post("/api/v1/routing/models/category/1/restore", &json!({}))
+        .await
+        .expect_field("version", "model_not_found");
+    assert_eq!(admin.get("/api/v1/routing/models").await.expect(200).as_array().unwrap().len(), 2);
+
+    let v3 = admin.post("/api/v1/routing/models/department/1/restore", &json!({})).await.expect(201).clone();
+    assert_eq!(
+        (v3["version"].as_i64(), v3["restored_from"].as_i64(), v3["examples"].as_i64(), v3["in_use"].as_bool()),
+        (Some(3), Some(1), Some(16), Some(true)),
+        "{v3}"
+    );
+    assert_eq!(v3["source"], "database");
+    let models = admin.get("/api/v1/routing/models").await.expect(200).clone();
+    let in_use: Vec<(i64, bool)> =
+        models.as_array().unwrap().iter().map(|m| (m["version"].as_i64().unwrap(), m["in_use"] == true)).collect();
+    assert_eq!(in_use, [(3, true), (2, false), (1, false)], "{models}");
+
+    // Intake now decides with version 1's knowledge, under the new version number.
+    let c = agent.intake_with(&body("13722220000", "屏幕碎裂了，屏幕有划痕")).await;
+    let d = &c["routing"]["department"];
+    assert_eq!((d["model_version"].as_i64(), d["top"][0]["label"].as_str()), (Some(3), Some("质量部")), "{c}");
+    assert!(d["top"][0]["score"].as_f64().unwrap() >= 0.6, "{d}");
+
+    let audit = admin.get("/api/v1/audit").await.expect(200).clone();
+    let restore = audit.as_array().unwrap().iter().find(|a| a["action"] == "admin.routing_model.restore");
+    assert!(restore.is_some_and(|a| a["detail"]["restored_from"] == 1), "{audit}");
 }
 
 /// People route `n` screen complaints to `screens` and `n` delivery complaints to `deliveries`.

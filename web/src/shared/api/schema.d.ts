@@ -1212,6 +1212,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/routing/models/{target}/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Puts an older model version back in use (a rollback, e.g. after a retraining that routes
+         *     worse in practice than its held-out figures said). The model is stored again as the next
+         *     version, marked `restored_from`, so every node picks it up within its refresh interval as it
+         *     picks up a newly trained one. A version not stored, or already the newest, answers 422 on
+         *     `version` and changes nothing.
+         */
+        post: operations["restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/preview": {
         parameters: {
             query?: never;
@@ -2417,6 +2440,11 @@ export interface components {
              *     `temperature` its confidence was calibrated with (1: not calibrated).
              */
             metrics: Record<string, never>;
+            /**
+             * Format: int64
+             * @description The version this one is a copy of, when an admin put an older model back in use.
+             */
+            restored_from?: number | null;
             /**
              * Format: int64
              * @description Size in bytes.
@@ -6381,6 +6409,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModelDto"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `category` or `department` */
+                target: string;
+                /** @description The version to put back in use */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             422: {

@@ -69,6 +69,31 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await consoleShot(page, 'routing-01-rules')
   })
 
+  await step('the admin trains the department model again, then puts the first version back in use', async () => {
+    const models = page.getByRole('table').last()
+    await page.getByRole('button', { name: '训练部门模型' }).click()
+    await page.getByText('已训练部门模型第 2 版').waitFor()
+    // Only versions older than the newest of their target can be restored.
+    await models.getByTestId('model-restore-department-1').waitFor()
+    assert.equal(await models.getByTestId('model-restore-department-2').count(), 0)
+    await models.getByTestId('model-restore-department-1').click()
+    const confirm = page.getByRole('dialog', { name: '恢复旧版本模型' })
+    await confirm.getByText('它会另存为第 3 版', { exact: false }).waitFor()
+    await confirm.getByRole('button', { name: '恢复使用' }).click()
+    await page.getByText('已恢复部门模型：第 3 版（复制自第 1 版）').waitFor()
+    await models.getByTestId('model-restored-from').getByText('恢复自 v1').waitFor()
+    await models.getByTestId('model-restore-department-2').waitFor()
+    const card = page.getByRole('region', { name: '分类模型' })
+    await card.scrollIntoViewIfNeeded()
+    await card.screenshot({ path: join(SCREENS, 'routing-10-model-restored.png') })
+    const admin = await ApiSession.login(server.url, 'admin')
+    const department = (await admin.ok('GET', '/routing/models')).filter((m) => m.target === 'department')
+    assert.deepEqual(
+      department.map((m) => [m.version, m.restored_from ?? null, m.in_use]),
+      [[3, 1, true], [2, null, false], [1, null, false]],
+    )
+  })
+
   await step('the admin sets the training schedule; each target says where it stands', async () => {
     const card = page.getByTestId('retrain-card')
     await card.getByRole('heading', { name: '自动训练' }).waitFor()

@@ -165,6 +165,7 @@ export const routingApi = {
   deleteRule: (id: number) => http.del<void>(`/routing/rules/${id}`),
   models: () => http.get<ModelDto[]>('/routing/models'),
   train: (target: 'category' | 'department') => http.post<ModelDto>('/routing/models/train', { target }),
+  restoreModel: (target: string, version: number) => http.post<ModelDto>(`/routing/models/${encodeURIComponent(target)}/${version}/restore`, {}),
   preview: (text: string) => http.post<RoutingDecision>('/routing/preview', { text }),
   retrain: () => http.get<RetrainScheduleDto>('/routing/retrain'),
   setRetrain: (policy: RetrainPolicyDto) => http.put<RetrainScheduleDto>('/routing/retrain', policy),

@@ -1,16 +1,18 @@
 // The routing admin page: keyword rules (list, create, edit, enable, delete), the stored
-// models with a button to train each target, and a preview of how a text would be routed.
+// models with a button to train each target and one to put an older version back in use, and a
+// preview of how a text would be routed.
 
 import { computed, reactive, ref, shallowRef, useTemplateRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { FormInstance } from 'element-plus'
 import { routingApi } from '@shared/api/endpoints'
-import type { RuleDto } from '@shared/api/types'
+import type { ModelDto, RuleDto } from '@shared/api/types'
 import type { RoutingDecision } from '@shared/domain/complaint/routing'
 import { useAsync, toApiError } from '@shared/composables/useAsync'
 import { useServerErrors } from '../../../composables/forms'
 import { loadCategories, loadOrgUnits, useReference } from '../../../composables/reference'
 import { emptyForm, formOf, requestOf, ruleFormRules, type RuleForm } from './rules'
+import { restoredVersion } from './models'
 
 export function useRouting() {
   const { t } = useI18n()
@@ -95,6 +97,32 @@ export function useRouting() {
     }
   }
 
+  /** The model being restored, as `target:version`. */
+  const restoring = ref<string | null>(null)
+  async function restore(m: ModelDto) {
+    const target = t(`routing.models.targetName.${m.target}`)
+    try {
+      await ElMessageBox.confirm(
+        t('routing.models.restoreConfirm', { target, version: m.version, next: restoredVersion(models.data.value ?? [], m) }),
+        t('routing.models.restoreTitle'),
+        { type: 'warning', confirmButtonText: t('routing.models.restore') },
+      )
+    } catch {
+      return
+    }
+    restoring.value = `${m.target}:${m.version}`
+    try {
+      const copy = await routingApi.restoreModel(m.target, m.version)
+      ElMessage.success(t('routing.models.restored', { target, version: copy.version, from: m.version }))
+    } catch (e) {
+      ElMessage.error(toApiError(e).message)
+    } finally {
+      restoring.value = null
+      // Refused or not, the list may have been stale: show what is stored now.
+      await models.refresh()
+    }
+  }
+
   const previewText = ref('')
   const previewing = ref(false)
   const preview = shallowRef<RoutingDecision | null>(null)
@@ -128,6 +156,8 @@ export function useRouting() {
     remove,
     training,
     train,
+    restoring,
+    restore,
     previewText,
     previewing,
     preview,

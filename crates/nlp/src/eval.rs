@@ -154,6 +154,29 @@ impl Report {
     }
 }
 
+impl Report {
+    /// For each label (in [`Report::labels`] order), the other label its texts were most often
+    /// predicted as, and how many times: where a person should look first (a keyword rule, or
+    /// two labels that overlap). `None` for a label none of whose texts went wrong. A tie goes to
+    /// the label first in order, so the answer is stable.
+    pub fn mistaken_for(&self) -> Vec<Option<(&str, usize)>> {
+        self.confusion
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(|&(j, &n)| j != i && n > 0)
+                    .fold(None, |best: Option<(usize, usize)>, (j, &n)| match best {
+                        Some((_, m)) if m >= n => best,
+                        _ => Some((j, n)),
+                    })
+                    .map(|(j, n)| (self.labels[j].as_str(), n))
+            })
+            .collect()
+    }
+}
+
 /// Columns a string takes in a terminal: 2 for CJK and other wide characters, 1 otherwise.
 fn display_width(s: &str) -> usize {
     s.chars()
@@ -238,6 +261,14 @@ mod tests {
         let expected = (f1(1.0, 2.0 / 3.0) + 0.5 + f1(0.5, 1.0)) / 3.0;
         assert!((r.macro_f1 - expected).abs() < 1e-12);
         assert_eq!(r.confusion, vec![vec![2, 1, 0], vec![0, 1, 1], vec![0, 0, 1]]);
+    }
+
+    #[test]
+    fn each_label_names_what_its_texts_were_most_often_mistaken_for() {
+        let truth = ["a", "a", "a", "a", "b", "b", "c", "c"];
+        let predicted = ["a", "c", "c", "b", "a", "c", "c", "c"];
+        let r = Report::from_predictions(&truth, &predicted, &["z".into()]);
+        assert_eq!(r.mistaken_for(), vec![Some(("c", 2)), Some(("a", 1)), None, None]);
     }
 
     #[test]

@@ -304,8 +304,10 @@ pub struct ModelDto {
     pub examples: i64,
     /// Labels it chooses among.
     pub labels: i64,
-    /// Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms}`, and the
-    /// `temperature` its confidence was calibrated with (1: not calibrated).
+    /// Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms, per_label}`
+    /// (`per_label`: `[{label, precision, recall, f1, support, mistaken_for, mistaken}]`, where
+    /// `mistaken_for` is the label the label's texts were most often predicted as instead), and
+    /// the `temperature` its confidence was calibrated with (1: not calibrated).
     #[schema(value_type = Object)]
     pub metrics: serde_json::Value,
     /// Size in bytes.

@@ -470,6 +470,12 @@ async fn the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_mo
     assert_eq!(models.as_array().unwrap().len(), 1, "{models}");
     assert_eq!((models[0]["target"].as_str(), models[0]["source"].as_str()), (Some("department"), Some("schedule")));
     assert_eq!(models[0]["metrics"]["accuracy"], 1.0, "{models}");
+    let per_label = models[0]["metrics"]["per_label"].as_array().expect("per-label figures").clone();
+    let figures: Vec<(&str, f64, bool)> = per_label
+        .iter()
+        .map(|l| (l["label"].as_str().unwrap(), l["f1"].as_f64().unwrap(), l["mistaken_for"].is_null()))
+        .collect();
+    assert_eq!(figures, [("财务部", 1.0, true), ("质量部", 1.0, true)], "{models}");
     let s = admin.get("/api/v1/routing/retrain").await.expect(200).clone();
     let (category, department) = (&s["targets"][0], &s["targets"][1]);
     assert_eq!(

@@ -2436,8 +2436,10 @@ export interface components {
              */
             labels: number;
             /**
-             * @description Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms}`, and the
-             *     `temperature` its confidence was calibrated with (1: not calibrated).
+             * @description Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms, per_label}`
+             *     (`per_label`: `[{label, precision, recall, f1, support, mistaken_for, mistaken}]`, where
+             *     `mistaken_for` is the label the label's texts were most often predicted as instead), and
+             *     the `temperature` its confidence was calibrated with (1: not calibrated).
              */
             metrics: Record<string, never>;
             /**

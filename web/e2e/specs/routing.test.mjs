@@ -70,7 +70,7 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
   })
 
   await step('the admin trains the department model again, then puts the first version back in use', async () => {
-    const models = page.getByRole('table').last()
+    const models = page.getByTestId('models-table')
     await page.getByRole('button', { name: '训练部门模型' }).click()
     await page.getByText('已训练部门模型第 2 版').waitFor()
     // Only versions older than the newest of their target can be restored.
@@ -86,6 +86,9 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     const card = page.getByRole('region', { name: '分类模型' })
     await card.scrollIntoViewIfNeeded()
     await card.screenshot({ path: join(SCREENS, 'routing-10-model-restored.png') })
+    // A row opens on its figures per label; the demo's models held out too few texts to have any.
+    await models.locator('.el-table__expand-icon').first().click()
+    await models.getByTestId('model-label-figures').getByText('留出样本不足 10 条', { exact: false }).waitFor()
     const admin = await ApiSession.login(server.url, 'admin')
     const department = (await admin.ok('GET', '/routing/models')).filter((m) => m.target === 'department')
     assert.deepEqual(
@@ -102,7 +105,7 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
       await card.getByTestId(`retrain-${target}`).getByText(/后可再训练/).waitFor()
       await card.getByTestId(`retrain-${target}`).getByText('尚未自动训练过').waitFor()
     }
-    await page.getByRole('table').last().getByText('手动训练').first().waitFor()
+    await page.getByTestId('models-table').getByText('手动训练').first().waitFor()
     const save = card.getByTestId('retrain-save')
     assert.equal(await save.isDisabled(), true, 'nothing to save yet')
     await card.getByTestId('retrain-min-new').locator('input').fill('30')

@@ -72,6 +72,12 @@ enum Command {
     Train(routing::TrainArgs),
     /// Evaluate the stored routing classifier on a labelled JSONL file / 评估分派模型
     Eval(routing::EvalArgs),
+    /// List the stored routing models; the newest of each target is in use / 模型版本
+    Models,
+    /// Put an older routing model version back in use (stored again as the next version) / 恢复旧版本模型
+    // `--version` names the model's version here, not the program's.
+    #[command(disable_version_flag = true)]
+    Restore(routing::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -114,6 +120,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Calendar(cmd) => calendar::run(&config, cmd).await?,
         Command::Train(args) => routing::train(&config, &args).await?,
         Command::Eval(args) => routing::eval(&config, &args).await?,
+        Command::Models => routing::list(&config).await?,
+        Command::Restore(args) => routing::restore(&config, &args).await?,
         Command::ExportOpenapi { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
-//! `cloop train` and `cloop eval`: the routing classifier (DESIGN §4) trained from the
-//! database's own routed complaints or from a JSONL file, stored as the next model version that
-//! every server node picks up, and evaluated on a labelled file.
+//! `cloop train`, `cloop eval`, `cloop models` and `cloop restore`: the routing classifier
+//! (DESIGN §4) trained from the database's own routed complaints or from a JSONL file, stored as
+//! the next model version that every server node picks up, evaluated on a labelled file, listed,
+//! and an older version put back in use.
 //!
 //! Bad training input (a malformed line, an empty text, a single label, bytes that are not UTF-8)
 //! fails with the line named, and nothing is stored: the model in use stays as it was.
@@ -46,6 +47,25 @@ pub struct EvalArgs {
     pub target: Target,
 }
 
+/// Options of `cloop restore`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// Which model / 模型目标
+    #[arg(long, value_enum)]
+    pub target: Target,
+    /// The version to put back in use (`cloop models` lists them) / 恢复的版本
+    #[arg(long)]
+    pub version: i64,
+}
+
+fn one_target(t: Target, what: &str) -> Result<ModelTarget> {
+    match t {
+        Target::Both => bail!("{what} takes one --target: category or department"),
+        Target::Category => Ok(ModelTarget::Category),
+        Target::Department => Ok(ModelTarget::Department),
+    }
+}
+
 fn targets(t: Target) -> Vec<ModelTarget> {
     match t {
         Target::Category => vec![ModelTarget::Category],
@@ -67,8 +87,9 @@ fn describe(m: &ModelRow) -> String {
         Some(t) if t != 1.0 => format!("; confidence calibrated (temperature {t:.2})"),
         _ => String::new(),
     };
+    let restored = m.restored_from.map(|v| format!(" (a copy of version {v}, put back in use)")).unwrap_or_default();
     format!(
-        "{} model version {} stored: {} examples, {} labels, {} bytes{held}{calibrated}",
+        "{} model version {}{restored} stored: {} examples, {} labels, {} bytes{held}{calibrated}",
         m.target, m.version, m.examples, m.labels, m.size
     )
 }
@@ -85,11 +106,8 @@ fn failure(target: ModelTarget, kept: Option<i64>, e: &TrainFailure) -> anyhow::
 pub async fn train(config: &Config, args: &TrainArgs) -> Result<()> {
     let store = config.open_store().await?;
     if let Some(path) = &args.data {
-        let target = match args.target {
-            Target::Both => bail!("--data trains one model: give --target category or --target department"),
-            Target::Category => ModelTarget::Category,
-            Target::Department => ModelTarget::Department,
-        };
+        let target =
+            one_target(args.target, "--data trains one model: give --target category or --target department;")?;
         let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let kept = store.latest_model_version(target).await?;
         let examples = parse_jsonl(std::io::BufReader::new(file))
@@ -115,11 +133,7 @@ fn kept_text(kept: Option<i64>) -> String {
 
 /// `cloop eval`: the newest stored model of the target on a labelled file.
 pub async fn eval(config: &Config, args: &EvalArgs) -> Result<()> {
-    let target = match args.target {
-        Target::Both => bail!("eval takes one --target: category or department"),
-        Target::Category => ModelTarget::Category,
-        Target::Department => ModelTarget::Department,
-    };
+    let target = one_target(args.target, "eval")?;
     let file = std::fs::File::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     let examples = parse_jsonl(std::io::BufReader::new(file)).map_err(|e| anyhow!("{}: {e}", args.data.display()))?;
     if examples.is_empty() {
@@ -134,5 +148,58 @@ pub async fn eval(config: &Config, args: &EvalArgs) -> Result<()> {
     let report = cloop_nlp::evaluate(&model, &examples);
     println!("{} model version {version} on {} ({} examples)", target.code(), args.data.display(), examples.len());
     print!("{report}");
+    Ok(())
+}
+
+/// `cloop models`: every stored model, newest first; the newest of each target is the one in use.
+pub async fn list(config: &Config) -> Result<()> {
+    let store = config.open_store().await?;
+    let models = store.models().await?;
+    if models.is_empty() {
+        println!("no model is stored; run `cloop train` / 尚无模型");
+        return Ok(());
+    }
+    println!("target      version  in use  source          examples  held-out accuracy  stored at");
+    for m in &models {
+        let newest = models.iter().filter(|o| o.target == m.target).map(|o| o.version).max() == Some(m.version);
+        let version = match m.restored_from {
+            Some(v) => format!("{} (<{v})", m.version),
+            None => m.version.to_string(),
+        };
+        let accuracy = m
+            .metrics
+            .get("accuracy")
+            .and_then(serde_json::Value::as_f64)
+            .map_or_else(|| "-".to_owned(), |a| format!("{a:.4}"));
+        println!(
+            "{:<11} {version:<8} {:<7} {:<15} {:<9} {accuracy:<18} {}",
+            m.target,
+            if newest { "yes" } else { "" },
+            m.source,
+            m.examples,
+            m.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
+        );
+    }
+    Ok(())
+}
+
+/// `cloop restore`: puts an older model version back in use, as a copy stored as the next
+/// version, which every server node picks up as it picks up a newly trained model.
+pub async fn restore(config: &Config, args: &RestoreArgs) -> Result<()> {
+    let target = one_target(args.target, "restore")?;
+    let store = config.open_store().await?;
+    let row = store.restore_model(target, args.version).await.map_err(|e| match e {
+        cloop_store::StoreError::Invalid(f) => anyhow!("{} / {}", f.message.en, f.message.zh),
+        e => e.into(),
+    })?;
+    store
+        .audit(
+            None,
+            "admin.routing_model.restore",
+            &format!("routing_model:{}:{}", row.target, row.version),
+            serde_json::json!({"restored_from": args.version, "via": "cli"}),
+        )
+        .await?;
+    println!("{}", describe(&row));
     Ok(())
 }

@@ -418,6 +418,25 @@ fn train_eval_and_bad_files(dir: &Path, db_args: &[&str]) {
     let out = succeeds(&run(&["eval", "--data", good]));
     assert!(out.contains("category model version 1"), "{out}");
     fails_with(&run(&["train", "--data", good]), "--target category or --target department");
+
+    // A second model, then the first put back in use: stored again as version 3.
+    let out = succeeds(&run(&["train", "--data", good, "--target", "category"]));
+    assert!(out.contains("category model version 2 stored"), "{out}");
+    let out = succeeds(&run(&["restore", "--target", "category", "--version", "1"]));
+    assert!(
+        out.contains("category model version 3 (a copy of version 1, put back in use) stored: 40 examples"),
+        "{out}"
+    );
+    fails_with(&run(&["restore", "--target", "category", "--version", "3"]), "version 3 is already the newest");
+    fails_with(&run(&["restore", "--target", "department", "--version", "1"]), "there is no model version 1");
+    fails_with(&run(&["restore", "--target", "both", "--version", "1"]), "restore takes one --target");
+    let out = succeeds(&run(&["models"]));
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert!(rows[0].starts_with("category    3 (<1)   yes     good.jsonl"), "{out}");
+    assert!(rows[1].starts_with("category    2                good.jsonl"), "{out}");
+    let out = succeeds(&run(&["eval", "--data", good]));
+    assert!(out.contains("category model version 3"), "{out}");
 }
 
 #[test]

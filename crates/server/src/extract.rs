@@ -224,6 +224,28 @@ mod tests {
     }
 }
 
+/// Path parameters, with one that does not parse (`/routing/rules/abc`) answered as the API's
+/// usual 422 naming `path` (axum's own `Path` answers plain text).
+#[derive(Debug, Clone)]
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(p) => Ok(ApiPath(p.0)),
+            Err(e) => Err(FieldError::new(
+                "path",
+                "invalid_path",
+                &format!("路径参数无效：{}", e.body_text()),
+                &format!("invalid path parameter: {}", e.body_text()),
+            )
+            .into()),
+        }
+    }
+}
+
 /// Query parameters, with a malformed query answered as the API's usual 422 naming `query`
 /// (axum's own `Query` answers plain text).
 #[derive(Debug, Clone)]

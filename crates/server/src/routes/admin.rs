@@ -4,12 +4,12 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Principal};
+use crate::extract::{ApiJson, ApiPath, Principal};
 use crate::password;
 use crate::routes::auth::check_new_password;
 use crate::routes::dto::{PermissionDto, UserDto};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cloop_domain::validate::{email, required_text};
 use cloop_domain::*;
@@ -258,7 +258,7 @@ pub struct UpdateUserRequest {
 async fn update_user(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateUserRequest>,
 ) -> ApiResult<Json<UserDto>> {
     p.require(Permission::AdminUsers)?;
@@ -392,7 +392,7 @@ async fn create_role(
 async fn update_role(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<RoleRequest>,
 ) -> ApiResult<Json<RoleDto>> {
     p.require(Permission::AdminRoles)?;
@@ -519,7 +519,7 @@ async fn create_category(
 async fn update_category(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CategoryRequest>,
 ) -> ApiResult<Json<CategoryDto>> {
     p.require(Permission::AdminCategories)?;
@@ -690,7 +690,7 @@ async fn create_token(
 /// Revokes an API token.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "admin", params(("id" = i64, Path, description = "Token id")),
     responses((status = 204), (status = 404, body = crate::error::ErrorResponse)))]
-async fn revoke_token(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn revoke_token(State(state): State<AppState>, p: Principal, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     p.require(Permission::AdminTokens)?;
     state.store().revoke_api_token(id).await?;
     state.clear_token_cache();

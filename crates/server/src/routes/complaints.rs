@@ -4,10 +4,10 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery, Principal, too_large};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Principal, too_large};
 use crate::routes::dto::*;
 use axum::Json;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -548,7 +548,7 @@ async fn actor_names(state: &AppState, events: &[cloop_store::EventRow]) -> std:
 async fn detail(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<ComplaintDetailDto>> {
     p.require(Permission::View)?;
     let loaded = load_visible(&state, &p, &id).await?;
@@ -592,7 +592,11 @@ async fn detail(
 #[utoipa::path(get, path = "/api/v1/complaints/{id}/events", tag = "complaints",
     params(("id" = String, Path, description = "Complaint id or case number")),
     responses((status = 200, body = Vec<EventDto>), (status = 404, body = crate::error::ErrorResponse)))]
-async fn events(State(state): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Vec<EventDto>>> {
+async fn events(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Vec<EventDto>>> {
     p.require(Permission::View)?;
     let loaded = load_visible(&state, &p, &id).await?;
     let events = state.store().events(loaded.complaint.id).await?;
@@ -722,7 +726,7 @@ macro_rules! command_endpoint {
             responses((status = 200, body = ComplaintDto), (status = 403, body = crate::error::ErrorResponse),
                 (status = 404, body = crate::error::ErrorResponse), (status = 409, body = crate::error::ErrorResponse),
                 (status = 422, body = crate::error::ErrorResponse)))]
-        async fn $name(State($state): State<AppState>, $p: Principal, Path($id): Path<String>, ApiJson($req): ApiJson<$body>) -> ApiResult<Json<ComplaintDto>> {
+        async fn $name(State($state): State<AppState>, $p: Principal, ApiPath($id): ApiPath<String>, ApiJson($req): ApiJson<$body>) -> ApiResult<Json<ComplaintDto>> {
             let cmd: Command = $make;
             run(&$state, &$p, &$id, cmd).await
         }
@@ -1554,7 +1558,7 @@ pub struct EvidenceUpload {
 async fn add_evidence(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Json<ComplaintDto>> {
     p.require(Permission::Evidence)?;
@@ -1627,7 +1631,7 @@ async fn add_evidence(
 async fn attachment(
     State(state): State<AppState>,
     p: Principal,
-    Path((id, sha256)): Path<(String, String)>,
+    ApiPath((id, sha256)): ApiPath<(String, String)>,
 ) -> ApiResult<Response> {
     p.require(Permission::View)?;
     let loaded = load_visible(&state, &p, &id).await?;

@@ -3,10 +3,10 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Principal};
+use crate::extract::{ApiJson, ApiPath, Principal};
 use crate::routes::dto::{ComplaintListItem, CustomerDto};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use cloop_domain::validate::{email, phone};
 use cloop_domain::{CustomerId, FieldError, Permission, Tier};
 use cloop_store::{ComplaintFilter, SortKey};
@@ -81,7 +81,7 @@ async fn lookup(
 /// The customer card.
 #[utoipa::path(get, path = "/api/v1/customers/{id}", tag = "customers", params(("id" = i64, Path, description = "Customer id")),
     responses((status = 200, body = CustomerCard), (status = 404, body = crate::error::ErrorResponse)))]
-async fn card(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<Json<CustomerCard>> {
+async fn card(State(state): State<AppState>, p: Principal, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<CustomerCard>> {
     p.require(Permission::View)?;
     Ok(Json(card_of(&state, &p, id).await?))
 }
@@ -103,7 +103,7 @@ pub struct RevealRequest {
 async fn reveal(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<RevealRequest>,
 ) -> ApiResult<Json<CustomerDto>> {
     p.require(Permission::RevealPii)?;
@@ -140,7 +140,7 @@ pub struct TierRequest {
 async fn set_tier(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<TierRequest>,
 ) -> ApiResult<Json<CustomerDto>> {
     p.require(Permission::ManageCustomers)?;

@@ -6,10 +6,10 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath};
 use crate::password;
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
@@ -339,7 +339,7 @@ fn to_json<T: Serialize>(v: &T) -> serde_json::Value {
 async fn view(
     State(state): State<AppState>,
     _: Limited,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
 ) -> ApiResult<Json<PublicComplaint>> {
     let loaded = open(&state, &token).await?;
     Ok(Json(public_view(&state, &loaded.complaint).await?))
@@ -362,7 +362,7 @@ pub struct PublicDecision {
 async fn decide_remedy(
     State(state): State<AppState>,
     _: Limited,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     ApiJson(req): ApiJson<PublicDecision>,
 ) -> ApiResult<Json<PublicComplaint>> {
     let loaded = open(&state, &token).await?;
@@ -389,7 +389,7 @@ pub struct PublicRating {
 async fn rate(
     State(state): State<AppState>,
     _: Limited,
-    Path(token): Path<String>,
+    ApiPath(token): ApiPath<String>,
     ApiJson(req): ApiJson<PublicRating>,
 ) -> ApiResult<Json<PublicComplaint>> {
     let loaded = open(&state, &token).await?;

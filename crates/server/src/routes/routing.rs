@@ -4,10 +4,10 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, Principal};
+use crate::extract::{ApiJson, ApiPath, Principal};
 use crate::routing::{TrainFailure, train_from_database};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use cloop_domain::validate::required_text;
 use cloop_domain::*;
@@ -248,7 +248,7 @@ async fn create_rule(
 async fn update_rule(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<RuleRequest>,
 ) -> ApiResult<Json<RuleDto>> {
     p.require(Permission::AdminRouting)?;
@@ -271,7 +271,7 @@ async fn update_rule(
 /// Deletes a keyword rule (decisions already logged keep its name).
 #[utoipa::path(delete, path = "/api/v1/routing/rules/{id}", tag = "routing", params(("id" = i64, Path, description = "Rule id")),
     responses((status = 204), (status = 404, body = crate::error::ErrorResponse)))]
-async fn delete_rule(State(state): State<AppState>, p: Principal, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn delete_rule(State(state): State<AppState>, p: Principal, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     p.require(Permission::AdminRouting)?;
     let rule = state.store().routing_rule(id).await?;
     state.store().delete_routing_rule(id).await?;
@@ -425,7 +425,7 @@ fn target_of(code: &str) -> Result<ModelTarget, FieldError> {
 async fn restore(
     State(state): State<AppState>,
     p: Principal,
-    Path((target, version)): Path<(String, i64)>,
+    ApiPath((target, version)): ApiPath<(String, i64)>,
 ) -> ApiResult<(StatusCode, Json<ModelDto>)> {
     p.require(Permission::AdminRouting)?;
     let target = target_of(&target)?;

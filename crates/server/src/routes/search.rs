@@ -4,11 +4,11 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiQuery, Principal};
+use crate::extract::{ApiPath, ApiQuery, Principal};
 use crate::routes::complaints::load_visible;
 use crate::routes::dto::ComplaintListItem;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use cloop_domain::{FieldError, Permission};
 use cloop_store::search::{SearchMatch, SimilarComplaint, SnippetPart};
 use serde::{Deserialize, Serialize};
@@ -93,7 +93,7 @@ pub struct SimilarDto {
 async fn similar(
     State(state): State<AppState>,
     p: Principal,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<SimilarQuery>,
 ) -> ApiResult<Json<SimilarDto>> {
     p.require(Permission::View)?;

@@ -6,9 +6,9 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiQuery, Principal};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Principal};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{Datelike, NaiveDate};
 use cloop_domain::calendar::{CalendarDocument, DayKind, WorkingHours, WorkingWindow, YearSchedule};
 use cloop_domain::sla::{SlaPolicy, SlaPolicyInput};
@@ -186,7 +186,11 @@ pub struct YearDto {
 #[utoipa::path(get, path = "/api/v1/admin/calendar/{year}", tag = "sla",
     params(("year" = i32, Path, description = "Year")),
     responses((status = 200, body = YearDto), (status = 422, body = crate::error::ErrorResponse)))]
-async fn calendar_year(State(state): State<AppState>, p: Principal, Path(year): Path<i32>) -> ApiResult<Json<YearDto>> {
+async fn calendar_year(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiPath(year): ApiPath<i32>,
+) -> ApiResult<Json<YearDto>> {
     p.require(Permission::View)?;
     let start = NaiveDate::from_ymd_opt(year, 1, 1)
         .filter(|_| cloop_domain::calendar::SCHEDULE_YEARS.contains(&year))
@@ -226,7 +230,7 @@ async fn calendar_year(State(state): State<AppState>, p: Principal, Path(year): 
 async fn put_calendar_year(
     State(state): State<AppState>,
     p: Principal,
-    Path(year): Path<i32>,
+    ApiPath(year): ApiPath<i32>,
     ApiJson(body): ApiJson<serde_json::Value>,
 ) -> ApiResult<Json<YearDto>> {
     p.require(Permission::AdminSla)?;
@@ -236,7 +240,7 @@ async fn put_calendar_year(
     state.store().import_calendar(&doc, state.now()).await?;
     applied(&state, &p, "admin.calendar.year", &format!("calendar:{year}"), serde_json::json!({ "year": year }))
         .await?;
-    calendar_year(State(state), p, Path(year)).await
+    calendar_year(State(state), p, ApiPath(year)).await
 }
 
 /// Removes one year's schedule (its days are then counted Monday–Friday, unconfirmed).
@@ -246,7 +250,7 @@ async fn put_calendar_year(
 async fn delete_calendar_year(
     State(state): State<AppState>,
     p: Principal,
-    Path(year): Path<i32>,
+    ApiPath(year): ApiPath<i32>,
 ) -> ApiResult<Json<YearDto>> {
     p.require(Permission::AdminSla)?;
     if !state.store().delete_calendar_year(year).await? {
@@ -254,7 +258,7 @@ async fn delete_calendar_year(
     }
     applied(&state, &p, "admin.calendar.delete", &format!("calendar:{year}"), serde_json::json!({ "year": year }))
         .await?;
-    calendar_year(State(state), p, Path(year)).await
+    calendar_year(State(state), p, ApiPath(year)).await
 }
 
 /// What an import did.

@@ -373,6 +373,11 @@ async fn an_older_model_is_put_back_in_use_and_every_decision_follows_it(app: Te
         .post("/api/v1/routing/models/category/1/restore", &json!({}))
         .await
         .expect_field("version", "model_not_found");
+    // A version that is not a number is named too, not answered in plain text.
+    let r = admin.post("/api/v1/routing/models/department/abc/restore", &json!({})).await;
+    r.expect_field("path", "invalid_path");
+    assert!(r.text().contains("abc"), "{}", r.text());
+    admin.delete("/api/v1/routing/rules/x1").await.expect_field("path", "invalid_path");
     assert_eq!(admin.get("/api/v1/routing/models").await.expect(200).as_array().unwrap().len(), 2);
 
     let v3 = admin.post("/api/v1/routing/models/department/1/restore", &json!({})).await.expect(201).clone();

@@ -298,27 +298,63 @@ pub struct SearchQuery {
     pub terms: Vec<QueryTerm>,
     /// The normalised query pieces each term stands for (`退货`, `ipad`), for highlighting.
     pub pieces: Vec<String>,
+    /// What a match must not contain: one query per `-word` typed, each excluding the texts
+    /// that match all of its own terms (`-退款物流` excludes texts with both 退款 and 物流, the
+    /// texts `退款物流` would find). Never nested, never highlighted.
+    pub excluded: Vec<SearchQuery>,
 }
 
 impl SearchQuery {
     /// Parses what a user typed. Never fails: punctuation, operators of any search syntax
-    /// (`" * ( ) NEAR OR -`) and symbols only separate pieces, so a query of symbols only has no
+    /// (`" * ( ) NEAR OR`) and symbols only separate pieces, so a query of symbols only has no
     /// terms. Chinese runs are split into words with jieba, single characters staying attached to
-    /// a neighbour (`很差劲` stays one piece, `退货物流` becomes `退货` and `物流`).
+    /// a neighbour (`很差劲` stays one piece, `退货物流` becomes `退货` and `物流`). A word that
+    /// starts with a minus (`-退款`, or the full-width `－退款`) is excluded rather than searched
+    /// for, as in other help desks' search; a minus inside a word (`退货-退款`) only separates.
     ///
     /// ```
     /// use cloop_nlp::segment::{QueryTerm, SearchQuery};
-    /// let q = SearchQuery::parse("退货款 iPad");
+    /// let q = SearchQuery::parse("退货款 iPad -退款");
     /// assert_eq!(q.terms, [
     ///     QueryTerm::Phrase(vec!["退货".into(), "货款".into()]),
     ///     QueryTerm::Prefix("ipad".into()),
     /// ]);
+    /// assert_eq!(q.excluded[0].terms, [QueryTerm::Phrase(vec!["退款".into()])]);
     /// assert!(SearchQuery::parse("\"*()-: OR NEAR").terms.iter().all(|t| matches!(t, QueryTerm::Prefix(_))));
     /// assert!(SearchQuery::parse("!!! ***").is_empty());
     /// ```
     pub fn parse(query: &str) -> Self {
-        let normalized = normalize(query);
         let mut q = SearchQuery::default();
+        for word in query.split(char::is_whitespace) {
+            match word.strip_prefix(['-', '－']) {
+                Some(rest) if q.excluded.len() < MAX_QUERY_TERMS => {
+                    let excluded = Self::parse_words(rest);
+                    if !excluded.is_empty() && !q.excluded.contains(&excluded) {
+                        q.excluded.push(excluded);
+                    }
+                }
+                Some(_) => {}
+                None => q.add_words(word),
+            }
+        }
+        q.terms.truncate(MAX_QUERY_TERMS);
+        q.pieces.truncate(MAX_QUERY_TERMS);
+        q
+    }
+
+    /// `text` as terms only (a minus anywhere only separates).
+    fn parse_words(text: &str) -> Self {
+        let mut q = SearchQuery::default();
+        q.add_words(text);
+        q.terms.truncate(MAX_QUERY_TERMS);
+        q.pieces.truncate(MAX_QUERY_TERMS);
+        q
+    }
+
+    /// Adds the terms of `text` (punctuation and symbols only separate).
+    fn add_words(&mut self, text: &str) {
+        let q = self;
+        let normalized = normalize(text);
         for run in runs(&normalized) {
             match run {
                 Run::Word(word) => {
@@ -338,9 +374,6 @@ impl SearchQuery {
                 }
             }
         }
-        q.terms.truncate(MAX_QUERY_TERMS);
-        q.pieces.truncate(MAX_QUERY_TERMS);
-        q
     }
 
     fn push(&mut self, term: QueryTerm, piece: String) {
@@ -350,17 +383,25 @@ impl SearchQuery {
         }
     }
 
-    /// Whether there is nothing to search for.
+    /// Whether there is nothing to search for (exclusions alone search for nothing).
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty()
     }
 
-    /// Whether `text` contains every piece of the query, judged on the text itself rather than
-    /// an index: Chinese pieces anywhere, Latin words and numbers at the start of a word. This
-    /// is the meaning the index promises; tests compare the two.
+    /// Whether the query only says what to leave out (`-退款`): the index cannot list what
+    /// lacks a word, so the caller asks for a word to search for.
+    pub fn excludes_only(&self) -> bool {
+        self.terms.is_empty() && !self.excluded.is_empty()
+    }
+
+    /// Whether `text` contains every piece of the query and not all the pieces of any excluded
+    /// word, judged on the text itself rather than an index: Chinese pieces anywhere, Latin
+    /// words and numbers at the start of a word. This is the meaning the index promises; tests
+    /// compare the two.
     pub fn matches_text(&self, text: &str) -> bool {
         let folded: Vec<char> = normalize_chars(text);
-        !self.is_empty() && self.pieces.iter().all(|p| !find_piece(&folded, p).is_empty())
+        let has_all = |q: &SearchQuery| q.pieces.iter().all(|p| !find_piece(&folded, p).is_empty());
+        !self.is_empty() && has_all(self) && !self.excluded.iter().any(has_all)
     }
 }
 
@@ -621,13 +662,15 @@ mod tests {
     /// consecutive tokens, prefixes match the start of a token.
     fn index_matches(indexed: &str, q: &SearchQuery) -> bool {
         let tokens: Vec<&str> = indexed.split(' ').filter(|t| !t.is_empty()).collect();
-        !q.is_empty()
-            && q.terms.iter().all(|term| match term {
+        let all = |q: &SearchQuery| {
+            q.terms.iter().all(|term| match term {
                 QueryTerm::Prefix(p) => tokens.iter().any(|t| t.starts_with(p.as_str())),
                 QueryTerm::Phrase(words) => {
                     tokens.windows(words.len()).any(|w| w.iter().zip(words).all(|(a, b)| a == b))
                 }
             })
+        };
+        !q.is_empty() && all(q) && !q.excluded.iter().any(all)
     }
 
     /// A small deterministic generator (no dependency needed for this).
@@ -739,6 +782,40 @@ mod tests {
         let q = SearchQuery::parse("退货款");
         assert!(!index_matches(&index_text("我要退货，款到了再说"), &q));
         assert!(index_matches(&index_text("我要退货款"), &q));
+    }
+
+    #[test]
+    fn a_word_after_a_minus_is_left_out_and_the_index_agrees() {
+        let q = SearchQuery::parse("退货 -退款 －ipad");
+        assert_eq!(q.pieces, ["退货"]);
+        assert_eq!(q.excluded.iter().map(|e| e.pieces.clone()).collect::<Vec<_>>(), [vec!["退款"], vec!["ipad"]]);
+        for (text, found) in [
+            ("我要退货", true),
+            ("我要退货退款", false),
+            ("退货的iPad", false),
+            ("退货，款到再说", true),
+            ("myipad 退货", true),
+        ] {
+            assert_eq!(q.matches_text(text), found, "{text}");
+            assert_eq!(index_matches(&index_text(text), &q), found, "{text}");
+        }
+        // A minus inside a word only separates; a word typed as one run is left out only when
+        // all its words are there, as it would be found only then.
+        assert!(SearchQuery::parse("退货-退款").excluded.is_empty());
+        let both = SearchQuery::parse("客服 -退款物流");
+        for (text, found) in [("客服说退款慢", true), ("客服说物流慢", true), ("客服说退款和物流都慢", false)]
+        {
+            assert_eq!(both.matches_text(text), found, "{text}");
+            assert_eq!(index_matches(&index_text(text), &both), found, "{text}");
+        }
+        // Nothing but exclusions searches for nothing; a lone minus is no exclusion.
+        let only = SearchQuery::parse("-退款");
+        assert!(only.is_empty() && only.excludes_only() && !only.matches_text("发票"));
+        let lone = SearchQuery::parse("退货 - --");
+        assert!(lone.excluded.is_empty() && !lone.excludes_only());
+        assert_eq!(SearchQuery::parse(&"-退款 ".repeat(100)).excluded.len(), 1);
+        let many: String = (0..100).map(|i| format!(" -词{i}")).collect();
+        assert_eq!(SearchQuery::parse(&many).excluded.len(), MAX_QUERY_TERMS);
     }
 
     #[test]

@@ -385,8 +385,23 @@ enum Combine {
 
 /// The query in the backend's full-text syntax. Terms hold letters and digits only (see
 /// [`SearchQuery::parse`]), so quoting them cannot be broken out of; the string is still bound
-/// as a parameter, never spliced into SQL.
-fn render(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> String {
+/// as a parameter, never spliced into SQL. Excluded words follow the terms: `(…) NOT (… OR …)`
+/// in FTS5, `(…) & !(… | …)` in PostgreSQL (both read the index of the terms first and drop
+/// what the excluded words' postings hold).
+fn render(backend: DbBackend, query: &SearchQuery, combine: Combine) -> String {
+    let terms = render_terms(backend, &query.terms, combine);
+    if query.excluded.is_empty() {
+        return terms;
+    }
+    let excluded: Vec<String> =
+        query.excluded.iter().map(|e| format!("({})", render_terms(backend, &e.terms, Combine::All))).collect();
+    match backend {
+        DbBackend::Postgres => format!("({terms}) & !({})", excluded.join(" | ")),
+        _ => format!("({terms}) NOT ({})", excluded.join(" OR ")),
+    }
+}
+
+fn render_terms(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> String {
     let parts: Vec<String> = terms
         .iter()
         .map(|t| match (backend, t) {
@@ -408,8 +423,8 @@ fn render(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> String {
 }
 
 /// Joins the index to `c` (complaints) and keeps the complaints that match `terms`.
-fn restrict(q: &mut SelectStatement, backend: DbBackend, terms: &[QueryTerm], combine: Combine) {
-    let query = render(backend, terms, combine);
+fn restrict(q: &mut SelectStatement, backend: DbBackend, query: &SearchQuery, combine: Combine) {
+    let query = render(backend, query, combine);
     match backend {
         DbBackend::Postgres => {
             q.join_as(
@@ -428,10 +443,10 @@ fn restrict(q: &mut SelectStatement, backend: DbBackend, terms: &[QueryTerm], co
 }
 
 /// The relevance of a match, higher is better (after [`restrict`] with the same terms).
-fn score(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> Expr {
+fn score(backend: DbBackend, query: &SearchQuery, combine: Combine) -> Expr {
     match backend {
         DbBackend::Postgres => {
-            let query = render(backend, terms, combine);
+            let query = render(backend, query, combine);
             Expr::cust_with_values("CAST(ts_rank(s.tsv, to_tsquery('simple', $1)) AS double precision)", [query])
         }
         // bm25() is lower for better matches.
@@ -526,7 +541,7 @@ async fn window_rows(
     db: &DatabaseConnection,
     densities: &Densities,
     base: SelectStatement,
-    terms: &[QueryTerm],
+    query: &SearchQuery,
     combine: Combine,
     ranked: bool,
     want: usize,
@@ -536,7 +551,7 @@ async fn window_rows(
         rows.into_iter().map(|r| Ok((r.try_get::<i64>("", "wid")?, r.try_get::<f64>("", "score")?))).collect()
     };
     if backend != DbBackend::Postgres {
-        return read(db.query_all(&window_of(base, backend, terms, combine, ranked, want as u64)).await?);
+        return read(db.query_all(&window_of(base, backend, query, combine, ranked, want as u64)).await?);
     }
     let key = Densities::key(&base);
     let remembered = densities.get(key);
@@ -582,7 +597,7 @@ async fn window_rows(
             }
         }
         let need = want - out.len();
-        out.extend(read(txn.query_all(&window_of(q, backend, terms, combine, ranked, need as u64)).await?)?);
+        out.extend(read(txn.query_all(&window_of(q, backend, query, combine, ranked, need as u64)).await?)?);
         if out.len() >= want || lower == 0 {
             break;
         }
@@ -636,7 +651,7 @@ pub(crate) fn apply_text(q: &mut SelectStatement, backend: DbBackend, filter: &C
     if parsed.is_empty() {
         q.and_where(Expr::cust("1 = 0"));
     } else {
-        restrict(q, backend, &parsed.terms, Combine::All);
+        restrict(q, backend, &parsed, Combine::All);
     }
     Some(parsed)
 }
@@ -657,7 +672,7 @@ pub(crate) async fn window(
     base: SelectStatement,
     query: &SearchQuery,
 ) -> StoreResult<Vec<(i64, f64)>> {
-    window_rows(db, densities, base, &query.terms, Combine::All, true, RANK_WINDOW as usize + 1).await
+    window_rows(db, densities, base, query, Combine::All, true, RANK_WINDOW as usize + 1).await
 }
 
 /// `base` with the columns `wid` (complaint id) and `score` (0 unless `ranked`), newest first, at
@@ -665,7 +680,7 @@ pub(crate) async fn window(
 fn window_of(
     mut base: SelectStatement,
     backend: DbBackend,
-    terms: &[QueryTerm],
+    query: &SearchQuery,
     combine: Combine,
     ranked: bool,
     limit: u64,
@@ -690,13 +705,13 @@ fn window_of(
                     Expr::col(("s", "complaint_id")).equals(("w", "wid")),
                 )
                 .column(("w", "wid"))
-                .expr_as(score(backend, terms, combine), "score")
+                .expr_as(score(backend, query, combine), "score")
                 .order_by(("w", "wid"), Order::Desc);
             q
         }
         // bm25() only exists next to its MATCH.
         _ => {
-            base.expr_as(score(backend, terms, combine), "score");
+            base.expr_as(score(backend, query, combine), "score");
             base
         }
     }
@@ -784,11 +799,11 @@ impl Store {
             return Ok(Similar { keywords, items: Vec::new() });
         }
         let backend = self.db.get_database_backend();
-        let candidates = |terms: &[QueryTerm], combine| {
+        let candidates = |words: &SearchQuery, combine| {
             let mut q = Query::select();
             q.from_as("complaints", "c");
             crate::complaints::apply_filter(&mut q, backend, scope, &ComplaintFilter::default());
-            restrict(&mut q, backend, terms, combine);
+            restrict(&mut q, backend, words, combine);
             q.and_where(Expr::col(("c", "id")).ne(id.0));
             q
         };
@@ -799,13 +814,13 @@ impl Store {
         // not rank them (bm25 and ts_rank would weigh each word by how rare it is in the index,
         // read from its whole posting list): the keywords' own weights do, below.
         let strongest = SearchQuery::parse(&keywords[..Ord::min(keywords.len(), SIMILAR_STRONG_KEYWORDS)].join(" "));
-        let strongest = &strongest.terms;
+
         let (any, strong) = tokio::try_join!(
             window_rows(
                 &self.db,
                 &self.search_densities,
-                candidates(&query.terms, Combine::Any),
-                &query.terms,
+                candidates(&query, Combine::Any),
+                &query,
                 Combine::Any,
                 false,
                 SIMILAR_CANDIDATES,
@@ -813,8 +828,8 @@ impl Store {
             window_rows(
                 &self.db,
                 &self.search_densities,
-                candidates(strongest, Combine::All),
-                strongest,
+                candidates(&strongest, Combine::All),
+                &strongest,
                 Combine::All,
                 false,
                 SIMILAR_STRONG_CANDIDATES,

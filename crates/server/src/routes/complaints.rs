@@ -326,7 +326,7 @@ pub struct ListQuery {
     pub from: Option<DateTime<Utc>>,
     /// Received before (RFC 3339).
     pub to: Option<DateTime<Utc>>,
-    /// Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet.
+    /// Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur, and a word after a minus (`退货 -退款`) must not (a minus alone is refused with `excludes_only`). With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet.
     pub q: Option<String>,
     /// Risk colours, comma-separated: `red`, `orange`, `yellow`.
     pub risk: Option<String>,
@@ -396,6 +396,14 @@ async fn list(
         ));
     }
     f.text = q.q.clone().filter(|t| !t.trim().is_empty());
+    if f.text.as_deref().is_some_and(|t| cloop_store::search::SearchQuery::parse(t).excludes_only()) {
+        errors.push(FieldError::new(
+            "q",
+            "excludes_only",
+            "“-词”表示排除，请至少再输入一个要搜索的词",
+            "a word after a minus is left out; give at least one word to search for",
+        ));
+    }
     if let Some(levels) = &q.risk {
         for l in levels.split(',').filter(|l| !l.is_empty()) {
             match RiskLevel::from_code(l) {

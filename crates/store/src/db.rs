@@ -116,6 +116,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_model_restore.sql"),
         postgres: include_str!("../migrations/postgres/0016_model_restore.sql"),
     },
+    Migration {
+        version: 17,
+        name: "search_single_characters",
+        sqlite: include_str!("../migrations/sqlite/0017_search_single_characters.sql"),
+        postgres: include_str!("../migrations/postgres/0017_search_single_characters.sql"),
+    },
 ];
 
 /// Which database a URL names.

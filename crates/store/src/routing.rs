@@ -331,20 +331,7 @@ impl Store {
     /// so a node that holds version `n` knows to reload when it sees `n + 1`.
     pub async fn save_model(&self, model: NewModel<'_>) -> StoreResult<ModelRow> {
         let txn = self.db.begin().await?;
-        if self.backend == crate::Backend::Postgres {
-            // Serialise concurrent trainings of one target so versions stay gapless and unique.
-            txn.execute_unprepared("LOCK TABLE routing_models IN SHARE ROW EXCLUSIVE MODE").await?;
-        }
-        let row = txn
-            .query_one(
-                &Query::select()
-                    .expr_as(Expr::col("version").max(), "v")
-                    .from("routing_models")
-                    .and_where(Expr::col("target").eq(model.target.code()))
-                    .to_owned(),
-            )
-            .await?;
-        let version = row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()).unwrap_or(0) + 1;
+        let version = self.newest_version_locked(&txn, model.target).await?.unwrap_or(0) + 1;
         let now = cloop_domain::chain::truncate_micros(chrono::Utc::now());
         txn.execute(
             &Query::insert()
@@ -364,11 +351,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        self.models()
-            .await?
-            .into_iter()
-            .find(|m| m.target == model.target.code() && m.version == version)
-            .ok_or(StoreError::NotFound("model"))
+        self.model_row(model.target, version).await
     }
 
     /// Puts an older model of `target` back in use: stores a copy of `version` (its bytes,
@@ -380,21 +363,7 @@ impl Store {
     /// Refused (field `version`) when `version` is not stored or already the newest.
     pub async fn restore_model(&self, target: ModelTarget, version: i64) -> StoreResult<ModelRow> {
         let txn = self.db.begin().await?;
-        if self.backend == crate::Backend::Postgres {
-            // The same lock as `save_model`: a training and a restore of one target must not
-            // take the same version number.
-            txn.execute_unprepared("LOCK TABLE routing_models IN SHARE ROW EXCLUSIVE MODE").await?;
-        }
-        let newest = txn
-            .query_one(
-                &Query::select()
-                    .expr_as(Expr::col("version").max(), "v")
-                    .from("routing_models")
-                    .and_where(Expr::col("target").eq(target.code()))
-                    .to_owned(),
-            )
-            .await?
-            .and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten());
+        let newest = self.newest_version_locked(&txn, target).await?;
         let exists = txn
             .query_one(
                 &Query::select()
@@ -456,10 +425,38 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
+        self.model_row(target, next).await
+    }
+
+    /// The newest version of `target` inside `txn`, with the table locked on PostgreSQL so that
+    /// concurrent trainings and restores of one target take gapless, unique versions (SQLite's
+    /// one writer serialises them already).
+    async fn newest_version_locked(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        target: ModelTarget,
+    ) -> StoreResult<Option<i64>> {
+        if self.backend == crate::Backend::Postgres {
+            txn.execute_unprepared("LOCK TABLE routing_models IN SHARE ROW EXCLUSIVE MODE").await?;
+        }
+        let row = txn
+            .query_one(
+                &Query::select()
+                    .expr_as(Expr::col("version").max(), "v")
+                    .from("routing_models")
+                    .and_where(Expr::col("target").eq(target.code()))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()))
+    }
+
+    /// One stored model's row (without bytes).
+    async fn model_row(&self, target: ModelTarget, version: i64) -> StoreResult<ModelRow> {
         self.models()
             .await?
             .into_iter()
-            .find(|m| m.target == target.code() && m.version == next)
+            .find(|m| m.target == target.code() && m.version == version)
             .ok_or(StoreError::NotFound("model"))
     }
 

@@ -388,17 +388,22 @@ async fn train(
             ));
         }
     };
+    let detail = serde_json::json!({"examples": row.examples});
+    stored(&state, &p, row, "admin.routing_model.train", detail).await
+}
+
+/// The answer to a model newly stored (trained or restored): this node reloads at once and the
+/// change is audited, so the answer says whether the model is in use here.
+async fn stored(
+    state: &AppState,
+    p: &Principal,
+    row: ModelRow,
+    action: &str,
+    detail: serde_json::Value,
+) -> ApiResult<(StatusCode, Json<ModelDto>)> {
     state.router().invalidate();
-    state
-        .store()
-        .audit(
-            Some(p.user.id),
-            "admin.routing_model.train",
-            &format!("routing_model:{}:{}", row.target, row.version),
-            serde_json::json!({"examples": row.examples}),
-        )
-        .await?;
-    // This node reloads now, so the answer says whether the model is in use here.
+    let target = format!("routing_model:{}:{}", row.target, row.version);
+    state.store().audit(Some(p.user.id), action, &target, detail).await?;
     let in_use = state.router().snapshot(state.store()).await?.model_versions();
     Ok((StatusCode::CREATED, Json(model_dto(row, in_use))))
 }
@@ -430,19 +435,7 @@ async fn restore(
     p.require(Permission::AdminRouting)?;
     let target = target_of(&target)?;
     let row = state.store().restore_model(target, version).await?;
-    state.router().invalidate();
-    state
-        .store()
-        .audit(
-            Some(p.user.id),
-            "admin.routing_model.restore",
-            &format!("routing_model:{}:{}", row.target, row.version),
-            serde_json::json!({"restored_from": version}),
-        )
-        .await?;
-    // This node reloads now, so the answer says whether the model is in use here.
-    let in_use = state.router().snapshot(state.store()).await?.model_versions();
-    Ok((StatusCode::CREATED, Json(model_dto(row, in_use))))
+    stored(&state, &p, row, "admin.routing_model.restore", serde_json::json!({"restored_from": version})).await
 }
 
 /// The retraining schedule as the admin edits it.

@@ -147,6 +147,20 @@ impl ModelTarget {
     }
 }
 
+/// The newest stored version of `target`'s model, if any.
+async fn newest_version(db: &impl ConnectionTrait, target: ModelTarget) -> StoreResult<Option<i64>> {
+    let row = db
+        .query_one(
+            &Query::select()
+                .expr_as(Expr::col("version").max(), "v")
+                .from("routing_models")
+                .and_where(Expr::col("target").eq(target.code()))
+                .to_owned(),
+        )
+        .await?;
+    Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()))
+}
+
 /// Setting: the retraining schedule ([`RetrainPolicy`], JSON).
 pub const RETRAIN_POLICY: &str = "routing_retrain";
 /// Setting prefix: what the schedule last did, per target (`routing_retrain_last.category`).
@@ -439,16 +453,7 @@ impl Store {
         if self.backend == crate::Backend::Postgres {
             txn.execute_unprepared("LOCK TABLE routing_models IN SHARE ROW EXCLUSIVE MODE").await?;
         }
-        let row = txn
-            .query_one(
-                &Query::select()
-                    .expr_as(Expr::col("version").max(), "v")
-                    .from("routing_models")
-                    .and_where(Expr::col("target").eq(target.code()))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()))
+        newest_version(txn, target).await
     }
 
     /// One stored model's row (without bytes).
@@ -488,17 +493,7 @@ impl Store {
 
     /// The newest version of a target's model, if any.
     pub async fn latest_model_version(&self, target: ModelTarget) -> StoreResult<Option<i64>> {
-        let row = self
-            .db
-            .query_one(
-                &Query::select()
-                    .expr_as(Expr::col("version").max(), "v")
-                    .from("routing_models")
-                    .and_where(Expr::col("target").eq(target.code()))
-                    .to_owned(),
-            )
-            .await?;
-        Ok(row.and_then(|r| r.try_get::<Option<i64>>("", "v").ok().flatten()))
+        newest_version(&self.db, target).await
     }
 
     /// The newest model of a target: its version and bytes.

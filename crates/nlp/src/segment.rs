@@ -311,6 +311,8 @@ impl SearchQuery {
     /// a neighbour (`很差劲` stays one piece, `退货物流` becomes `退货` and `物流`). A word that
     /// starts with a minus (`-退款`, or the full-width `－退款`) is excluded rather than searched
     /// for, as in other help desks' search; a minus inside a word (`退货-退款`) only separates.
+    /// Chinese in quotes (`"退货物流"`, `“退货物流”`) is searched as typed, not split into words;
+    /// a quote without its closing one only separates.
     ///
     /// ```
     /// use cloop_nlp::segment::{QueryTerm, SearchQuery};
@@ -325,34 +327,30 @@ impl SearchQuery {
     /// ```
     pub fn parse(query: &str) -> Self {
         let mut q = SearchQuery::default();
-        for word in query.split(char::is_whitespace) {
-            match word.strip_prefix(['-', '－']) {
-                Some(rest) if q.excluded.len() < MAX_QUERY_TERMS => {
-                    let excluded = Self::parse_words(rest);
-                    if !excluded.is_empty() && !q.excluded.contains(&excluded) {
-                        q.excluded.push(excluded);
-                    }
+        for chunk in chunks(query) {
+            if !chunk.excluded {
+                q.add(chunk.text, chunk.quoted);
+            } else if q.excluded.len() < MAX_QUERY_TERMS {
+                let mut excluded = SearchQuery::default();
+                excluded.add(chunk.text, chunk.quoted);
+                excluded.truncate();
+                if !excluded.is_empty() && !q.excluded.contains(&excluded) {
+                    q.excluded.push(excluded);
                 }
-                Some(_) => {}
-                None => q.add_words(word),
             }
         }
-        q.terms.truncate(MAX_QUERY_TERMS);
-        q.pieces.truncate(MAX_QUERY_TERMS);
+        q.truncate();
         q
     }
 
-    /// `text` as terms only (a minus anywhere only separates).
-    fn parse_words(text: &str) -> Self {
-        let mut q = SearchQuery::default();
-        q.add_words(text);
-        q.terms.truncate(MAX_QUERY_TERMS);
-        q.pieces.truncate(MAX_QUERY_TERMS);
-        q
+    fn truncate(&mut self) {
+        self.terms.truncate(MAX_QUERY_TERMS);
+        self.pieces.truncate(MAX_QUERY_TERMS);
     }
 
-    /// Adds the terms of `text` (punctuation and symbols only separate).
-    fn add_words(&mut self, text: &str) {
+    /// Adds the terms of `text` (punctuation and symbols only separate). Chinese runs are split
+    /// into words unless `whole` (the user quoted them): then each run must occur as typed.
+    fn add(&mut self, text: &str, whole: bool) {
         let q = self;
         let normalized = normalize(text);
         for run in runs(&normalized) {
@@ -365,8 +363,12 @@ impl SearchQuery {
                     q.push(QueryTerm::Prefix(chars[0].to_string()), chars[0].to_string())
                 }
                 Run::Han(chars) => {
-                    let run: String = chars.iter().collect();
-                    for piece in han_pieces(&run) {
+                    let pieces = if whole {
+                        vec![chars.iter().take(MAX_QUOTED_CHARS).collect()]
+                    } else {
+                        han_pieces(&chars.iter().collect::<String>())
+                    };
+                    for piece in pieces {
                         let chars: Vec<char> = piece.chars().collect();
                         let bigrams = chars.windows(2).map(|p| p.iter().collect()).collect();
                         q.push(QueryTerm::Phrase(bigrams), piece);
@@ -402,6 +404,52 @@ impl SearchQuery {
         let folded: Vec<char> = normalize_chars(text);
         let has_all = |q: &SearchQuery| q.pieces.iter().all(|p| !find_piece(&folded, p).is_empty());
         !self.is_empty() && has_all(self) && !self.excluded.iter().any(has_all)
+    }
+}
+
+/// Chinese characters a quoted run is searched by at most (its phrase has one fewer bigrams).
+const MAX_QUOTED_CHARS: usize = 50;
+
+/// One word of a typed query: its text, whether a minus before it leaves it out, and whether it
+/// was quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Chunk<'a> {
+    text: &'a str,
+    excluded: bool,
+    quoted: bool,
+}
+
+fn is_open_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '＂')
+}
+
+/// The words of a typed query: whitespace separates them, except inside a pair of quotes (ASCII,
+/// full-width or Chinese, in any pairing, since input methods mix them); a minus at the start
+/// of a word (before its quote, if any) marks it left out.
+fn chunks(query: &str) -> Vec<Chunk<'_>> {
+    let mut out = Vec::new();
+    let mut rest = query;
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return out;
+        }
+        let excluded = rest.starts_with(['-', '－']);
+        if excluded {
+            rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+        }
+        if let Some(open) = rest.chars().next().filter(|&c| is_open_quote(c)) {
+            let inner = &rest[open.len_utf8()..];
+            if let Some(close) = inner.find(is_open_quote) {
+                out.push(Chunk { text: &inner[..close], excluded, quoted: true });
+                let after = &inner[close..];
+                rest = &after[after.chars().next().map_or(0, char::len_utf8)..];
+                continue;
+            }
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        out.push(Chunk { text: &rest[..end], excluded, quoted: false });
+        rest = &rest[end..];
     }
 }
 
@@ -816,6 +864,35 @@ mod tests {
         assert_eq!(SearchQuery::parse(&"-退款 ".repeat(100)).excluded.len(), 1);
         let many: String = (0..100).map(|i| format!(" -词{i}")).collect();
         assert_eq!(SearchQuery::parse(&many).excluded.len(), MAX_QUERY_TERMS);
+    }
+
+    #[test]
+    fn quoted_chinese_is_searched_as_typed() {
+        let split = SearchQuery::parse("退货物流");
+        let whole = SearchQuery::parse("\"退货物流\"");
+        assert_eq!(split.pieces, ["退货", "物流"]);
+        assert_eq!(whole.pieces, ["退货物流"]);
+        for (text, by_words, as_typed) in
+            [("退货物流很慢", true, true), ("物流慢，要退货", true, false), ("退货", false, false)]
+        {
+            assert_eq!((split.matches_text(text), whole.matches_text(text)), (by_words, as_typed), "{text}");
+            let idx = index_text(text);
+            assert_eq!((index_matches(&idx, &split), index_matches(&idx, &whole)), (by_words, as_typed), "{text}");
+        }
+        // Chinese quotes, full-width ones, mixed pairs, and several quoted words with a space inside.
+        for typed in ["“退货物流”", "＂退货物流＂", "“退货物流\""] {
+            assert_eq!(SearchQuery::parse(typed).pieces, ["退货物流"], "{typed}");
+        }
+        let q = SearchQuery::parse("\"质量问题 ipad\" 客服 -\"退货物流\"");
+        assert_eq!(q.pieces, ["质量问题", "ipad", "客服"]);
+        assert_eq!(q.excluded.len(), 1);
+        assert_eq!(q.excluded[0].pieces, ["退货物流"]);
+        // An unclosed quote only separates; an empty pair is nothing.
+        assert_eq!(SearchQuery::parse("\"退货物流").pieces, ["退货", "物流"]);
+        assert!(SearchQuery::parse("\"\" “”").is_empty());
+        // A quoted run is searched by its first MAX_QUOTED_CHARS characters.
+        let long = SearchQuery::parse(&format!("\"{}\"", "退货".repeat(100)));
+        assert_eq!(long.pieces[0].chars().count(), MAX_QUOTED_CHARS);
     }
 
     #[test]

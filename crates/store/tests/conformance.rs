@@ -333,6 +333,19 @@ async fn full_text_search_finds_what_a_substring_scan_finds_on_both_backends() {
             assert!(!expected.is_empty(), "{backend}: the generated texts contain {q:?}");
             assert_eq!(found(&store, &Scope::All, &text_filter(q)).await, expected, "{backend}: {q:?}");
         }
+        // Quoted Chinese is found as typed: exactly the texts that hold the run itself.
+        for q in ["\"退货物流\"", "“物流客服”", "\"货款\""] {
+            let run: String = q.chars().filter(|c| !matches!(c, '"' | '“' | '”')).collect();
+            let expected: std::collections::BTreeSet<String> = texts
+                .iter()
+                .filter(|(_, t)| substring(&cloop_nlp::segment::normalize(t), &run))
+                .map(|(k, _)| k.clone())
+                .collect();
+            assert!(!expected.is_empty(), "{backend}: the generated texts hold {run}");
+            assert_eq!(found(&store, &Scope::All, &text_filter(q)).await, expected, "{backend}: {q:?}");
+        }
+        let by_words = found(&store, &Scope::All, &text_filter("退货物流")).await;
+        assert!(by_words.len() > found(&store, &Scope::All, &text_filter("\"退货物流\"")).await.len(), "{backend}");
         // Words after a minus are left out: checked by hand against the substring scan.
         for (q, wanted, unwanted) in [
             ("退货 -物流", &["退货"][..], &["物流"][..]),

@@ -97,7 +97,7 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     await page.getByRole('link', { name: robot2, exact: true }).waitFor()
   })
 
-  await step('a word after a minus is left out; a minus alone asks for a word', async () => {
+  await step('a word after a minus is left out, quoted Chinese is found as typed, a minus alone asks for a word', async () => {
     await search(page, '扫地机器人')
     await page.getByTestId('search-exclude-tip').waitFor()
     await page.getByRole('link', { name: robot, exact: true }).waitFor()
@@ -108,12 +108,16 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     const marks = await page.locator('.wb-table mark').allTextContents()
     assert.ok(marks.length > 0 && !marks.some((m) => m.includes('退货')), `a word left out is not marked: ${marks}`)
     await consoleShot(page, 'search-05-excluded')
+    // Chinese quotes keep the words together: only the robot that cannot get back to its dock.
+    await search(page, '“机器人回不了”')
+    await page.getByRole('link', { name: robot, exact: true }).waitFor()
+    assert.equal(await page.getByRole('link', { name: robot2, exact: true }).count(), 0)
     const box = page.getByRole('textbox', { name: '搜索编号、内容、订单号、备注' })
     await box.fill('-退货')
     await box.press('Enter')
     await page.getByRole('alert').getByText('“-词”表示排除，请至少再输入一个要搜索的词').waitFor()
     // The results of the search before stay on screen under the message.
-    await page.getByRole('link', { name: robot2, exact: true }).waitFor()
+    await page.getByRole('link', { name: robot, exact: true }).waitFor()
   })
 
   await step('the detail page shows similar complaints', async () => {

@@ -118,6 +118,12 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     await page.getByRole('alert').getByText('“-词”表示排除，请至少再输入一个要搜索的词').waitFor()
     // The results of the search before stay on screen under the message.
     await page.getByRole('link', { name: robot, exact: true }).waitFor()
+    // The help dialog lists what the box understands.
+    await page.getByRole('button', { name: '快捷键与搜索写法' }).click()
+    const help = page.getByRole('dialog', { name: '快捷键与搜索写法' })
+    await help.getByTestId('search-syntax').getByText('包含“退货”，但不含“物流”').waitFor()
+    await help.screenshot({ path: join(SCREENS, 'search-06-syntax-help.png') })
+    await help.getByRole('button', { name: /close|关闭/i }).click()
   })
 
   await step('the detail page shows similar complaints', async () => {

@@ -159,11 +159,11 @@ pub async fn list(config: &Config) -> Result<()> {
         println!("no model is stored; run `cloop train` / 尚无模型");
         return Ok(());
     }
-    println!("target      version  in use  source          examples  held-out accuracy  stored at");
+    println!("target      version     in use  source          examples  held-out accuracy  stored at");
     for m in &models {
         let newest = models.iter().filter(|o| o.target == m.target).map(|o| o.version).max() == Some(m.version);
         let version = match m.restored_from {
-            Some(v) => format!("{} (<{v})", m.version),
+            Some(v) => format!("{} (from {v})", m.version),
             None => m.version.to_string(),
         };
         let accuracy = m
@@ -172,7 +172,7 @@ pub async fn list(config: &Config) -> Result<()> {
             .and_then(serde_json::Value::as_f64)
             .map_or_else(|| "-".to_owned(), |a| format!("{a:.4}"));
         println!(
-            "{:<11} {version:<8} {:<7} {:<15} {:<9} {accuracy:<18} {}",
+            "{:<11} {version:<11} {:<7} {:<15} {:<9} {accuracy:<18} {}",
             m.target,
             if newest { "yes" } else { "" },
             m.source,

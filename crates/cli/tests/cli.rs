@@ -433,8 +433,8 @@ fn train_eval_and_bad_files(dir: &Path, db_args: &[&str]) {
     let out = succeeds(&run(&["models"]));
     let rows: Vec<&str> = out.lines().skip(1).collect();
     assert_eq!(rows.len(), 3, "{out}");
-    assert!(rows[0].starts_with("category    3 (<1)   yes     good.jsonl"), "{out}");
-    assert!(rows[1].starts_with("category    2                good.jsonl"), "{out}");
+    assert!(rows[0].starts_with("category    3 (from 1)  yes     good.jsonl"), "{out}");
+    assert!(rows[1].starts_with("category    2                   good.jsonl"), "{out}");
     let out = succeeds(&run(&["eval", "--data", good]));
     assert!(out.contains("category model version 3"), "{out}");
 }

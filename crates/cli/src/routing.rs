@@ -25,6 +25,24 @@ pub enum Target {
     Both,
 }
 
+/// One model: what `eval` and `restore` work on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OneTarget {
+    /// The category code.
+    Category,
+    /// The responsible department (by name).
+    Department,
+}
+
+impl From<OneTarget> for ModelTarget {
+    fn from(t: OneTarget) -> Self {
+        match t {
+            OneTarget::Category => ModelTarget::Category,
+            OneTarget::Department => ModelTarget::Department,
+        }
+    }
+}
+
 /// Options of `cloop train`.
 #[derive(Debug, Clone, Args)]
 pub struct TrainArgs {
@@ -43,8 +61,8 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
     /// Which stored model to evaluate (its newest version) / 模型目标
-    #[arg(long, value_enum, default_value_t = Target::Category)]
-    pub target: Target,
+    #[arg(long, value_enum, default_value_t = OneTarget::Category)]
+    pub target: OneTarget,
 }
 
 /// Options of `cloop restore`.
@@ -52,18 +70,10 @@ pub struct EvalArgs {
 pub struct RestoreArgs {
     /// Which model / 模型目标
     #[arg(long, value_enum)]
-    pub target: Target,
+    pub target: OneTarget,
     /// The version to put back in use (`cloop models` lists them) / 恢复的版本
     #[arg(long)]
     pub version: i64,
-}
-
-fn one_target(t: Target, what: &str) -> Result<ModelTarget> {
-    match t {
-        Target::Both => bail!("{what} takes one --target: category or department"),
-        Target::Category => Ok(ModelTarget::Category),
-        Target::Department => Ok(ModelTarget::Department),
-    }
 }
 
 fn targets(t: Target) -> Vec<ModelTarget> {
@@ -106,8 +116,11 @@ fn failure(target: ModelTarget, kept: Option<i64>, e: &TrainFailure) -> anyhow::
 pub async fn train(config: &Config, args: &TrainArgs) -> Result<()> {
     let store = config.open_store().await?;
     if let Some(path) = &args.data {
-        let target =
-            one_target(args.target, "--data trains one model: give --target category or --target department;")?;
+        let target = match args.target {
+            Target::Both => bail!("--data trains one model: give --target category or --target department"),
+            Target::Category => ModelTarget::Category,
+            Target::Department => ModelTarget::Department,
+        };
         let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let kept = store.latest_model_version(target).await?;
         let examples = parse_jsonl(std::io::BufReader::new(file))
@@ -133,7 +146,7 @@ fn kept_text(kept: Option<i64>) -> String {
 
 /// `cloop eval`: the newest stored model of the target on a labelled file.
 pub async fn eval(config: &Config, args: &EvalArgs) -> Result<()> {
-    let target = one_target(args.target, "eval")?;
+    let target = ModelTarget::from(args.target);
     let file = std::fs::File::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     let examples = parse_jsonl(std::io::BufReader::new(file)).map_err(|e| anyhow!("{}: {e}", args.data.display()))?;
     if examples.is_empty() {
@@ -186,7 +199,7 @@ pub async fn list(config: &Config) -> Result<()> {
 /// `cloop restore`: puts an older model version back in use, as a copy stored as the next
 /// version, which every server node picks up as it picks up a newly trained model.
 pub async fn restore(config: &Config, args: &RestoreArgs) -> Result<()> {
-    let target = one_target(args.target, "restore")?;
+    let target = ModelTarget::from(args.target);
     let store = config.open_store().await?;
     let row = store.restore_model(target, args.version).await.map_err(|e| match e {
         cloop_store::StoreError::Invalid(f) => anyhow!("{} / {}", f.message.en, f.message.zh),

@@ -429,7 +429,7 @@ fn train_eval_and_bad_files(dir: &Path, db_args: &[&str]) {
     );
     fails_with(&run(&["restore", "--target", "category", "--version", "3"]), "version 3 is already the newest");
     fails_with(&run(&["restore", "--target", "department", "--version", "1"]), "there is no model version 1");
-    fails_with(&run(&["restore", "--target", "both", "--version", "1"]), "restore takes one --target");
+    fails_with(&run(&["restore", "--target", "both", "--version", "1"]), "invalid value 'both'");
     let out = succeeds(&run(&["models"]));
     let rows: Vec<&str> = out.lines().skip(1).collect();
     assert_eq!(rows.len(), 3, "{out}");

@@ -147,6 +147,10 @@ impl ModelTarget {
     }
 }
 
+/// The columns that describe a stored model (besides its id, its bytes and `restored_from`), in
+/// the order a restore's copy selects them.
+const DESCRIBED: [&str; 7] = ["target", "version", "created_at", "source", "examples", "labels", "metrics"];
+
 /// The newest stored version of `target`'s model, if any.
 async fn newest_version(db: &impl ConnectionTrait, target: ModelTarget) -> StoreResult<Option<i64>> {
     let row = db
@@ -350,7 +354,7 @@ impl Store {
         txn.execute(
             &Query::insert()
                 .into_table("routing_models")
-                .columns(["target", "version", "created_at", "source", "examples", "labels", "metrics", "bytes"])
+                .columns(DESCRIBED.into_iter().chain(["bytes"]))
                 .values_panic([
                     model.target.code().into(),
                     version.into(),
@@ -422,17 +426,7 @@ impl Store {
         txn.execute(
             &Query::insert()
                 .into_table("routing_models")
-                .columns([
-                    "target",
-                    "version",
-                    "created_at",
-                    "source",
-                    "examples",
-                    "labels",
-                    "metrics",
-                    "bytes",
-                    "restored_from",
-                ])
+                .columns(DESCRIBED.into_iter().chain(["bytes", "restored_from"]))
                 .select_from(copy)
                 .map_err(|e| StoreError::Config(format!("restore query: {e}")))?
                 .to_owned(),
@@ -473,17 +467,7 @@ impl Store {
         };
         let stmt = self.db.get_database_backend().build(
             Query::select()
-                .columns([
-                    "id",
-                    "target",
-                    "version",
-                    "created_at",
-                    "source",
-                    "examples",
-                    "labels",
-                    "metrics",
-                    "restored_from",
-                ])
+                .columns(["id"].into_iter().chain(DESCRIBED).chain(["restored_from"]))
                 .expr_as(Expr::cust(size), "size")
                 .from("routing_models")
                 .order_by("id", Order::Desc),

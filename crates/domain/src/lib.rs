@@ -20,6 +20,7 @@ pub mod model;
 pub mod retrain;
 pub mod risk;
 pub mod routing;
+pub mod routing_outcomes;
 pub mod sla;
 pub mod sla_watch;
 pub mod text;

@@ -21,6 +21,37 @@ pub enum RoutingOutcome {
     Triage,
 }
 
+/// Who sent a complaint to its first department.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutedBy {
+    /// A keyword rule.
+    Rule,
+    /// The classifier, confident enough.
+    Model,
+    /// Nobody: routing left it in the triage queue for a person.
+    Triage,
+}
+
+impl RoutedBy {
+    /// Every value, in the order the figures list them.
+    pub const ALL: [RoutedBy; 3] = [RoutedBy::Rule, RoutedBy::Model, RoutedBy::Triage];
+
+    /// The stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            RoutedBy::Rule => "rule",
+            RoutedBy::Model => "model",
+            RoutedBy::Triage => "triage",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.code() == code)
+    }
+}
+
 /// A keyword rule that matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleReason {
@@ -145,6 +176,24 @@ impl RoutingDecision {
             })
             .to_string(),
         )
+    }
+
+    /// Who chose where the complaint went, as the routing-outcome figures count it
+    /// ([`crate::routing_outcomes`]): a rule, the model, or nobody yet (triage).
+    pub fn routed_by(&self) -> Option<RoutedBy> {
+        match (self.outcome, self.department.source) {
+            (RoutingOutcome::Triage, _) => Some(RoutedBy::Triage),
+            (RoutingOutcome::Assigned, Some(TargetSource::Rule)) => Some(RoutedBy::Rule),
+            (RoutingOutcome::Assigned, Some(TargetSource::Model)) => Some(RoutedBy::Model),
+            (RoutingOutcome::Assigned, _) => None,
+        }
+    }
+
+    /// The department routing sent the complaint to, or for triage the one it would have
+    /// (the decided label, else the model's best guess): what a person's later choice is
+    /// compared with.
+    pub fn routed_department(&self) -> Option<&str> {
+        self.department.label.as_deref().or_else(|| self.department.top.first().map(|c| c.label.as_str()))
     }
 
     /// The department chosen, when the outcome is [`RoutingOutcome::Assigned`].

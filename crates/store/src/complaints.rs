@@ -238,6 +238,8 @@ fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) 
         i64::from(c.version).into(),
         serde_json::to_string(c).expect("complaints serialize").into(),
         c.routing.as_ref().and_then(cloop_domain::routing::RoutingDecision::hint).into(),
+        c.routing.as_ref().and_then(|r| r.routed_by()).map(|b| b.code()).into(),
+        c.routing.as_ref().and_then(|r| r.routed_department()).map(str::to_owned).into(),
     ];
     values.extend(derived.values());
     values
@@ -248,7 +250,7 @@ fn projection_columns() -> impl Iterator<Item = &'static str> {
     PROJECTION_COLUMNS.into_iter().chain(DERIVED_COLUMNS)
 }
 
-const PROJECTION_COLUMNS: [&str; 15] = [
+const PROJECTION_COLUMNS: [&str; 17] = [
     "department_id",
     "dept_path",
     "handler_id",
@@ -264,6 +266,8 @@ const PROJECTION_COLUMNS: [&str; 15] = [
     "version",
     "doc",
     "route_hint",
+    "routed_by",
+    "routed_department",
 ];
 
 /// Writes a batch of intakes inside the writer's transaction; one receipt per job, in order.

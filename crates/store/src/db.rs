@@ -122,6 +122,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_search_single_characters.sql"),
         postgres: include_str!("../migrations/postgres/0017_search_single_characters.sql"),
     },
+    Migration {
+        version: 18,
+        name: "routing_outcomes",
+        sqlite: include_str!("../migrations/sqlite/0018_routing_outcomes.sql"),
+        postgres: include_str!("../migrations/postgres/0018_routing_outcomes.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -516,6 +516,42 @@ impl Store {
         Ok(out)
     }
 
+    /// How routing fared for the complaints received at or after `since` within `scope`: who
+    /// routed them, where to, and which department they are in now, grouped
+    /// ([`cloop_domain::routing_outcomes::outcomes`] sums them). Complaints registered without
+    /// routing are left out.
+    pub async fn routing_outcome_counts(
+        &self,
+        scope: &crate::Scope,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<routing_outcomes::OutcomeCount>> {
+        let mut q = Query::select();
+        q.from_as("complaints", "c");
+        let filter = crate::ComplaintFilter { received_from: Some(since), ..Default::default() };
+        crate::complaints::apply_filter(&mut q, self.db.get_database_backend(), scope, &filter);
+        q.join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
+            .and_where(Expr::col(("c", "routed_by")).is_not_null())
+            .columns([("c", "routed_by"), ("c", "routed_department")])
+            .expr_as(Expr::col(("d", "name")), "now")
+            .expr_as(Expr::col(("c", "id")).count(), "n")
+            .group_by_col(("c", "routed_by"))
+            .group_by_col(("c", "routed_department"))
+            .group_by_col(("d", "name"));
+        let mut out = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            let code: String = r.try_get("", "routed_by")?;
+            let routed_by = routing::RoutedBy::from_code(&code)
+                .ok_or_else(|| StoreError::Config(format!("complaints.routed_by holds an unknown code {code:?}")))?;
+            out.push(routing_outcomes::OutcomeCount {
+                routed_by,
+                routed: r.try_get("", "routed_department")?,
+                now: r.try_get("", "now")?,
+                complaints: r.try_get("", "n")?,
+            });
+        }
+        Ok(out)
+    }
+
     /// How many examples [`Store::training_examples`] would read now (for the retraining
     /// schedule, which must not read every text to decide).
     pub async fn training_example_count(&self, target: ModelTarget) -> StoreResult<i64> {

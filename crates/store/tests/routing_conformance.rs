@@ -446,3 +446,109 @@ async fn repeats_link_the_newest_three_of_the_company_by_received_time() {
         assert_eq!(linked[1], newest[0], "{backend}: the routed one just made, then the one of 1 hour ago");
     }
 }
+
+/// The routing page's figures: who routed each complaint and where to, against where it is now.
+/// A person's transfer shows as moved; triage counts the suggestion the person followed. The
+/// migration that added the columns fills them from the stored decision exactly as the writer
+/// does.
+#[tokio::test]
+async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
+    use cloop_domain::routing::ClassScore;
+    use cloop_domain::routing_outcomes::{DepartmentOutcome, SourceOutcome, outcomes};
+    use sea_orm::ConnectionTrait;
+    for (backend, store) in stores("routing").await {
+        let w = world(&store).await;
+        let actor = ActorRef::User { id: w.agent.user_id };
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 4, 5).unwrap();
+        let finance_path = store.org_path(w.finance).await.expect("path");
+        let intake = |phone: &'static str, decision: RoutingDecision| {
+            let (store, actor) = (store.clone(), actor.clone());
+            let c = complaint(&w, phone, phone, now);
+            let dept_path = decision.assigned_department().map(|_| finance_path.clone());
+            async move {
+                let routing = IntakeRouting { decision: Some(decision), dept_path, ..Default::default() };
+                store.intake_routed(c, routing, actor, None, now).await.expect("intake").complaint_id
+            }
+        };
+        let by_rule = decision(&w, RoutingOutcome::Assigned);
+        let mut by_model = by_rule.clone();
+        by_model.department.source = Some(TargetSource::Model);
+        let mut guessed = decision(&w, RoutingOutcome::Triage);
+        guessed.department = RoutedTarget {
+            id: None,
+            label: None,
+            source: None,
+            rule_id: None,
+            top: vec![ClassScore { label: "财务部".into(), score: 0.41 }],
+            model_version: Some(1),
+        };
+        let mut blank = guessed.clone();
+        blank.department.top.clear();
+
+        intake("13900000001", by_rule).await;
+        let moved = intake("13900000002", by_model).await;
+        let followed = intake("13900000003", guessed).await;
+        intake("13900000004", blank).await;
+        let later = now + Duration::hours(1);
+        let staff = Who::Staff(&w.agent);
+        let transfer = Command::Transfer { department_id: w.cc, handler_id: None, reason: "不是财务问题".into() };
+        store.execute(moved, &transfer, staff, later).await.expect("transfer");
+        let classify = Command::Classify {
+            category_id: w.category,
+            severity: Severity::Level2,
+            product_ref: None,
+            order_ref: None,
+        };
+        store.execute(followed, &classify, Who::Staff(&w.agent), later).await.expect("classify");
+        let assign = Command::Assign { department_id: w.finance, handler_id: None };
+        store.execute(followed, &assign, Who::Staff(&w.agent), later).await.expect("assign");
+
+        let figures = |since| {
+            let store = store.clone();
+            async move { outcomes(&store.routing_outcome_counts(&cloop_store::Scope::All, since).await.expect("counts")) }
+        };
+        let o = figures(now - Duration::days(30)).await;
+        assert_eq!(o.complaints, 4, "{backend}: {o:?}");
+        assert_eq!(o.rule, SourceOutcome { complaints: 1, same: 1, other: 0, waiting: 0, unsuggested: 0 }, "{backend}");
+        assert_eq!(
+            o.model,
+            SourceOutcome { complaints: 1, same: 0, other: 1, waiting: 0, unsuggested: 0 },
+            "{backend}"
+        );
+        assert_eq!(
+            o.triage,
+            SourceOutcome { complaints: 2, same: 1, other: 0, waiting: 1, unsuggested: 1 },
+            "{backend}"
+        );
+        assert_eq!(
+            o.departments,
+            [DepartmentOutcome {
+                department: "财务部".into(),
+                routed: 2,
+                moved: 1,
+                moved_to: Some(("客服中心".into(), 1))
+            }],
+            "{backend}"
+        );
+        // Only complaints received in the period, and only within the caller's scope.
+        assert_eq!(figures(now + Duration::seconds(1)).await.complaints, 0, "{backend}");
+        let group = store.org_unit_by_code("group").await.expect("root");
+        let elsewhere =
+            store.create_org_unit(Some(group.id), "company", "other", "别的公司", "Other").await.expect("unit");
+        let path = store.org_path(OrgUnitId(elsewhere.id)).await.expect("path");
+        let scoped = store.routing_outcome_counts(&cloop_store::Scope::Under(path), now - Duration::days(1)).await;
+        assert_eq!(scoped.expect("counts"), [], "{backend}");
+
+        // The migration's backfill: forget the columns, run its UPDATE, and the figures return.
+        let db = store.connection();
+        db.execute_unprepared("UPDATE complaints SET routed_by = NULL, routed_department = NULL").await.expect("clear");
+        assert_eq!(figures(now - Duration::days(30)).await.complaints, 0, "{backend}");
+        let migration = match backend {
+            "sqlite" => include_str!("../migrations/sqlite/0018_routing_outcomes.sql"),
+            _ => include_str!("../migrations/postgres/0018_routing_outcomes.sql"),
+        };
+        let update = &migration[migration.find("UPDATE").expect("the backfill")..];
+        db.execute_unprepared(update).await.expect("backfill");
+        assert_eq!(figures(now - Duration::days(30)).await, o, "{backend}");
+    }
+}

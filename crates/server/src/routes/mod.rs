@@ -9,6 +9,7 @@ pub mod dto;
 pub mod ops;
 pub mod public;
 pub mod routing;
+pub mod routing_outcomes;
 pub mod search;
 pub mod sla_admin;
 pub mod stats;
@@ -30,4 +31,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(sla_admin::router())
         .merge(search::router())
         .merge(routing::router())
+        .merge(routing_outcomes::router())
 }

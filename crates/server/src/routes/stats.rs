@@ -144,13 +144,27 @@ async fn overview(State(state): State<AppState>, p: Principal) -> ApiResult<Json
     }))
 }
 
-/// The period of the hot words.
+/// The period of a figure (hot words, routing outcomes).
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-pub struct HotWordsQuery {
+pub struct PeriodQuery {
     /// Complaints received in the last this many days (1–365, default 30).
     pub days: Option<i64>,
+}
+
+/// A period of a figure, in days up to now: 1–365, 30 when not given.
+pub(crate) fn period_days(days: Option<i64>) -> ApiResult<i64> {
+    let days = days.unwrap_or(30);
+    if !(1..=365).contains(&days) {
+        return Err(ApiError::fields(vec![FieldError::new(
+            "days",
+            "out_of_range",
+            "天数为 1–365",
+            "days must be 1–365",
+        )]));
+    }
+    Ok(days)
 }
 
 /// One hot word.
@@ -190,23 +204,15 @@ pub const HOT_WORD_TEXTS: u64 = 2_000;
 /// The hot words of the complaints received in the last `days` days within the caller's scope
 /// (DESIGN §9's "hot words"): the words most of them have among their top keywords (TF-IDF
 /// over jieba words).
-#[utoipa::path(get, path = "/api/v1/stats/hot-words", tag = "stats", params(HotWordsQuery),
+#[utoipa::path(get, path = "/api/v1/stats/hot-words", tag = "stats", params(PeriodQuery),
     responses((status = 200, body = HotWords), (status = 422, body = crate::error::ErrorResponse)))]
 async fn hot_words(
     State(state): State<AppState>,
     p: Principal,
-    ApiQuery(q): ApiQuery<HotWordsQuery>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<HotWords>> {
     p.require(Permission::View)?;
-    let days = q.days.unwrap_or(30);
-    if !(1..=365).contains(&days) {
-        return Err(ApiError::fields(vec![FieldError::new(
-            "days",
-            "out_of_range",
-            "天数为 1–365",
-            "days must be 1–365",
-        )]));
-    }
+    let days = period_days(q.days)?;
     let now = state.now();
     let (from, before) = (now - Duration::days(days), now - Duration::days(2 * days));
     let texts = state.store().recent_texts(&p.scope, from, now, HOT_WORD_TEXTS).await?;

@@ -19,6 +19,7 @@ sqlite_and_postgres_routed!(
     the_schedule_retrains_from_peoples_choices_and_keeps_a_clearly_worse_model_out,
     routing_again_places_what_a_new_rule_now_places,
     an_older_model_is_put_back_in_use_and_every_decision_follows_it,
+    the_outcomes_show_what_people_moved_and_which_suggestions_they_followed,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -680,4 +681,60 @@ async fn routing_again_places_what_a_new_rule_now_places(app: TestApp) {
     // Still unsure: it waits, with the decision made now.
     assert_eq!(agent.detail(vague_id).await["complaint"]["state"], "received");
     assert_eq!(events(&agent, vague_id).await, ["registered", "routed", "routed"]);
+}
+
+/// The routing page's 分派效果: a rule's complaint a supervisor moved to another department
+/// counts as moved, with where it went; a triage complaint assigned where routing suggested
+/// counts as followed; one still waiting, as waiting.
+async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed(app: TestApp) {
+    let admin = app.login("admin").await;
+    admin
+        .post(
+            "/api/v1/routing/rules",
+            &json!({"name": "发票问题", "patterns": ["发票"], "category_code": "product_fault",
+                    "department": "财务部", "priority": 20}),
+        )
+        .await
+        .expect(201);
+    let agent = app.login("agent").await;
+    let empty = admin.get("/api/v1/routing/outcomes").await.expect(200).clone();
+    assert_eq!((empty["days"].as_i64(), empty["complaints"].as_i64()), (Some(30), Some(0)), "{empty}");
+    assert_eq!(empty["departments"], json!([]));
+
+    let mut kept = Vec::new();
+    for i in 0..3 {
+        let c = agent.intake_with(&body(&format!("1374444000{i}"), &format!("发票第{i}次还没开"))).await;
+        assert_eq!(c["routing"]["department"]["source"], "rule", "{c}");
+        kept.push(c["id"].as_i64().unwrap());
+    }
+    let moved = kept.pop().unwrap();
+    app.login("supervisor")
+        .await
+        .command(moved, "transfer", json!({"department_id": app.seed.acme_quality, "reason": "是质量问题"}))
+        .await;
+    // The seeded 退款 rule suggests 财务部 without a category: triage, then a person follows it.
+    let followed = agent.intake_with(&body("13744440010", "退货十天了还没退款")).await;
+    let followed = followed["id"].as_i64().unwrap();
+    agent.command(followed, "classify", json!({"category": "product_fault", "severity": 2})).await;
+    agent.command(followed, "assign", json!({"department_id": app.seed.acme_finance})).await;
+    agent.intake_with(&body("13744440011", "你们的服务让我很失望")).await;
+
+    let o = admin.get("/api/v1/routing/outcomes?days=7").await.expect(200).clone();
+    assert_eq!((o["days"].as_i64(), o["complaints"].as_i64()), (Some(7), Some(5)), "{o}");
+    let source = |s: &Value| {
+        [&s["complaints"], &s["same"], &s["other"], &s["waiting"], &s["unsuggested"]].map(|v| v.as_i64().unwrap())
+    };
+    assert_eq!(source(&o["rule"]), [3, 2, 1, 0, 0], "{o}");
+    assert_eq!(source(&o["model"]), [0, 0, 0, 0, 0], "{o}");
+    assert_eq!(source(&o["triage"]), [2, 1, 0, 1, 1], "{o}");
+    assert_eq!(
+        o["departments"],
+        json!([{"department": "财务部", "routed": 3, "moved": 1, "moved_to": "质量部", "moved_to_count": 1}])
+    );
+
+    // Bad input changes nothing; the figures are the routing admin's.
+    admin.get("/api/v1/routing/outcomes?days=0").await.expect_field("days", "out_of_range");
+    admin.get("/api/v1/routing/outcomes?days=x").await.expect(422);
+    admin.get("/api/v1/routing/outcomes?day=7").await.expect(422);
+    agent.get("/api/v1/routing/outcomes").await.expect_error(403, "missing_permission");
 }

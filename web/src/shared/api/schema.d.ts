@@ -1235,6 +1235,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/routing/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How routing fared: complaints a person moved away from the department a rule or the model
+         *     chose, and how often a person deciding from triage followed the suggestion. A complaint counts
+         *     as moved when its department now is not the one routing chose, the same department the next
+         *     training learns from.
+         */
+        get: operations["routing_outcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/preview": {
         parameters: {
             query?: never;
@@ -2180,6 +2202,28 @@ export interface components {
             /** @description Their words. */
             comment?: string | null;
         };
+        /** @description One department rules or the model sent complaints to. */
+        DepartmentOutcomeDto: {
+            /** @description The department's name (the models' label). */
+            department: string;
+            /**
+             * Format: int64
+             * @description Of those, now in another department.
+             */
+            moved: number;
+            /** @description Where most of the moved ones went. */
+            moved_to?: string | null;
+            /**
+             * Format: int64
+             * @description How many went there.
+             */
+            moved_to_count: number;
+            /**
+             * Format: int64
+             * @description Complaints sent there by a rule or the model.
+             */
+            routed: number;
+        };
         /** @description The body of every error answer. */
         ErrorBody: {
             /** @description Stable code, e.g. `validation_failed`, `wrong_state`, `missing_permission`. */
@@ -2898,6 +2942,32 @@ export interface components {
             /** @description `assigned` or `triage`. */
             outcome: string;
         };
+        /** @description How routing fared for the complaints received in a period, within the caller's data scope. */
+        RoutingOutcomesDto: {
+            /**
+             * Format: int64
+             * @description Complaints that went through routing (complaints registered with routing off are not counted).
+             */
+            complaints: number;
+            /**
+             * Format: int64
+             * @description The period, in days up to now.
+             */
+            days: number;
+            /** @description Per department rules or the model sent complaints to, the most often moved away first. */
+            departments: components["schemas"]["DepartmentOutcomeDto"][];
+            /** @description Sent to a department by the model. */
+            model: components["schemas"]["SourceOutcomeDto"];
+            /** @description Sent to a department by a keyword rule. */
+            rule: components["schemas"]["SourceOutcomeDto"];
+            /**
+             * Format: date-time
+             * @description Its start.
+             */
+            since: string;
+            /** @description Left in triage for a person. */
+            triage: components["schemas"]["SourceOutcomeDto"];
+        };
         /** @description A keyword rule. */
         RuleDto: {
             /** @description Category code to route to. */
@@ -3011,6 +3081,34 @@ export interface components {
             hit: boolean;
             /** @description Text as written. */
             text: string;
+        };
+        /** @description The figures for one way of routing. */
+        SourceOutcomeDto: {
+            /**
+             * Format: int64
+             * @description Complaints routed this way.
+             */
+            complaints: number;
+            /**
+             * Format: int64
+             * @description Now in another department (for triage: the person chose another, or there was no suggestion).
+             */
+            other: number;
+            /**
+             * Format: int64
+             * @description Now in the department routing chose (for triage: the one it suggested).
+             */
+            same: number;
+            /**
+             * Format: int64
+             * @description Without any suggested department (triage only).
+             */
+            unsuggested: number;
+            /**
+             * Format: int64
+             * @description In no department yet (the triage queue).
+             */
+            waiting: number;
         };
         /** @description A day that is not an ordinary weekday or weekend. */
         SpecialDay: {
@@ -6460,6 +6558,40 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
+            };
+        };
+    };
+    routing_outcomes: {
+        parameters: {
+            query?: {
+                /** @description Complaints received in the last this many days (1–365, default 30). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingOutcomesDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,0 +1,217 @@
+//! How intake routing fares in practice: of the complaints routing sent to a department, how
+//! many are still there and how many a person moved elsewhere; of those it left in triage, how
+//! often the person chose the department it suggested. Held-out figures say how a model scores
+//! on texts it kept aside when it was trained; these say how its decisions held up with the
+//! people who handle the complaints, which is what an admin tuning rules and the confidence
+//! threshold needs (ServiceNow shows the same as "prediction results" of its classifiers).
+//!
+//! A complaint counts as moved when the department it is in now is not the one routing chose.
+//! That is the label the next training learns from (`Store::training_examples` reads the current
+//! department), so the figure measures the model against the same truth it is trained on. A
+//! transfer for another reason (the department asked for help upstream) counts too; the figure is
+//! an upper bound on routing's mistakes, and says so where it is shown.
+
+use crate::routing::RoutedBy;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Complaints that share who routed them, where to, and where they are now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutcomeCount {
+    /// Who chose (or, for triage, would have suggested) the department.
+    pub routed_by: RoutedBy,
+    /// The department routing chose or suggested (a department name, the models' label).
+    pub routed: Option<String>,
+    /// The department the complaint is in now (none: still in triage).
+    pub now: Option<String>,
+    /// How many complaints.
+    pub complaints: i64,
+}
+
+/// The figures for one way of routing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceOutcome {
+    /// Complaints routed this way.
+    pub complaints: i64,
+    /// Now in the department routing chose or suggested.
+    pub same: i64,
+    /// Now in another department (for triage: the person chose another, or there was no
+    /// suggestion to follow).
+    pub other: i64,
+    /// In no department yet (the triage queue).
+    pub waiting: i64,
+    /// Routed without any suggested department (triage only: no rule and no model guess).
+    pub unsuggested: i64,
+}
+
+impl SourceOutcome {
+    fn add(&mut self, c: &OutcomeCount) {
+        self.complaints += c.complaints;
+        match (&c.routed, &c.now) {
+            (_, None) => self.waiting += c.complaints,
+            (Some(r), Some(n)) if r == n => self.same += c.complaints,
+            _ => self.other += c.complaints,
+        }
+        if c.routed.is_none() {
+            self.unsuggested += c.complaints;
+        }
+    }
+}
+
+/// The figures for one department that rules or the model sent complaints to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DepartmentOutcome {
+    /// The department routing chose (its name).
+    pub department: String,
+    /// Complaints routed there by a rule or the model.
+    pub routed: i64,
+    /// Of those, now in another department.
+    pub moved: i64,
+    /// Where most of the moved ones went, and how many (ties: the first name).
+    pub moved_to: Option<(String, i64)>,
+}
+
+/// How routing fared over a set of complaints.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RoutingOutcomes {
+    /// Complaints that went through routing.
+    pub complaints: i64,
+    /// Sent to a department by a keyword rule.
+    pub rule: SourceOutcome,
+    /// Sent to a department by the model.
+    pub model: SourceOutcome,
+    /// Left in triage for a person.
+    pub triage: SourceOutcome,
+    /// Per department rules or the model sent complaints to: most often moved away first.
+    pub departments: Vec<DepartmentOutcome>,
+}
+
+/// Sums grouped counts into the figures. The order of `counts` does not matter.
+pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
+    let mut out = RoutingOutcomes::default();
+    // department → (routed, moved, destination → moved there)
+    let mut by_department: BTreeMap<&str, (i64, i64, BTreeMap<&str, i64>)> = BTreeMap::new();
+    for c in counts.iter().filter(|c| c.complaints > 0) {
+        out.complaints += c.complaints;
+        match c.routed_by {
+            RoutedBy::Rule => out.rule.add(c),
+            RoutedBy::Model => out.model.add(c),
+            RoutedBy::Triage => out.triage.add(c),
+        }
+        if c.routed_by == RoutedBy::Triage {
+            continue;
+        }
+        let Some(routed) = c.routed.as_deref() else { continue };
+        let entry = by_department.entry(routed).or_default();
+        entry.0 += c.complaints;
+        if let Some(now) = c.now.as_deref().filter(|n| *n != routed) {
+            entry.1 += c.complaints;
+            *entry.2.entry(now).or_default() += c.complaints;
+        }
+    }
+    out.departments = by_department
+        .into_iter()
+        .map(|(department, (routed, moved, to))| DepartmentOutcome {
+            department: department.to_owned(),
+            routed,
+            moved,
+            // The largest count; among equals the first name, since max_by keeps the last.
+            moved_to: to.into_iter().rev().max_by_key(|(_, n)| *n).map(|(name, n)| (name.to_owned(), n)),
+        })
+        .collect();
+    // Most often moved away first (by share, compared exactly), then the busiest.
+    out.departments.sort_by(|a, b| {
+        (b.moved * a.routed)
+            .cmp(&(a.moved * b.routed))
+            .then(b.routed.cmp(&a.routed))
+            .then(a.department.cmp(&b.department))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn count(by: RoutedBy, routed: Option<&str>, now: Option<&str>, n: i64) -> OutcomeCount {
+        OutcomeCount { routed_by: by, routed: routed.map(Into::into), now: now.map(Into::into), complaints: n }
+    }
+
+    #[test]
+    fn kept_moved_and_waiting_are_told_apart_per_source() {
+        let o = outcomes(&[
+            count(RoutedBy::Model, Some("财务部"), Some("财务部"), 8),
+            count(RoutedBy::Model, Some("财务部"), Some("售后服务部"), 2),
+            count(RoutedBy::Model, Some("物流部"), Some("售后服务部"), 1),
+            count(RoutedBy::Model, Some("物流部"), Some("客服中心"), 1),
+            count(RoutedBy::Rule, Some("售后服务部"), Some("售后服务部"), 5),
+            count(RoutedBy::Triage, Some("物流部"), Some("物流部"), 3),
+            count(RoutedBy::Triage, Some("物流部"), Some("财务部"), 1),
+            count(RoutedBy::Triage, None, Some("财务部"), 2),
+            count(RoutedBy::Triage, None, None, 4),
+        ]);
+        assert_eq!(o.complaints, 27);
+        assert_eq!(o.model, SourceOutcome { complaints: 12, same: 8, other: 4, waiting: 0, unsuggested: 0 });
+        assert_eq!(o.rule, SourceOutcome { complaints: 5, same: 5, other: 0, waiting: 0, unsuggested: 0 });
+        assert_eq!(o.triage, SourceOutcome { complaints: 10, same: 3, other: 3, waiting: 4, unsuggested: 6 });
+        // 物流部 lost both of its two; 财务部 two of ten; 售后服务部 none. A tie between
+        // destinations names the first in name order.
+        let names: Vec<_> = o.departments.iter().map(|d| d.department.as_str()).collect();
+        assert_eq!(names, ["物流部", "财务部", "售后服务部"]);
+        assert_eq!(o.departments[0].moved_to, Some(("售后服务部".into(), 1)));
+        assert_eq!(o.departments[1].moved_to, Some(("售后服务部".into(), 2)));
+        assert_eq!(
+            o.departments[2],
+            DepartmentOutcome { department: "售后服务部".into(), routed: 5, moved: 0, moved_to: None }
+        );
+    }
+
+    #[test]
+    fn nothing_routed_gives_empty_figures() {
+        assert_eq!(outcomes(&[]), RoutingOutcomes::default());
+        assert_eq!(outcomes(&[count(RoutedBy::Model, Some("财务部"), None, 0)]), RoutingOutcomes::default());
+    }
+
+    fn any_count() -> impl Strategy<Value = OutcomeCount> {
+        let name = prop::option::of(prop::sample::select(vec!["甲", "乙", "丙"]));
+        (prop::sample::select(RoutedBy::ALL.to_vec()), name.clone(), name, 0..50i64)
+            .prop_map(|(by, routed, now, n)| count(by, routed, now, n))
+    }
+
+    proptest! {
+        /// Every complaint lands in exactly one of same / other / waiting, per source and per
+        /// department, whatever the grouping of the counts.
+        #[test]
+        fn every_complaint_is_counted_once(counts in prop::collection::vec(any_count(), 0..40)) {
+            let o = outcomes(&counts);
+            let total: i64 = counts.iter().map(|c| c.complaints).sum();
+            prop_assert_eq!(o.complaints, total);
+            for s in [&o.rule, &o.model, &o.triage] {
+                prop_assert_eq!(s.same + s.other + s.waiting, s.complaints);
+                prop_assert!(s.unsuggested <= s.complaints);
+            }
+            prop_assert_eq!(o.rule.complaints + o.model.complaints + o.triage.complaints, total);
+            let auto_named: i64 = counts.iter()
+                .filter(|c| c.routed_by != RoutedBy::Triage && c.routed.is_some())
+                .map(|c| c.complaints).sum();
+            prop_assert_eq!(o.departments.iter().map(|d| d.routed).sum::<i64>(), auto_named);
+            for d in &o.departments {
+                prop_assert!(d.moved <= d.routed);
+                prop_assert_eq!(d.moved_to.is_some(), d.moved > 0);
+                if let Some((to, n)) = &d.moved_to {
+                    prop_assert!(to != &d.department && *n <= d.moved);
+                }
+            }
+            // Splitting a group in two changes nothing.
+            let mut split = Vec::new();
+            for c in &counts {
+                let half = c.complaints / 2;
+                split.push(OutcomeCount { complaints: half, ..c.clone() });
+                split.push(OutcomeCount { complaints: c.complaints - half, ..c.clone() });
+            }
+            split.reverse();
+            prop_assert_eq!(outcomes(&split), o);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! How routing fared in practice (the routing page's 分派效果): of the complaints rules and the
+//! model sent to a department, how many a person moved elsewhere, and of those left in triage,
+//! how often the person chose the department routing suggested. The definitions are in
+//! [`cloop_domain::routing_outcomes`].
+
+use crate::AppState;
+use crate::error::ApiResult;
+use crate::extract::{ApiQuery, Principal};
+use crate::routes::stats::{PeriodQuery, period_days};
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Duration, Utc};
+use cloop_domain::Permission;
+use cloop_domain::routing_outcomes::{DepartmentOutcome, SourceOutcome, outcomes};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(routing_outcomes))
+}
+
+/// The figures for one way of routing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceOutcomeDto {
+    /// Complaints routed this way.
+    pub complaints: i64,
+    /// Now in the department routing chose (for triage: the one it suggested).
+    pub same: i64,
+    /// Now in another department (for triage: the person chose another, or there was no suggestion).
+    pub other: i64,
+    /// In no department yet (the triage queue).
+    pub waiting: i64,
+    /// Without any suggested department (triage only).
+    pub unsuggested: i64,
+}
+
+impl From<SourceOutcome> for SourceOutcomeDto {
+    fn from(s: SourceOutcome) -> Self {
+        Self { complaints: s.complaints, same: s.same, other: s.other, waiting: s.waiting, unsuggested: s.unsuggested }
+    }
+}
+
+/// One department rules or the model sent complaints to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentOutcomeDto {
+    /// The department's name (the models' label).
+    pub department: String,
+    /// Complaints sent there by a rule or the model.
+    pub routed: i64,
+    /// Of those, now in another department.
+    pub moved: i64,
+    /// Where most of the moved ones went.
+    pub moved_to: Option<String>,
+    /// How many went there.
+    pub moved_to_count: i64,
+}
+
+impl From<DepartmentOutcome> for DepartmentOutcomeDto {
+    fn from(d: DepartmentOutcome) -> Self {
+        let (moved_to, moved_to_count) = d.moved_to.map_or((None, 0), |(name, n)| (Some(name), n));
+        Self { department: d.department, routed: d.routed, moved: d.moved, moved_to, moved_to_count }
+    }
+}
+
+/// How routing fared for the complaints received in a period, within the caller's data scope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutingOutcomesDto {
+    /// The period, in days up to now.
+    pub days: i64,
+    /// Its start.
+    pub since: DateTime<Utc>,
+    /// Complaints that went through routing (complaints registered with routing off are not counted).
+    pub complaints: i64,
+    /// Sent to a department by a keyword rule.
+    pub rule: SourceOutcomeDto,
+    /// Sent to a department by the model.
+    pub model: SourceOutcomeDto,
+    /// Left in triage for a person.
+    pub triage: SourceOutcomeDto,
+    /// Per department rules or the model sent complaints to, the most often moved away first.
+    pub departments: Vec<DepartmentOutcomeDto>,
+}
+
+/// How routing fared: complaints a person moved away from the department a rule or the model
+/// chose, and how often a person deciding from triage followed the suggestion. A complaint counts
+/// as moved when its department now is not the one routing chose, the same department the next
+/// training learns from.
+#[utoipa::path(get, path = "/api/v1/routing/outcomes", tag = "routing", params(PeriodQuery),
+    responses((status = 200, body = RoutingOutcomesDto), (status = 403), (status = 422)))]
+async fn routing_outcomes(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<Json<RoutingOutcomesDto>> {
+    p.require(Permission::AdminRouting)?;
+    let days = period_days(q.days)?;
+    let since = state.now() - Duration::days(days);
+    let o = outcomes(&state.store().routing_outcome_counts(&p.scope, since).await?);
+    Ok(Json(RoutingOutcomesDto {
+        days,
+        since,
+        complaints: o.complaints,
+        rule: o.rule.into(),
+        model: o.model.into(),
+        triage: o.triage.into(),
+        departments: o.departments.into_iter().map(Into::into).collect(),
+    }))
+}

@@ -517,7 +517,7 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
         );
         assert_eq!(
             o.triage,
-            SourceOutcome { complaints: 2, same: 1, other: 0, waiting: 1, unsuggested: 1 },
+            SourceOutcome { complaints: 2, same: 1, other: 0, waiting: 1, unsuggested: 0 },
             "{backend}"
         );
         assert_eq!(

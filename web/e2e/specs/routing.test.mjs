@@ -311,6 +311,44 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     assertNoPageErrors(page, [/status of 401/])
   })
 
+  await step('the routing page shows what people moved away from where routing sent it', async () => {
+    const agent = await ApiSession.login(server.url, 'a.agent1')
+    // The rule made in the step before sends door seals to 质量管理部; the supervisor moves one.
+    const c = await agent.ok('POST', '/complaints', {
+      customer: { name: '冯先生', phone: '13700006666' },
+      channel: 'phone',
+      content: '冰箱门封条坏了，售后说要上门又一直没来。',
+    })
+    assert.equal(c.routing.department.source, 'rule', JSON.stringify(c.routing))
+    const supervisor = await ApiSession.login(server.url, 'a.supervisor1')
+    const units = await supervisor.ok('GET', '/org-units')
+    const afterSales = units.find((u) => u.name === '售后服务部' && u.parent_id === c.company_id)
+    await supervisor.ok('POST', `/complaints/${c.id}/transfer`, { department_id: afterSales.id, reason: '是上门服务的问题' })
+
+    await logout(page)
+    await login(page, 'admin')
+    await page.goto('/admin/routing')
+    const card = page.getByTestId('routing-outcomes')
+    await card.getByRole('heading', { name: '分派效果' }).waitFor()
+    const row = card.getByTestId('outcomes-departments').locator('tr').filter({ hasText: '质量管理部' })
+    await row.getByText('售后服务部', { exact: false }).waitFor()
+    await card.getByTestId('outcomes-rule').getByText(/被改派 [1-9]/).waitFor()
+    await card.getByTestId('outcomes-triage').getByText(/已人工分派 [1-9]/).waitFor()
+    const admin = await ApiSession.login(server.url, 'admin')
+    const figures = await admin.ok('GET', '/routing/outcomes?days=7')
+    const quality = figures.departments.find((d) => d.department === '质量管理部')
+    assert.ok(quality.moved >= 1 && quality.moved_to === '售后服务部', JSON.stringify(quality))
+    assert.ok(figures.rule.other >= 1, JSON.stringify(figures.rule))
+    await card.scrollIntoViewIfNeeded()
+    await card.screenshot({ path: join(SCREENS, 'routing-11-outcomes.png') })
+    // A shorter period asks again; the same recent complaints are all in it.
+    await card.getByRole('radio', { name: '近 7 天' }).click({ force: true })
+    await row.getByText('售后服务部', { exact: false }).waitFor()
+    await logout(page)
+    await login(page, 'a.agent1')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+
   await step('bulk assign: the classified one is assigned, the other skipped with the reason', async () => {
     const agent = await ApiSession.login(server.url, 'a.agent1')
     const leaf = (await agent.ok('GET', '/categories')).find((c) => c.parent_id && c.active)

@@ -9,8 +9,9 @@ use super::org::World;
 use super::texts::{self, DemoCompany};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
+use cloop_domain::lifecycle::Who;
 use cloop_domain::model::State;
-use cloop_domain::{ActorRef, Channel, OrgUnitId, UserId};
+use cloop_domain::{ActorRef, Channel, Command, OrgUnitId, UserId};
 use cloop_server::{AppState, ServerConfig};
 use cloop_store::{NewComplaint, NewCustomer, Store};
 use rand::Rng;
@@ -36,7 +37,13 @@ pub struct Arrivals {
     pub assigned: usize,
     /// Waiting in triage with a suggestion.
     pub triage: usize,
+    /// Assigned on arrival and moved by the department's manager since (the routing page's
+    /// 分派效果 counts them).
+    pub moved: usize,
 }
+
+/// Why a manager sends a vague complaint routing assigned back to the call centre.
+const BACK_TO_CALL_CENTRE: &str = "投诉没有说明具体问题，转回客服中心先联系客户核实";
 
 /// Takes `n` complaints in through routing, received within the hour before `now`.
 pub async fn arrive(store: &Store, world: &World, rng: &mut StdRng, n: usize, now: DateTime<Utc>) -> Result<Arrivals> {
@@ -72,15 +79,42 @@ pub async fn arrive(store: &Store, world: &World, rng: &mut StdRng, n: usize, no
             company_id: OrgUnitId(company.id),
             intake_unit_id: OrgUnitId(team),
         };
+        let registered_at = received_at + Duration::minutes(1);
         let receipt = state
-            .register(complaint, ActorRef::User { id: UserId(agent) }, None, received_at + Duration::minutes(1))
+            .register(complaint, ActorRef::User { id: UserId(agent) }, None, registered_at)
             .await
             .with_context(|| format!("routing demo arrival {}", i + 1))?;
-        match receipt.complaint.map(|c| c.state) {
-            Some(State::Received) => out.triage += 1,
-            Some(_) => out.assigned += 1,
-            None => {}
+        let Some(c) = receipt.complaint else { continue };
+        if c.state == State::Received {
+            out.triage += 1;
+            continue;
         }
+        out.assigned += 1;
+        // A routing mistake a department corrects, as people do: the manager of the department
+        // routing chose moves the complaint where its text says it belongs (a vague one back to
+        // the call centre, to ask the customer).
+        let (Some(at_dept), vague) = (c.department_id.and_then(|d| company.dept_by_id(d.0)), i % 3 == 2) else {
+            continue;
+        };
+        let (belongs, reason) = if vague {
+            (company.dept("call_centre")?, BACK_TO_CALL_CENTRE.to_owned())
+        } else {
+            (company.dept(text.department_code)?, texts::transfer_reason(rng))
+        };
+        if belongs.id == at_dept.id || (vague && out.moved > 0) {
+            continue;
+        }
+        let transfer = Command::Transfer {
+            department_id: OrgUnitId(belongs.id),
+            handler_id: Some(UserId(belongs.handler)),
+            reason,
+        };
+        let at = registered_at + Duration::minutes(rng.random_range(1..5)).min(now - registered_at);
+        store
+            .execute(receipt.complaint_id, &transfer, Who::Staff(world.actor(at_dept.manager)), at)
+            .await
+            .with_context(|| format!("moving routing demo arrival {}", i + 1))?;
+        out.moved += 1;
     }
     Ok(out)
 }

@@ -222,10 +222,11 @@ pub async fn run(config: &Config, args: &DemoArgs) -> Result<()> {
     }
     let arrived = arrivals::arrive(&store, &shared.world, &mut rng, routed, limit).await?;
     println!(
-        "{} complaints of the last hour taken in through routing: {} assigned on arrival, {} waiting in triage \
-         with a suggestion / 最近一小时经智能分派受理 {} 件",
+        "{} complaints of the last hour taken in through routing: {} assigned on arrival ({} moved by a department \
+         since), {} waiting in triage with a suggestion / 最近一小时经智能分派受理 {} 件",
         arrived.assigned + arrived.triage,
         arrived.assigned,
+        arrived.moved,
         arrived.triage,
         arrived.assigned + arrived.triage
     );

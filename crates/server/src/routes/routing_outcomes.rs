@@ -28,11 +28,11 @@ pub struct SourceOutcomeDto {
     pub complaints: i64,
     /// Now in the department routing chose (for triage: the one it suggested).
     pub same: i64,
-    /// Now in another department (for triage: the person chose another, or there was no suggestion).
+    /// Now in another department than the one chosen or suggested.
     pub other: i64,
     /// In no department yet (the triage queue).
     pub waiting: i64,
-    /// Without any suggested department (triage only).
+    /// Placed by a person where routing had no department to suggest (triage only).
     pub unsuggested: i64,
 }
 

@@ -726,7 +726,7 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
     };
     assert_eq!(source(&o["rule"]), [3, 2, 1, 0, 0], "{o}");
     assert_eq!(source(&o["model"]), [0, 0, 0, 0, 0], "{o}");
-    assert_eq!(source(&o["triage"]), [2, 1, 0, 1, 1], "{o}");
+    assert_eq!(source(&o["triage"]), [2, 1, 0, 1, 0], "{o}");
     assert_eq!(
         o["departments"],
         json!([{"department": "财务部", "routed": 3, "moved": 1, "moved_to": "质量部", "moved_to_count": 1}])

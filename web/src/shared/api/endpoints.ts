@@ -47,6 +47,7 @@ import type {
   HotWordsExcluded,
   AcceptSuggestionsRequest,
   RetrainPolicyDto,
+  RoutingOutcomesDto,
   RetrainScheduleDto,
   TokenDto,
   UpdateUserRequest,
@@ -169,4 +170,6 @@ export const routingApi = {
   preview: (text: string) => http.post<RoutingDecision>('/routing/preview', { text }),
   retrain: () => http.get<RetrainScheduleDto>('/routing/retrain'),
   setRetrain: (policy: RetrainPolicyDto) => http.put<RetrainScheduleDto>('/routing/retrain', policy),
+  /** How routing fared for the complaints received in the last `days` days (admin.routing). */
+  outcomes: (days: number) => http.get<RoutingOutcomesDto>('/routing/outcomes', { days }),
 }

@@ -3091,7 +3091,7 @@ export interface components {
             complaints: number;
             /**
              * Format: int64
-             * @description Now in another department (for triage: the person chose another, or there was no suggestion).
+             * @description Now in another department than the one chosen or suggested.
              */
             other: number;
             /**
@@ -3101,7 +3101,7 @@ export interface components {
             same: number;
             /**
              * Format: int64
-             * @description Without any suggested department (triage only).
+             * @description Placed by a person where routing had no department to suggest (triage only).
              */
             unsuggested: number;
             /**

@@ -83,6 +83,9 @@ export type RetrainScheduleDto = S['RetrainScheduleDto']
 export type RetrainPolicyDto = S['RetrainPolicyDto']
 export type RetrainTargetDto = S['RetrainTargetDto']
 export type RetrainRecord = S['RetrainRecord']
+export type RoutingOutcomesDto = S['RoutingOutcomesDto']
+export type SourceOutcomeDto = S['SourceOutcomeDto']
+export type DepartmentOutcomeDto = S['DepartmentOutcomeDto']
 export type NamedCount = S['NamedCountDto']
 
 // --- SLA clocks, risk, escalation chain, alerts, calendar (issue #4) ---------------------------

@@ -1,0 +1,66 @@
+// How routing fared in practice (the routing page's 分派效果), from GET /routing/outcomes: the
+// shares the card shows and which departments lose too many complaints. Pure.
+
+import type { DepartmentOutcomeDto, RoutingOutcomesDto, SourceOutcomeDto } from '@shared/api/types'
+
+/** A department whose complaints people move away this often (or more) is marked. */
+export const HIGH_MOVED_SHARE = 0.2
+
+/** `part` of `whole` as a fraction, or null when there is nothing to divide. */
+export function share(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null
+}
+
+/** A rule's or the model's figures: how many were sent, kept, moved, and the moved share. */
+export interface AutoTile {
+  complaints: number
+  kept: number
+  moved: number
+  movedShare: number | null
+}
+
+/** Triage's figures: how many waited, were placed by a person, and followed the suggestion. */
+export interface TriageTile {
+  complaints: number
+  placed: number
+  waiting: number
+  followed: number
+  /** Of those placed where routing had a suggestion, the share placed as suggested. */
+  followedShare: number | null
+}
+
+function auto(s: SourceOutcomeDto): AutoTile {
+  const placed = s.same + s.other
+  return { complaints: s.complaints, kept: s.same, moved: s.other, movedShare: share(s.other, placed) }
+}
+
+/** The three tiles: by rule, by model, left to triage. */
+export function tiles(o: RoutingOutcomesDto): { rule: AutoTile; model: AutoTile; triage: TriageTile } {
+  const t = o.triage
+  return {
+    rule: auto(o.rule),
+    model: auto(o.model),
+    triage: {
+      complaints: t.complaints,
+      placed: t.same + t.other + t.unsuggested,
+      waiting: t.waiting,
+      followed: t.same,
+      followedShare: share(t.same, t.same + t.other),
+    },
+  }
+}
+
+/** One row of the per-department table. */
+export interface DepartmentRow extends DepartmentOutcomeDto {
+  movedShare: number
+  /** Moved away at least {@link HIGH_MOVED_SHARE} of the time. */
+  high: boolean
+}
+
+/** The per-department rows, in the server's order (most often moved away first). */
+export function departmentRows(o: RoutingOutcomesDto): DepartmentRow[] {
+  return o.departments.map((d) => {
+    const movedShare = share(d.moved, d.routed) ?? 0
+    return { ...d, movedShare, high: d.moved > 0 && movedShare >= HIGH_MOVED_SHARE }
+  })
+}

@@ -42,8 +42,11 @@ async function search(page, q) {
   await box.fill(q)
   await box.press('Enter')
   await page.waitForURL((u) => u.searchParams.get('q') === q.trim())
-  // The results of this query are on screen (not the previous page still loading).
-  await page.getByRole('status').getByText(`“${q.trim()}” 的搜索结果`).waitFor()
+  // The results of this query are on screen (not the previous page still loading). A query that
+  // is one quoted phrase shows in its own quotes, not inside a second pair.
+  const s = q.trim()
+  const shown = /^["“”＂][^"“”＂]*["“”＂]$/.test(s) ? `“${s.slice(1, -1)}”` : `“${s}”`
+  await page.getByRole('status').getByText(`${shown} 的搜索结果`).waitFor()
   await page.locator('.wb-table .el-loading-mask').waitFor({ state: 'hidden' }).catch(() => {})
 }
 

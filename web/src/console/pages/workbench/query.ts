@@ -135,3 +135,19 @@ export function queueCountsFromStates(byState: Record<string, number>): Partial<
     all,
   }
 }
+
+/** The quote marks the search treats as quotes, in any pairing (as the server's `segment.rs`). */
+const QUOTE_MARKS = new Set(['"', '“', '”', '＂'])
+
+/**
+ * The searched text as the results line shows it: inside “…”, unless the query is one quoted
+ * phrase already, which keeps its own quotes rather than getting a second pair.
+ */
+export function quotedQuery(q: string): string {
+  const s = q.trim()
+  const chars = [...s]
+  const inner = chars.slice(1, -1)
+  const onePhrase =
+    chars.length >= 2 && QUOTE_MARKS.has(chars[0]!) && QUOTE_MARKS.has(chars[chars.length - 1]!) && !inner.some((c) => QUOTE_MARKS.has(c))
+  return onePhrase ? `“${inner.join('')}”` : `“${s}”`
+}

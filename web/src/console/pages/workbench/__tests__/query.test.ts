@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultQueue, hasFilters, parseQuery, queueCountsFromStates, toApiQuery, toRouteQuery } from '../query'
+import { defaultQueue, hasFilters, parseQuery, queueCountsFromStates, quotedQuery, toApiQuery, toRouteQuery } from '../query'
 import { summariseBulk } from '../../../components/bulk'
 import { COLUMNS, DEFAULT_COLUMNS, columnWidth, visibleColumns } from '../columns'
 
@@ -148,5 +148,20 @@ describe('columns', () => {
     for (const c of COLUMNS) {
       expect(columnWidth(c, 'en') ?? 0).toBeGreaterThanOrEqual(columnWidth(c, 'zh-CN') ?? 0)
     }
+  })
+})
+
+describe('the searched text on the results line', () => {
+  it('is put in quotes once, whatever quotes the person typed around one phrase', () => {
+    expect(quotedQuery(' 退货 物流 ')).toBe('“退货 物流”')
+    expect(quotedQuery('"质量问题"')).toBe('“质量问题”')
+    expect(quotedQuery('“质量问题”')).toBe('“质量问题”')
+    expect(quotedQuery('＂质量问题"')).toBe('“质量问题”')
+  })
+
+  it('keeps quotes that are part of a longer query', () => {
+    expect(quotedQuery('"质量问题" 退货')).toBe('“"质量问题" 退货”')
+    expect(quotedQuery('"质量" "问题"')).toBe('“"质量" "问题"”')
+    expect(quotedQuery('"')).toBe('“"”')
   })
 })

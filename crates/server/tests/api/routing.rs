@@ -64,6 +64,18 @@ async fn postgres_accepting_suggestions_classifies_and_assigns_what_waits_in_tri
     .await;
 }
 
+/// A rule that sends invoices (发票) to 财务部 as a product fault.
+async fn invoice_rule(admin: &Session) {
+    admin
+        .post(
+            "/api/v1/routing/rules",
+            &json!({"name": "发票问题", "patterns": ["发票"], "category_code": "product_fault",
+                    "department": "财务部", "priority": 20}),
+        )
+        .await
+        .expect(201);
+}
+
 fn body(phone: &str, content: &str) -> Value {
     json!({
         "customer": {"name": "张三", "phone": phone},
@@ -623,14 +635,7 @@ async fn routing_again_places_what_a_new_rule_now_places(app: TestApp) {
     app.login("handler").await.post(route, &json!({"ids": [invoice_id]})).await.expect(403);
     assert_eq!(events(&agent, invoice_id).await, ["registered", "routed"]);
 
-    admin
-        .post(
-            "/api/v1/routing/rules",
-            &json!({"name": "发票问题", "patterns": ["发票"], "category_code": "product_fault",
-                    "department": "财务部", "priority": 20}),
-        )
-        .await
-        .expect(201);
+    invoice_rule(&admin).await;
     // A rule that names a department but no category: routing is not sure of the category.
     admin
         .post(
@@ -688,14 +693,7 @@ async fn routing_again_places_what_a_new_rule_now_places(app: TestApp) {
 /// counts as followed; one still waiting, as waiting.
 async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed(app: TestApp) {
     let admin = app.login("admin").await;
-    admin
-        .post(
-            "/api/v1/routing/rules",
-            &json!({"name": "发票问题", "patterns": ["发票"], "category_code": "product_fault",
-                    "department": "财务部", "priority": 20}),
-        )
-        .await
-        .expect(201);
+    invoice_rule(&admin).await;
     let agent = app.login("agent").await;
     let empty = admin.get("/api/v1/routing/outcomes").await.expect(200).clone();
     assert_eq!((empty["days"].as_i64(), empty["complaints"].as_i64()), (Some(30), Some(0)), "{empty}");

@@ -189,6 +189,11 @@ impl RoutingDecision {
         }
     }
 
+    /// The keyword rule that chose the department, when a rule sent the complaint there.
+    pub fn routed_rule(&self) -> Option<i64> {
+        (self.routed_by() == Some(RoutedBy::Rule)).then_some(self.department.rule_id).flatten()
+    }
+
     /// The department routing sent the complaint to, or for triage the one it would have
     /// (the decided label, else the model's best guess): what a person's later choice is
     /// compared with.

@@ -24,6 +24,8 @@ pub struct OutcomeCount {
     pub routed: Option<String>,
     /// The department the complaint is in now (none: still in triage).
     pub now: Option<String>,
+    /// The keyword rule that chose the department (routed by a rule only).
+    pub rule_id: Option<i64>,
     /// How many complaints.
     pub complaints: i64,
 }
@@ -70,6 +72,17 @@ pub struct DepartmentOutcome {
     pub moved_to: Option<(String, i64)>,
 }
 
+/// The figures for one keyword rule that sent complaints to a department.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleOutcome {
+    /// The rule's id.
+    pub rule_id: i64,
+    /// Complaints the rule sent to a department.
+    pub routed: i64,
+    /// Of those, now in another department.
+    pub moved: i64,
+}
+
 /// How routing fared over a set of complaints.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RoutingOutcomes {
@@ -83,6 +96,9 @@ pub struct RoutingOutcomes {
     pub triage: SourceOutcome,
     /// Per department rules or the model sent complaints to: most often moved away first.
     pub departments: Vec<DepartmentOutcome>,
+    /// Per keyword rule that sent complaints to a department: most often moved away first (a
+    /// rule too broad for its department shows here before anywhere else).
+    pub rules: Vec<RuleOutcome>,
 }
 
 /// Sums grouped counts into the figures. The order of `counts` does not matter.
@@ -90,6 +106,7 @@ pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
     let mut out = RoutingOutcomes::default();
     // department → (routed, moved, destination → moved there)
     let mut by_department: BTreeMap<&str, (i64, i64, BTreeMap<&str, i64>)> = BTreeMap::new();
+    let mut by_rule: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     for c in counts.iter().filter(|c| c.complaints > 0) {
         out.complaints += c.complaints;
         match c.routed_by {
@@ -101,13 +118,21 @@ pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
             continue;
         }
         let Some(routed) = c.routed.as_deref() else { continue };
+        let moved_to = c.now.as_deref().filter(|n| *n != routed);
         let entry = by_department.entry(routed).or_default();
         entry.0 += c.complaints;
-        if let Some(now) = c.now.as_deref().filter(|n| *n != routed) {
+        if let Some(now) = moved_to {
             entry.1 += c.complaints;
             *entry.2.entry(now).or_default() += c.complaints;
         }
+        if let Some(rule) = c.rule_id.filter(|_| c.routed_by == RoutedBy::Rule) {
+            let entry = by_rule.entry(rule).or_default();
+            entry.0 += c.complaints;
+            entry.1 += if moved_to.is_some() { c.complaints } else { 0 };
+        }
     }
+    out.rules = by_rule.into_iter().map(|(rule_id, (routed, moved))| RuleOutcome { rule_id, routed, moved }).collect();
+    out.rules.sort_by(|a, b| (b.moved * a.routed).cmp(&(a.moved * b.routed)).then(b.routed.cmp(&a.routed)));
     out.departments = by_department
         .into_iter()
         .map(|(department, (routed, moved, to))| DepartmentOutcome {
@@ -134,7 +159,38 @@ mod tests {
     use proptest::prelude::*;
 
     fn count(by: RoutedBy, routed: Option<&str>, now: Option<&str>, n: i64) -> OutcomeCount {
-        OutcomeCount { routed_by: by, routed: routed.map(Into::into), now: now.map(Into::into), complaints: n }
+        OutcomeCount {
+            routed_by: by,
+            routed: routed.map(Into::into),
+            now: now.map(Into::into),
+            rule_id: None,
+            complaints: n,
+        }
+    }
+
+    fn rule(id: i64, routed: &str, now: Option<&str>, n: i64) -> OutcomeCount {
+        OutcomeCount { rule_id: Some(id), ..count(RoutedBy::Rule, Some(routed), now, n) }
+    }
+
+    #[test]
+    fn each_rule_counts_what_it_sent_and_what_people_moved() {
+        let o = outcomes(&[
+            rule(1, "财务部", Some("财务部"), 9),
+            rule(1, "财务部", Some("质量部"), 1),
+            rule(2, "财务部", Some("质量部"), 3),
+            rule(2, "财务部", Some("财务部"), 1),
+            rule(3, "物流部", Some("物流部"), 2),
+            count(RoutedBy::Model, Some("财务部"), Some("质量部"), 5),
+        ]);
+        assert_eq!(
+            o.rules,
+            [
+                RuleOutcome { rule_id: 2, routed: 4, moved: 3 },
+                RuleOutcome { rule_id: 1, routed: 10, moved: 1 },
+                RuleOutcome { rule_id: 3, routed: 2, moved: 0 },
+            ]
+        );
+        assert_eq!(o.rule.other, 4, "the rules' figures add up to the rule tile");
     }
 
     #[test]
@@ -174,8 +230,12 @@ mod tests {
 
     fn any_count() -> impl Strategy<Value = OutcomeCount> {
         let name = prop::option::of(prop::sample::select(vec!["甲", "乙", "丙"]));
-        (prop::sample::select(RoutedBy::ALL.to_vec()), name.clone(), name, 0..50i64)
-            .prop_map(|(by, routed, now, n)| count(by, routed, now, n))
+        (prop::sample::select(RoutedBy::ALL.to_vec()), name.clone(), name, 0..50i64, 1..4i64).prop_map(
+            |(by, routed, now, n, rule)| OutcomeCount {
+                rule_id: (by == RoutedBy::Rule).then_some(rule),
+                ..count(by, routed, now, n)
+            },
+        )
     }
 
     proptest! {
@@ -194,6 +254,12 @@ mod tests {
                 .filter(|c| c.routed_by != RoutedBy::Triage && c.routed.is_some())
                 .map(|c| c.complaints).sum();
             prop_assert_eq!(o.departments.iter().map(|d| d.routed).sum::<i64>(), auto_named);
+            let by_rules: i64 = counts.iter()
+                .filter(|c| c.routed_by == RoutedBy::Rule && c.routed.is_some())
+                .map(|c| c.complaints).sum();
+            prop_assert_eq!(o.rules.iter().map(|r| r.routed).sum::<i64>(), by_rules);
+            prop_assert_eq!(o.rules.iter().map(|r| r.moved).sum::<i64>(), o.rule.other);
+            prop_assert!(o.rules.iter().all(|r| r.moved <= r.routed));
             for d in &o.departments {
                 prop_assert!(d.moved <= d.routed);
                 prop_assert_eq!(d.moved_to.is_some(), d.moved > 0);

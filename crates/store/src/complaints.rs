@@ -240,6 +240,7 @@ fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) 
         c.routing.as_ref().and_then(cloop_domain::routing::RoutingDecision::hint).into(),
         c.routing.as_ref().and_then(|r| r.routed_by()).map(|b| b.code()).into(),
         c.routing.as_ref().and_then(|r| r.routed_department()).map(str::to_owned).into(),
+        c.routing.as_ref().and_then(cloop_domain::routing::RoutingDecision::routed_rule).into(),
     ];
     values.extend(derived.values());
     values
@@ -250,7 +251,7 @@ fn projection_columns() -> impl Iterator<Item = &'static str> {
     PROJECTION_COLUMNS.into_iter().chain(DERIVED_COLUMNS)
 }
 
-const PROJECTION_COLUMNS: [&str; 17] = [
+const PROJECTION_COLUMNS: [&str; 18] = [
     "department_id",
     "dept_path",
     "handler_id",
@@ -268,6 +269,7 @@ const PROJECTION_COLUMNS: [&str; 17] = [
     "route_hint",
     "routed_by",
     "routed_department",
+    "routed_rule_id",
 ];
 
 /// Writes a batch of intakes inside the writer's transaction; one receipt per job, in order.

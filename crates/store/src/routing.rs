@@ -517,7 +517,7 @@ impl Store {
     }
 
     /// How routing fared for the complaints received at or after `since` within `scope`: who
-    /// routed them, where to, and which department they are in now, grouped
+    /// routed them (which rule), where to, and which department they are in now, grouped
     /// ([`cloop_domain::routing_outcomes::outcomes`] sums them). Complaints registered without
     /// routing are left out.
     pub async fn routing_outcome_counts(
@@ -531,11 +531,12 @@ impl Store {
         crate::complaints::apply_filter(&mut q, self.db.get_database_backend(), scope, &filter);
         q.join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
             .and_where(Expr::col(("c", "routed_by")).is_not_null())
-            .columns([("c", "routed_by"), ("c", "routed_department")])
+            .columns([("c", "routed_by"), ("c", "routed_department"), ("c", "routed_rule_id")])
             .expr_as(Expr::col(("d", "name")), "now")
             .expr_as(Expr::col(("c", "id")).count(), "n")
             .group_by_col(("c", "routed_by"))
             .group_by_col(("c", "routed_department"))
+            .group_by_col(("c", "routed_rule_id"))
             .group_by_col(("d", "name"));
         let mut out = Vec::new();
         for r in self.db.query_all(&q).await? {
@@ -546,6 +547,7 @@ impl Store {
                 routed_by,
                 routed: r.try_get("", "routed_department")?,
                 now: r.try_get("", "now")?,
+                rule_id: r.try_get("", "routed_rule_id")?,
                 complaints: r.try_get("", "n")?,
             });
         }

@@ -454,7 +454,7 @@ async fn repeats_link_the_newest_three_of_the_company_by_received_time() {
 #[tokio::test]
 async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
     use cloop_domain::routing::ClassScore;
-    use cloop_domain::routing_outcomes::{DepartmentOutcome, SourceOutcome, outcomes};
+    use cloop_domain::routing_outcomes::{DepartmentOutcome, RuleOutcome, SourceOutcome, outcomes};
     use sea_orm::ConnectionTrait;
     for (backend, store) in stores("routing").await {
         let w = world(&store).await;
@@ -530,6 +530,7 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
             }],
             "{backend}"
         );
+        assert_eq!(o.rules, [RuleOutcome { rule_id: 1, routed: 1, moved: 0 }], "{backend}: the rule that chose");
         // Only complaints received in the period, and only within the caller's scope.
         assert_eq!(figures(now + Duration::seconds(1)).await.complaints, 0, "{backend}");
         let group = store.org_unit_by_code("group").await.expect("root");
@@ -541,7 +542,11 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
 
         // The migration's backfill: forget the columns, run its UPDATE, and the figures return.
         let db = store.connection();
-        db.execute_unprepared("UPDATE complaints SET routed_by = NULL, routed_department = NULL").await.expect("clear");
+        db.execute_unprepared(
+            "UPDATE complaints SET routed_by = NULL, routed_department = NULL, routed_rule_id = NULL",
+        )
+        .await
+        .expect("clear");
         assert_eq!(figures(now - Duration::days(30)).await.complaints, 0, "{backend}");
         let migration = match backend {
             "sqlite" => include_str!("../migrations/sqlite/0018_routing_outcomes.sql"),

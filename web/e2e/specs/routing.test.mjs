@@ -333,12 +333,16 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     const row = card.getByTestId('outcomes-departments').locator('tr').filter({ hasText: '质量管理部' })
     await row.getByText('售后服务部', { exact: false }).waitFor()
     await card.getByTestId('outcomes-rule').getByText(/被改派 [1-9]/).waitFor()
+    // The rule that sent it there, with its share moved.
+    await card.getByTestId('outcomes-rules').locator('tr').filter({ hasText: '门封条' }).getByText('质量管理部').waitFor()
     await card.getByTestId('outcomes-triage').getByText(/已人工分派 [1-9]/).waitFor()
     const admin = await ApiSession.login(server.url, 'admin')
     const figures = await admin.ok('GET', '/routing/outcomes?days=7')
     const quality = figures.departments.find((d) => d.department === '质量管理部')
     assert.ok(quality.moved >= 1 && quality.moved_to === '售后服务部', JSON.stringify(quality))
     assert.ok(figures.rule.other >= 1, JSON.stringify(figures.rule))
+    const doorSeal = figures.rules.find((r) => r.name === '门封条')
+    assert.ok(doorSeal.moved >= 1 && doorSeal.department === '质量管理部', JSON.stringify(figures.rules))
     await card.scrollIntoViewIfNeeded()
     await card.screenshot({ path: join(SCREENS, 'routing-11-outcomes.png') })
     // A shorter period asks again; the same recent complaints are all in it.

@@ -12,7 +12,9 @@ use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
 use cloop_domain::Permission;
 use cloop_domain::routing_outcomes::{DepartmentOutcome, SourceOutcome, outcomes};
+use cloop_store::routing::RoutingRule;
 use serde::Serialize;
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -64,6 +66,21 @@ impl From<DepartmentOutcome> for DepartmentOutcomeDto {
     }
 }
 
+/// One keyword rule that sent complaints to a department.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RuleOutcomeDto {
+    /// The rule's id.
+    pub rule_id: i64,
+    /// Its name now (none: the rule was deleted since).
+    pub name: Option<String>,
+    /// The department it names now.
+    pub department: Option<String>,
+    /// Complaints it sent to a department in the period.
+    pub routed: i64,
+    /// Of those, now in another department.
+    pub moved: i64,
+}
+
 /// How routing fared for the complaints received in a period, within the caller's data scope.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RoutingOutcomesDto {
@@ -81,6 +98,8 @@ pub struct RoutingOutcomesDto {
     pub triage: SourceOutcomeDto,
     /// Per department rules or the model sent complaints to, the most often moved away first.
     pub departments: Vec<DepartmentOutcomeDto>,
+    /// Per keyword rule that sent complaints to a department, the most often moved away first.
+    pub rules: Vec<RuleOutcomeDto>,
 }
 
 /// How routing fared: complaints a person moved away from the department a rule or the model
@@ -98,6 +117,22 @@ async fn routing_outcomes(
     let days = period_days(q.days)?;
     let since = state.now() - Duration::days(days);
     let o = outcomes(&state.store().routing_outcome_counts(&p.scope, since).await?);
+    let names: HashMap<i64, RoutingRule> =
+        state.store().routing_rules().await?.into_iter().map(|r| (r.id, r)).collect();
+    let rules = o
+        .rules
+        .into_iter()
+        .map(|r| {
+            let rule = names.get(&r.rule_id);
+            RuleOutcomeDto {
+                rule_id: r.rule_id,
+                name: rule.map(|x| x.name.clone()),
+                department: rule.and_then(|x| x.department.clone()),
+                routed: r.routed,
+                moved: r.moved,
+            }
+        })
+        .collect();
     Ok(Json(RoutingOutcomesDto {
         days,
         since,
@@ -106,5 +141,6 @@ async fn routing_outcomes(
         model: o.model.into(),
         triage: o.triage.into(),
         departments: o.departments.into_iter().map(Into::into).collect(),
+        rules,
     }))
 }

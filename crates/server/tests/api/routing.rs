@@ -729,6 +729,18 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
         o["departments"],
         json!([{"department": "财务部", "routed": 3, "moved": 1, "moved_to": "质量部", "moved_to_count": 1}])
     );
+    // The rule that sent them, by name: the invoice rule, not the seeded 退款 one (its
+    // suggestion left the complaint in triage).
+    assert_eq!(o["rules"].as_array().map(Vec::len), Some(1), "{o}");
+    assert_eq!(
+        (o["rules"][0]["name"].as_str(), o["rules"][0]["department"].as_str()),
+        (Some("发票问题"), Some("财务部"))
+    );
+    assert_eq!((o["rules"][0]["routed"].as_i64(), o["rules"][0]["moved"].as_i64()), (Some(3), Some(1)));
+    // A rule deleted since keeps its figures, without a name.
+    admin.delete(&format!("/api/v1/routing/rules/{}", o["rules"][0]["rule_id"])).await.expect(204);
+    let after = admin.get("/api/v1/routing/outcomes?days=7").await.expect(200).clone();
+    assert_eq!((after["rules"][0]["name"].clone(), after["rules"][0]["routed"].as_i64()), (Value::Null, Some(3)));
 
     // Bad input changes nothing; the figures are the routing admin's.
     admin.get("/api/v1/routing/outcomes?days=0").await.expect_field("days", "out_of_range");

@@ -1,10 +1,11 @@
 -- How routing fared in practice (the routing page's 分派效果): who sent each complaint to its
--- first department (rule, model, or triage for a person) and which department that was, beside
--- the department it is in now. Kept in step with the projection's `routing`, like route_hint,
+-- first department (rule, model, or triage for a person), which department that was and which
+-- rule chose it, beside the department it is in now. Kept in step with the projection's `routing`, like route_hint,
 -- so the figures group plain columns instead of reading every complaint's JSON. Keep in step with
 -- ../sqlite/0018_routing_outcomes.sql.
 ALTER TABLE complaints ADD COLUMN routed_by TEXT;
 ALTER TABLE complaints ADD COLUMN routed_department TEXT;
+ALTER TABLE complaints ADD COLUMN routed_rule_id BIGINT;
 UPDATE complaints SET
     routed_by = CASE doc::json #>> '{routing,outcome}'
         WHEN 'triage' THEN 'triage'
@@ -12,5 +13,8 @@ UPDATE complaints SET
             WHEN 'rule' THEN 'rule' WHEN 'model' THEN 'model' END
     END,
     routed_department = coalesce(doc::json #>> '{routing,department,label}',
-                                 doc::json #>> '{routing,department,top,0,label}')
+                                 doc::json #>> '{routing,department,top,0,label}'),
+    routed_rule_id = CASE WHEN doc::json #>> '{routing,outcome}' = 'assigned'
+                           AND doc::json #>> '{routing,department,source}' = 'rule'
+        THEN (doc::json #>> '{routing,department,rule_id}')::bigint END
 WHERE doc::json #> '{routing}' IS NOT NULL;

@@ -2960,6 +2960,8 @@ export interface components {
             model: components["schemas"]["SourceOutcomeDto"];
             /** @description Sent to a department by a keyword rule. */
             rule: components["schemas"]["SourceOutcomeDto"];
+            /** @description Per keyword rule that sent complaints to a department, the most often moved away first. */
+            rules: components["schemas"]["RuleOutcomeDto"][];
             /**
              * Format: date-time
              * @description Its start.
@@ -3002,6 +3004,28 @@ export interface components {
              * @description Last change.
              */
             updated_at: string;
+        };
+        /** @description One keyword rule that sent complaints to a department. */
+        RuleOutcomeDto: {
+            /** @description The department it names now. */
+            department?: string | null;
+            /**
+             * Format: int64
+             * @description Of those, now in another department.
+             */
+            moved: number;
+            /** @description Its name now (none: the rule was deleted since). */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description Complaints it sent to a department in the period.
+             */
+            routed: number;
+            /**
+             * Format: int64
+             * @description The rule's id.
+             */
+            rule_id: number;
         };
         /** @description A keyword rule to create or replace. */
         RuleRequest: {

@@ -86,6 +86,7 @@ export type RetrainRecord = S['RetrainRecord']
 export type RoutingOutcomesDto = S['RoutingOutcomesDto']
 export type SourceOutcomeDto = S['SourceOutcomeDto']
 export type DepartmentOutcomeDto = S['DepartmentOutcomeDto']
+export type RuleOutcomeDto = S['RuleOutcomeDto']
 export type NamedCount = S['NamedCountDto']
 
 // --- SLA clocks, risk, escalation chain, alerts, calendar (issue #4) ---------------------------

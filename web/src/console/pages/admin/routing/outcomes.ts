@@ -1,7 +1,7 @@
 // How routing fared in practice (the routing page's 分派效果), from GET /routing/outcomes: the
 // shares the card shows and which departments lose too many complaints. Pure.
 
-import type { DepartmentOutcomeDto, RoutingOutcomesDto, SourceOutcomeDto } from '@shared/api/types'
+import type { DepartmentOutcomeDto, RoutingOutcomesDto, RuleOutcomeDto, SourceOutcomeDto } from '@shared/api/types'
 
 /** A department whose complaints people move away this often (or more) is marked. */
 export const HIGH_MOVED_SHARE = 0.2
@@ -50,17 +50,24 @@ export function tiles(o: RoutingOutcomesDto): { rule: AutoTile; model: AutoTile;
   }
 }
 
-/** One row of the per-department table. */
-export interface DepartmentRow extends DepartmentOutcomeDto {
+/** A row of the per-department or per-rule table, with its moved share. */
+export type Row<T> = T & {
   movedShare: number
   /** Moved away at least {@link HIGH_MOVED_SHARE} of the time. */
   high: boolean
 }
 
+function withShare<T extends { routed: number; moved: number }>(r: T): Row<T> {
+  const movedShare = share(r.moved, r.routed) ?? 0
+  return { ...r, movedShare, high: r.moved > 0 && movedShare >= HIGH_MOVED_SHARE }
+}
+
 /** The per-department rows, in the server's order (most often moved away first). */
-export function departmentRows(o: RoutingOutcomesDto): DepartmentRow[] {
-  return o.departments.map((d) => {
-    const movedShare = share(d.moved, d.routed) ?? 0
-    return { ...d, movedShare, high: d.moved > 0 && movedShare >= HIGH_MOVED_SHARE }
-  })
+export function departmentRows(o: RoutingOutcomesDto): Row<DepartmentOutcomeDto>[] {
+  return o.departments.map(withShare)
+}
+
+/** The per-rule rows, in the server's order (most often moved away first). */
+export function ruleRows(o: RoutingOutcomesDto): Row<RuleOutcomeDto>[] {
+  return o.rules.map(withShare)
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RoutingOutcomesDto } from '@shared/api/types'
-import { departmentRows, share, tiles } from '../outcomes'
+import { departmentRows, ruleRows, share, tiles } from '../outcomes'
 
 const none = { complaints: 0, same: 0, other: 0, waiting: 0, unsuggested: 0 }
 const figures: RoutingOutcomesDto = {
@@ -14,6 +14,10 @@ const figures: RoutingOutcomesDto = {
     { department: '物流部', routed: 4, moved: 2, moved_to: '售后服务部', moved_to_count: 2 },
     { department: '财务部', routed: 10, moved: 1, moved_to: '客服中心', moved_to_count: 1 },
     { department: '售后服务部', routed: 7, moved: 0, moved_to: null, moved_to_count: 0 },
+  ],
+  rules: [
+    { rule_id: 4, name: '退款', department: '财务部', routed: 6, moved: 1 },
+    { rule_id: 9, name: null, department: null, routed: 4, moved: 0 },
   ],
 }
 
@@ -44,5 +48,12 @@ describe('routing outcomes', () => {
     ])
     const edge = departmentRows({ ...figures, departments: [{ department: '甲', routed: 5, moved: 1, moved_to: '乙', moved_to_count: 1 }] })
     expect(edge[0]?.high).toBe(true)
+  })
+
+  it('gives each rule its moved share, a deleted one too', () => {
+    expect(ruleRows(figures).map((r) => [r.rule_id, r.name, r.movedShare, r.high])).toEqual([
+      [4, '退款', 1 / 6, false],
+      [9, null, 0, false],
+    ])
   })
 })

@@ -12,8 +12,7 @@ UPDATE complaints SET
         WHEN 'assigned' THEN CASE doc::json #>> '{routing,department,source}'
             WHEN 'rule' THEN 'rule' WHEN 'model' THEN 'model' END
     END,
-    routed_department = coalesce(doc::json #>> '{routing,department,label}',
-                                 doc::json #>> '{routing,department,top,0,label}'),
+    routed_department = coalesce(doc::json #>> '{routing,department,label}', doc::json #>> '{routing,department,top,0,label}'),
     routed_rule_id = CASE WHEN doc::json #>> '{routing,outcome}' = 'assigned'
                            AND doc::json #>> '{routing,department,source}' = 'rule'
         THEN (doc::json #>> '{routing,department,rule_id}')::bigint END

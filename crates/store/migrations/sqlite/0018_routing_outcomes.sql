@@ -12,8 +12,7 @@ UPDATE complaints SET
         WHEN 'assigned' THEN CASE json_extract(doc, '$.routing.department.source')
             WHEN 'rule' THEN 'rule' WHEN 'model' THEN 'model' END
     END,
-    routed_department = coalesce(json_extract(doc, '$.routing.department.label'),
-                                 json_extract(doc, '$.routing.department.top[0].label')),
+    routed_department = coalesce(json_extract(doc, '$.routing.department.label'), json_extract(doc, '$.routing.department.top[0].label')),
     routed_rule_id = CASE WHEN json_extract(doc, '$.routing.outcome') = 'assigned'
                            AND json_extract(doc, '$.routing.department.source') = 'rule'
         THEN json_extract(doc, '$.routing.department.rule_id') END

@@ -13,6 +13,7 @@
 
 use crate::routing::RoutedBy;
 use serde::Serialize;
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 /// Complaints that share who routed them, where to, and where they are now.
@@ -132,7 +133,7 @@ pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
         }
     }
     out.rules = by_rule.into_iter().map(|(rule_id, (routed, moved))| RuleOutcome { rule_id, routed, moved }).collect();
-    out.rules.sort_by(|a, b| (b.moved * a.routed).cmp(&(a.moved * b.routed)).then(b.routed.cmp(&a.routed)));
+    out.rules.sort_by(|a, b| most_moved_first((a.moved, a.routed), (b.moved, b.routed)));
     out.departments = by_department
         .into_iter()
         .map(|(department, (routed, moved, to))| DepartmentOutcome {
@@ -143,14 +144,16 @@ pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
             moved_to: to.into_iter().rev().max_by_key(|(_, n)| *n).map(|(name, n)| (name.to_owned(), n)),
         })
         .collect();
-    // Most often moved away first (by share, compared exactly), then the busiest.
     out.departments.sort_by(|a, b| {
-        (b.moved * a.routed)
-            .cmp(&(a.moved * b.routed))
-            .then(b.routed.cmp(&a.routed))
-            .then(a.department.cmp(&b.department))
+        most_moved_first((a.moved, a.routed), (b.moved, b.routed)).then(a.department.cmp(&b.department))
     });
     out
+}
+
+/// Orders `(moved, routed)` pairs most often moved away first (the shares compared exactly, by
+/// cross-multiplying), then the busiest.
+fn most_moved_first(a: (i64, i64), b: (i64, i64)) -> Ordering {
+    (b.0 * a.1).cmp(&(a.0 * b.1)).then(b.1.cmp(&a.1))
 }
 
 #[cfg(test)]

@@ -189,6 +189,14 @@ impl RoutingDecision {
         }
     }
 
+    /// The category routing classified the complaint as (its code), when a rule or the model
+    /// chose it and the complaint was assigned: what a person's later classification is compared
+    /// with.
+    pub fn routed_category(&self) -> Option<&str> {
+        let by_routing = matches!(self.category.source, Some(TargetSource::Rule | TargetSource::Model));
+        (self.outcome == RoutingOutcome::Assigned && by_routing).then_some(self.category.label.as_deref()).flatten()
+    }
+
     /// The keyword rule that chose the department, when a rule sent the complaint there.
     pub fn routed_rule(&self) -> Option<i64> {
         (self.routed_by() == Some(RoutedBy::Rule)).then_some(self.department.rule_id).flatten()

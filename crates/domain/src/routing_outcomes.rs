@@ -60,17 +60,56 @@ impl SourceOutcome {
     }
 }
 
-/// The figures for one department that rules or the model sent complaints to.
+/// The figures for one label routing chose: a department that rules or the model sent
+/// complaints to, or a category they classified complaints as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DepartmentOutcome {
-    /// The department routing chose (its name).
-    pub department: String,
-    /// Complaints routed there by a rule or the model.
+pub struct LabelOutcome {
+    /// The label routing chose (a department's name, a category's code).
+    pub label: String,
+    /// Complaints routing gave it.
     pub routed: i64,
-    /// Of those, now in another department.
+    /// Of those, now with another label (moved to another department, classified again).
     pub moved: i64,
-    /// Where most of the moved ones went, and how many (ties: the first name).
+    /// The label most of the moved ones have now, and how many (ties: the first label).
     pub moved_to: Option<(String, i64)>,
+}
+
+/// Complaints that routing gave one label and that have another (or the same) now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelCount {
+    /// The label routing chose.
+    pub routed: String,
+    /// The label now (none: none yet).
+    pub now: Option<String>,
+    /// How many complaints.
+    pub complaints: i64,
+}
+
+/// Per label routing chose, how many have another now and which most of them have: most often
+/// changed first. The order of `counts` does not matter.
+pub fn per_label(counts: impl IntoIterator<Item = LabelCount>) -> Vec<LabelOutcome> {
+    // label → (routed, moved, label now → how many)
+    let mut by_label: BTreeMap<String, (i64, i64, BTreeMap<String, i64>)> = BTreeMap::new();
+    for c in counts.into_iter().filter(|c| c.complaints > 0) {
+        let entry = by_label.entry(c.routed.clone()).or_default();
+        entry.0 += c.complaints;
+        if let Some(now) = c.now.filter(|n| *n != c.routed) {
+            entry.1 += c.complaints;
+            *entry.2.entry(now).or_default() += c.complaints;
+        }
+    }
+    let mut out: Vec<LabelOutcome> = by_label
+        .into_iter()
+        .map(|(label, (routed, moved, to))| LabelOutcome {
+            label,
+            routed,
+            moved,
+            // The largest count; among equals the first label, since max_by keeps the last.
+            moved_to: to.into_iter().rev().max_by_key(|(_, n)| *n),
+        })
+        .collect();
+    out.sort_by(|a, b| most_moved_first((a.moved, a.routed), (b.moved, b.routed)).then(a.label.cmp(&b.label)));
+    out
 }
 
 /// The figures for one keyword rule that sent complaints to a department.
@@ -96,7 +135,7 @@ pub struct RoutingOutcomes {
     /// Left in triage for a person.
     pub triage: SourceOutcome,
     /// Per department rules or the model sent complaints to: most often moved away first.
-    pub departments: Vec<DepartmentOutcome>,
+    pub departments: Vec<LabelOutcome>,
     /// Per keyword rule that sent complaints to a department: most often moved away first (a
     /// rule too broad for its department shows here before anywhere else).
     pub rules: Vec<RuleOutcome>,
@@ -105,9 +144,8 @@ pub struct RoutingOutcomes {
 /// Sums grouped counts into the figures. The order of `counts` does not matter.
 pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
     let mut out = RoutingOutcomes::default();
-    // department → (routed, moved, destination → moved there)
-    let mut by_department: BTreeMap<&str, (i64, i64, BTreeMap<&str, i64>)> = BTreeMap::new();
     let mut by_rule: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    let mut sent = Vec::new();
     for c in counts.iter().filter(|c| c.complaints > 0) {
         out.complaints += c.complaints;
         match c.routed_by {
@@ -119,34 +157,17 @@ pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
             continue;
         }
         let Some(routed) = c.routed.as_deref() else { continue };
-        let moved_to = c.now.as_deref().filter(|n| *n != routed);
-        let entry = by_department.entry(routed).or_default();
-        entry.0 += c.complaints;
-        if let Some(now) = moved_to {
-            entry.1 += c.complaints;
-            *entry.2.entry(now).or_default() += c.complaints;
-        }
+        sent.push(LabelCount { routed: routed.to_owned(), now: c.now.clone(), complaints: c.complaints });
         if let Some(rule) = c.rule_id.filter(|_| c.routed_by == RoutedBy::Rule) {
+            let moved = c.now.as_deref().is_some_and(|n| n != routed);
             let entry = by_rule.entry(rule).or_default();
             entry.0 += c.complaints;
-            entry.1 += if moved_to.is_some() { c.complaints } else { 0 };
+            entry.1 += if moved { c.complaints } else { 0 };
         }
     }
     out.rules = by_rule.into_iter().map(|(rule_id, (routed, moved))| RuleOutcome { rule_id, routed, moved }).collect();
     out.rules.sort_by(|a, b| most_moved_first((a.moved, a.routed), (b.moved, b.routed)));
-    out.departments = by_department
-        .into_iter()
-        .map(|(department, (routed, moved, to))| DepartmentOutcome {
-            department: department.to_owned(),
-            routed,
-            moved,
-            // The largest count; among equals the first name, since max_by keeps the last.
-            moved_to: to.into_iter().rev().max_by_key(|(_, n)| *n).map(|(name, n)| (name.to_owned(), n)),
-        })
-        .collect();
-    out.departments.sort_by(|a, b| {
-        most_moved_first((a.moved, a.routed), (b.moved, b.routed)).then(a.department.cmp(&b.department))
-    });
+    out.departments = per_label(sent);
     out
 }
 
@@ -215,14 +236,11 @@ mod tests {
         assert_eq!(o.triage, SourceOutcome { complaints: 10, same: 3, other: 1, waiting: 4, unsuggested: 2 });
         // 物流部 lost both of its two; 财务部 two of ten; 售后服务部 none. A tie between
         // destinations names the first in name order.
-        let names: Vec<_> = o.departments.iter().map(|d| d.department.as_str()).collect();
+        let names: Vec<_> = o.departments.iter().map(|d| d.label.as_str()).collect();
         assert_eq!(names, ["物流部", "财务部", "售后服务部"]);
         assert_eq!(o.departments[0].moved_to, Some(("售后服务部".into(), 1)));
         assert_eq!(o.departments[1].moved_to, Some(("售后服务部".into(), 2)));
-        assert_eq!(
-            o.departments[2],
-            DepartmentOutcome { department: "售后服务部".into(), routed: 5, moved: 0, moved_to: None }
-        );
+        assert_eq!(o.departments[2], LabelOutcome { label: "售后服务部".into(), routed: 5, moved: 0, moved_to: None });
     }
 
     #[test]
@@ -267,7 +285,7 @@ mod tests {
                 prop_assert!(d.moved <= d.routed);
                 prop_assert_eq!(d.moved_to.is_some(), d.moved > 0);
                 if let Some((to, n)) = &d.moved_to {
-                    prop_assert!(to != &d.department && *n <= d.moved);
+                    prop_assert!(to != &d.label && *n <= d.moved);
                 }
             }
             // Splitting a group in two changes nothing.

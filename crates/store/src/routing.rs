@@ -554,6 +554,36 @@ impl Store {
         Ok(out)
     }
 
+    /// For the complaints received at or after `since` within `scope` that routing classified
+    /// (assigned, the category chosen by a rule or the model): the category it chose and the
+    /// one they have now (codes), grouped.
+    pub async fn routing_category_counts(
+        &self,
+        scope: &crate::Scope,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Vec<routing_outcomes::LabelCount>> {
+        let mut q = Query::select();
+        q.from_as("complaints", "c");
+        let filter = crate::ComplaintFilter { received_from: Some(since), ..Default::default() };
+        crate::complaints::apply_filter(&mut q, self.db.get_database_backend(), scope, &filter);
+        q.join_as(JoinType::LeftJoin, "categories", "x", Expr::col(("x", "id")).equals(("c", "category_id")))
+            .and_where(Expr::col(("c", "routed_category")).is_not_null())
+            .column(("c", "routed_category"))
+            .expr_as(Expr::col(("x", "code")), "now")
+            .expr_as(Expr::col(("c", "id")).count(), "n")
+            .group_by_col(("c", "routed_category"))
+            .group_by_col(("x", "code"));
+        let mut out = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            out.push(routing_outcomes::LabelCount {
+                routed: r.try_get("", "routed_category")?,
+                now: r.try_get("", "now")?,
+                complaints: r.try_get("", "n")?,
+            });
+        }
+        Ok(out)
+    }
+
     /// How many examples [`Store::training_examples`] would read now (for the retraining
     /// schedule, which must not read every text to decide).
     pub async fn training_example_count(&self, target: ModelTarget) -> StoreResult<i64> {

@@ -454,7 +454,7 @@ async fn repeats_link_the_newest_three_of_the_company_by_received_time() {
 #[tokio::test]
 async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
     use cloop_domain::routing::ClassScore;
-    use cloop_domain::routing_outcomes::{DepartmentOutcome, RuleOutcome, SourceOutcome, outcomes};
+    use cloop_domain::routing_outcomes::{LabelOutcome, RuleOutcome, SourceOutcome, outcomes, per_label};
     use sea_orm::ConnectionTrait;
     for (backend, store) in stores("routing").await {
         let w = world(&store).await;
@@ -503,6 +503,16 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
         let assign = Command::Assign { department_id: w.finance, handler_id: None };
         store.execute(followed, &assign, Who::Staff(&w.agent), later).await.expect("assign");
 
+        // A person classifies the moved one again, as another category.
+        let billing = store.create_category(None, "billing", "账单", "Billing", 0).await.expect("category");
+        let reclassify = Command::Classify {
+            category_id: CategoryId(billing.id),
+            severity: Severity::Level2,
+            product_ref: None,
+            order_ref: None,
+        };
+        store.execute(moved, &reclassify, Who::Staff(&w.agent), later).await.expect("classify again");
+
         let figures = |since| {
             let store = store.clone();
             async move { outcomes(&store.routing_outcome_counts(&cloop_store::Scope::All, since).await.expect("counts")) }
@@ -522,15 +532,19 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
         );
         assert_eq!(
             o.departments,
-            [DepartmentOutcome {
-                department: "财务部".into(),
-                routed: 2,
-                moved: 1,
-                moved_to: Some(("客服中心".into(), 1))
+            [LabelOutcome {
+                label: "财务部".into(), routed: 2, moved: 1, moved_to: Some(("客服中心".into(), 1))
             }],
             "{backend}"
         );
         assert_eq!(o.rules, [RuleOutcome { rule_id: 1, routed: 1, moved: 0 }], "{backend}: the rule that chose");
+        // The categories routing chose (the two it assigned), against what people made of them.
+        let categories = store.routing_category_counts(&cloop_store::Scope::All, now - Duration::days(30)).await;
+        assert_eq!(
+            per_label(categories.expect("category counts")),
+            [LabelOutcome { label: "refund_delay".into(), routed: 2, moved: 1, moved_to: Some(("billing".into(), 1)) }],
+            "{backend}"
+        );
         // Only complaints received in the period, and only within the caller's scope.
         assert_eq!(figures(now + Duration::seconds(1)).await.complaints, 0, "{backend}");
         let group = store.org_unit_by_code("group").await.expect("root");
@@ -543,7 +557,8 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
         // The migration's backfill: forget the columns, run its UPDATE, and the figures return.
         let db = store.connection();
         db.execute_unprepared(
-            "UPDATE complaints SET routed_by = NULL, routed_department = NULL, routed_rule_id = NULL",
+            "UPDATE complaints SET routed_by = NULL, routed_department = NULL, routed_rule_id = NULL, \
+             routed_category = NULL",
         )
         .await
         .expect("clear");
@@ -555,5 +570,7 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
         let update = &migration[migration.find("UPDATE").expect("the backfill")..];
         db.execute_unprepared(update).await.expect("backfill");
         assert_eq!(figures(now - Duration::days(30)).await, o, "{backend}");
+        let categories = store.routing_category_counts(&cloop_store::Scope::All, now - Duration::days(30)).await;
+        assert_eq!(categories.expect("category counts").iter().map(|c| c.complaints).sum::<i64>(), 2, "{backend}");
     }
 }

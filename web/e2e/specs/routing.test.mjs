@@ -338,11 +338,14 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     await card.getByTestId('outcomes-triage').getByText(/已人工分派 [1-9]/).waitFor()
     const admin = await ApiSession.login(server.url, 'admin')
     const figures = await admin.ok('GET', '/routing/outcomes?days=7')
-    const quality = figures.departments.find((d) => d.department === '质量管理部')
+    const quality = figures.departments.find((d) => d.label === '质量管理部')
     assert.ok(quality.moved >= 1 && quality.moved_to === '售后服务部', JSON.stringify(quality))
     assert.ok(figures.rule.other >= 1, JSON.stringify(figures.rule))
     const doorSeal = figures.rules.find((r) => r.name === '门封条')
     assert.ok(doorSeal.moved >= 1 && doorSeal.department === '质量管理部', JSON.stringify(figures.rules))
+    // The categories rules and the model gave the complaints they assigned.
+    assert.ok(figures.categories.some((c) => c.routed >= 3), JSON.stringify(figures.categories))
+    await card.getByTestId('outcomes-categories').locator('tbody tr').first().waitFor()
     await card.scrollIntoViewIfNeeded()
     await card.screenshot({ path: join(SCREENS, 'routing-11-outcomes.png') })
     // A shorter period asks again; the same recent complaints are all in it.

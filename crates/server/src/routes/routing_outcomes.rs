@@ -1,6 +1,7 @@
 //! How routing fared in practice (the routing page's 分派效果): of the complaints rules and the
 //! model sent to a department, how many a person moved elsewhere, and of those left in triage,
-//! how often the person chose the department routing suggested. The definitions are in
+//! how often the person chose the department routing suggested; of the categories routing chose,
+//! how many a person changed. The definitions are in
 //! [`cloop_domain::routing_outcomes`].
 
 use crate::AppState;
@@ -11,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
 use cloop_domain::Permission;
-use cloop_domain::routing_outcomes::{DepartmentOutcome, SourceOutcome, outcomes};
+use cloop_domain::routing_outcomes::{LabelOutcome, SourceOutcome, outcomes, per_label};
 use cloop_store::routing::RoutingRule;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -44,25 +45,26 @@ impl From<SourceOutcome> for SourceOutcomeDto {
     }
 }
 
-/// One department rules or the model sent complaints to.
+/// One label routing chose: a department rules or the model sent complaints to, or a category
+/// they classified complaints as.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DepartmentOutcomeDto {
-    /// The department's name (the models' label).
-    pub department: String,
-    /// Complaints sent there by a rule or the model.
+pub struct LabelOutcomeDto {
+    /// The department's name or the category's code (the models' label).
+    pub label: String,
+    /// Complaints routing gave it.
     pub routed: i64,
-    /// Of those, now in another department.
+    /// Of those, now in another department (classified as another category).
     pub moved: i64,
-    /// Where most of the moved ones went.
+    /// Where most of the moved ones are now.
     pub moved_to: Option<String>,
-    /// How many went there.
+    /// How many are there.
     pub moved_to_count: i64,
 }
 
-impl From<DepartmentOutcome> for DepartmentOutcomeDto {
-    fn from(d: DepartmentOutcome) -> Self {
-        let (moved_to, moved_to_count) = d.moved_to.map_or((None, 0), |(name, n)| (Some(name), n));
-        Self { department: d.department, routed: d.routed, moved: d.moved, moved_to, moved_to_count }
+impl From<LabelOutcome> for LabelOutcomeDto {
+    fn from(d: LabelOutcome) -> Self {
+        let (moved_to, moved_to_count) = d.moved_to.map_or((None, 0), |(label, n)| (Some(label), n));
+        Self { label: d.label, routed: d.routed, moved: d.moved, moved_to, moved_to_count }
     }
 }
 
@@ -97,7 +99,10 @@ pub struct RoutingOutcomesDto {
     /// Left in triage for a person.
     pub triage: SourceOutcomeDto,
     /// Per department rules or the model sent complaints to, the most often moved away first.
-    pub departments: Vec<DepartmentOutcomeDto>,
+    pub departments: Vec<LabelOutcomeDto>,
+    /// Per category rules or the model classified assigned complaints as, the most often
+    /// classified again first.
+    pub categories: Vec<LabelOutcomeDto>,
     /// Per keyword rule that sent complaints to a department, the most often moved away first.
     pub rules: Vec<RuleOutcomeDto>,
 }
@@ -117,6 +122,7 @@ async fn routing_outcomes(
     let days = period_days(q.days)?;
     let since = state.now() - Duration::days(days);
     let o = outcomes(&state.store().routing_outcome_counts(&p.scope, since).await?);
+    let categories = per_label(state.store().routing_category_counts(&p.scope, since).await?);
     let names: HashMap<i64, RoutingRule> =
         state.store().routing_rules().await?.into_iter().map(|r| (r.id, r)).collect();
     let rules = o
@@ -141,6 +147,7 @@ async fn routing_outcomes(
         model: o.model.into(),
         triage: o.triage.into(),
         departments: o.departments.into_iter().map(Into::into).collect(),
+        categories: categories.into_iter().map(Into::into).collect(),
         rules,
     }))
 }

@@ -727,7 +727,13 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
     assert_eq!(source(&o["triage"]), [2, 1, 0, 1, 0], "{o}");
     assert_eq!(
         o["departments"],
-        json!([{"department": "财务部", "routed": 3, "moved": 1, "moved_to": "质量部", "moved_to_count": 1}])
+        json!([{"label": "财务部", "routed": 3, "moved": 1, "moved_to": "质量部", "moved_to_count": 1}])
+    );
+    // The category the rule gave them, which nobody changed (the followed one was classified by
+    // a person, not by routing).
+    assert_eq!(
+        o["categories"],
+        json!([{"label": "product_fault", "routed": 3, "moved": 0, "moved_to": null, "moved_to_count": 0}])
     );
     // The rule that sent them, by name: the invoice rule, not the seeded 退款 one (its
     // suggestion left the complaint in triage).

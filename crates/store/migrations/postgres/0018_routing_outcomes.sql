@@ -1,11 +1,12 @@
 -- How routing fared in practice (the routing page's 分派效果): who sent each complaint to its
 -- first department (rule, model, or triage for a person), which department that was and which
--- rule chose it, beside the department it is in now. Kept in step with the projection's `routing`, like route_hint,
+-- rule chose it, beside the department it is in now; and the category routing classified it as. Kept in step with the projection's `routing`, like route_hint,
 -- so the figures group plain columns instead of reading every complaint's JSON. Keep in step with
 -- ../sqlite/0018_routing_outcomes.sql.
 ALTER TABLE complaints ADD COLUMN routed_by TEXT;
 ALTER TABLE complaints ADD COLUMN routed_department TEXT;
 ALTER TABLE complaints ADD COLUMN routed_rule_id BIGINT;
+ALTER TABLE complaints ADD COLUMN routed_category TEXT;
 UPDATE complaints SET
     routed_by = CASE doc::json #>> '{routing,outcome}'
         WHEN 'triage' THEN 'triage'
@@ -15,5 +16,8 @@ UPDATE complaints SET
     routed_department = coalesce(doc::json #>> '{routing,department,label}', doc::json #>> '{routing,department,top,0,label}'),
     routed_rule_id = CASE WHEN doc::json #>> '{routing,outcome}' = 'assigned'
                            AND doc::json #>> '{routing,department,source}' = 'rule'
-        THEN (doc::json #>> '{routing,department,rule_id}')::bigint END
+        THEN (doc::json #>> '{routing,department,rule_id}')::bigint END,
+    routed_category = CASE WHEN doc::json #>> '{routing,outcome}' = 'assigned'
+                            AND doc::json #>> '{routing,category,source}' IN ('rule', 'model')
+        THEN doc::json #>> '{routing,category,label}' END
 WHERE doc::json #> '{routing}' IS NOT NULL;

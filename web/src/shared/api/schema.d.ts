@@ -2202,28 +2202,6 @@ export interface components {
             /** @description Their words. */
             comment?: string | null;
         };
-        /** @description One department rules or the model sent complaints to. */
-        DepartmentOutcomeDto: {
-            /** @description The department's name (the models' label). */
-            department: string;
-            /**
-             * Format: int64
-             * @description Of those, now in another department.
-             */
-            moved: number;
-            /** @description Where most of the moved ones went. */
-            moved_to?: string | null;
-            /**
-             * Format: int64
-             * @description How many went there.
-             */
-            moved_to_count: number;
-            /**
-             * Format: int64
-             * @description Complaints sent there by a rule or the model.
-             */
-            routed: number;
-        };
         /** @description The body of every error answer. */
         ErrorBody: {
             /** @description Stable code, e.g. `validation_failed`, `wrong_state`, `missing_permission`. */
@@ -2387,6 +2365,31 @@ export interface components {
             name: string;
             /** @description English label. */
             name_en: string;
+        };
+        /**
+         * @description One label routing chose: a department rules or the model sent complaints to, or a category
+         *     they classified complaints as.
+         */
+        LabelOutcomeDto: {
+            /** @description The department's name or the category's code (the models' label). */
+            label: string;
+            /**
+             * Format: int64
+             * @description Of those, now in another department (classified as another category).
+             */
+            moved: number;
+            /** @description Where most of the moved ones are now. */
+            moved_to?: string | null;
+            /**
+             * Format: int64
+             * @description How many are there.
+             */
+            moved_to_count: number;
+            /**
+             * Format: int64
+             * @description Complaints routing gave it.
+             */
+            routed: number;
         };
         /** @description Link to an earlier complaint. */
         LinkRequest: {
@@ -2945,6 +2948,11 @@ export interface components {
         /** @description How routing fared for the complaints received in a period, within the caller's data scope. */
         RoutingOutcomesDto: {
             /**
+             * @description Per category rules or the model classified assigned complaints as, the most often
+             *     classified again first.
+             */
+            categories: components["schemas"]["LabelOutcomeDto"][];
+            /**
              * Format: int64
              * @description Complaints that went through routing (complaints registered with routing off are not counted).
              */
@@ -2955,7 +2963,7 @@ export interface components {
              */
             days: number;
             /** @description Per department rules or the model sent complaints to, the most often moved away first. */
-            departments: components["schemas"]["DepartmentOutcomeDto"][];
+            departments: components["schemas"]["LabelOutcomeDto"][];
             /** @description Sent to a department by the model. */
             model: components["schemas"]["SourceOutcomeDto"];
             /** @description Sent to a department by a keyword rule. */

@@ -85,7 +85,7 @@ export type RetrainTargetDto = S['RetrainTargetDto']
 export type RetrainRecord = S['RetrainRecord']
 export type RoutingOutcomesDto = S['RoutingOutcomesDto']
 export type SourceOutcomeDto = S['SourceOutcomeDto']
-export type DepartmentOutcomeDto = S['DepartmentOutcomeDto']
+export type LabelOutcomeDto = S['LabelOutcomeDto']
 export type RuleOutcomeDto = S['RuleOutcomeDto']
 export type NamedCount = S['NamedCountDto']
 

@@ -1,7 +1,7 @@
 // How routing fared in practice (the routing page's 分派效果), from GET /routing/outcomes: the
 // shares the card shows and which departments lose too many complaints. Pure.
 
-import type { DepartmentOutcomeDto, RoutingOutcomesDto, RuleOutcomeDto, SourceOutcomeDto } from '@shared/api/types'
+import type { LabelOutcomeDto, RoutingOutcomesDto, RuleOutcomeDto, SourceOutcomeDto } from '@shared/api/types'
 
 /** A department whose complaints people move away this often (or more) is marked. */
 export const HIGH_MOVED_SHARE = 0.2
@@ -50,7 +50,7 @@ export function tiles(o: RoutingOutcomesDto): { rule: AutoTile; model: AutoTile;
   }
 }
 
-/** A row of the per-department or per-rule table, with its moved share. */
+/** A row of the per-department, per-category or per-rule table, with its moved share. */
 export type Row<T> = T & {
   movedShare: number
   /** Moved away at least {@link HIGH_MOVED_SHARE} of the time. */
@@ -63,8 +63,13 @@ function withShare<T extends { routed: number; moved: number }>(r: T): Row<T> {
 }
 
 /** The per-department rows, in the server's order (most often moved away first). */
-export function departmentRows(o: RoutingOutcomesDto): Row<DepartmentOutcomeDto>[] {
+export function departmentRows(o: RoutingOutcomesDto): Row<LabelOutcomeDto>[] {
   return o.departments.map(withShare)
+}
+
+/** The per-category rows, in the server's order (most often classified again first). */
+export function categoryRows(o: RoutingOutcomesDto): Row<LabelOutcomeDto>[] {
+  return o.categories.map(withShare)
 }
 
 /** The per-rule rows, in the server's order (most often moved away first). */

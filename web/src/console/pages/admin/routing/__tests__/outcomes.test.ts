@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RoutingOutcomesDto } from '@shared/api/types'
-import { departmentRows, ruleRows, share, tiles } from '../outcomes'
+import { categoryRows, departmentRows, ruleRows, share, tiles } from '../outcomes'
 
 const none = { complaints: 0, same: 0, other: 0, waiting: 0, unsuggested: 0 }
 const figures: RoutingOutcomesDto = {
@@ -11,10 +11,11 @@ const figures: RoutingOutcomesDto = {
   model: { complaints: 12, same: 8, other: 3, waiting: 1, unsuggested: 0 },
   triage: { complaints: 9, same: 3, other: 1, waiting: 3, unsuggested: 2 },
   departments: [
-    { department: '物流部', routed: 4, moved: 2, moved_to: '售后服务部', moved_to_count: 2 },
-    { department: '财务部', routed: 10, moved: 1, moved_to: '客服中心', moved_to_count: 1 },
-    { department: '售后服务部', routed: 7, moved: 0, moved_to: null, moved_to_count: 0 },
+    { label: '物流部', routed: 4, moved: 2, moved_to: '售后服务部', moved_to_count: 2 },
+    { label: '财务部', routed: 10, moved: 1, moved_to: '客服中心', moved_to_count: 1 },
+    { label: '售后服务部', routed: 7, moved: 0, moved_to: null, moved_to_count: 0 },
   ],
+  categories: [{ label: 'refund_delay', routed: 8, moved: 2, moved_to: 'billing', moved_to_count: 2 }],
   rules: [
     { rule_id: 4, name: '退款', department: '财务部', routed: 6, moved: 1 },
     { rule_id: 9, name: null, department: null, routed: 4, moved: 0 },
@@ -41,12 +42,12 @@ describe('routing outcomes', () => {
 
   it('marks departments people move complaints away from a fifth of the time or more', () => {
     const rows = departmentRows(figures)
-    expect(rows.map((r) => [r.department, r.movedShare, r.high])).toEqual([
+    expect(rows.map((r) => [r.label, r.movedShare, r.high])).toEqual([
       ['物流部', 0.5, true],
       ['财务部', 0.1, false],
       ['售后服务部', 0, false],
     ])
-    const edge = departmentRows({ ...figures, departments: [{ department: '甲', routed: 5, moved: 1, moved_to: '乙', moved_to_count: 1 }] })
+    const edge = departmentRows({ ...figures, departments: [{ label: '甲', routed: 5, moved: 1, moved_to: '乙', moved_to_count: 1 }] })
     expect(edge[0]?.high).toBe(true)
   })
 
@@ -55,5 +56,9 @@ describe('routing outcomes', () => {
       [4, '退款', 1 / 6, false],
       [9, null, 0, false],
     ])
+  })
+
+  it('gives each category routing chose its reclassified share', () => {
+    expect(categoryRows(figures).map((r) => [r.label, r.movedShare, r.high])).toEqual([['refund_delay', 0.25, true]])
   })
 })

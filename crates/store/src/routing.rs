@@ -516,6 +516,16 @@ impl Store {
         Ok(out)
     }
 
+    /// The complaints (`c`) received at or after `since` within `scope`: what the routing
+    /// outcomes group.
+    fn received_since(&self, scope: &crate::Scope, since: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
+        let mut q = Query::select();
+        q.from_as("complaints", "c");
+        let filter = crate::ComplaintFilter { received_from: Some(since), ..Default::default() };
+        crate::complaints::apply_filter(&mut q, self.db.get_database_backend(), scope, &filter);
+        q
+    }
+
     /// How routing fared for the complaints received at or after `since` within `scope`: who
     /// routed them (which rule), where to, and which department they are in now, grouped
     /// ([`cloop_domain::routing_outcomes::outcomes`] sums them). Complaints registered without
@@ -525,10 +535,7 @@ impl Store {
         scope: &crate::Scope,
         since: DateTime<Utc>,
     ) -> StoreResult<Vec<routing_outcomes::OutcomeCount>> {
-        let mut q = Query::select();
-        q.from_as("complaints", "c");
-        let filter = crate::ComplaintFilter { received_from: Some(since), ..Default::default() };
-        crate::complaints::apply_filter(&mut q, self.db.get_database_backend(), scope, &filter);
+        let mut q = self.received_since(scope, since);
         q.join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
             .and_where(Expr::col(("c", "routed_by")).is_not_null())
             .columns([("c", "routed_by"), ("c", "routed_department"), ("c", "routed_rule_id")])
@@ -562,10 +569,7 @@ impl Store {
         scope: &crate::Scope,
         since: DateTime<Utc>,
     ) -> StoreResult<Vec<routing_outcomes::LabelCount>> {
-        let mut q = Query::select();
-        q.from_as("complaints", "c");
-        let filter = crate::ComplaintFilter { received_from: Some(since), ..Default::default() };
-        crate::complaints::apply_filter(&mut q, self.db.get_database_backend(), scope, &filter);
+        let mut q = self.received_since(scope, since);
         q.join_as(JoinType::LeftJoin, "categories", "x", Expr::col(("x", "id")).equals(("c", "category_id")))
             .and_where(Expr::col(("c", "routed_category")).is_not_null())
             .column(("c", "routed_category"))

@@ -123,13 +123,13 @@ async fn routing_outcomes(
     let since = state.now() - Duration::days(days);
     let o = outcomes(&state.store().routing_outcome_counts(&p.scope, since).await?);
     let categories = per_label(state.store().routing_category_counts(&p.scope, since).await?);
-    let names: HashMap<i64, RoutingRule> =
+    let rules_by_id: HashMap<i64, RoutingRule> =
         state.store().routing_rules().await?.into_iter().map(|r| (r.id, r)).collect();
     let rules = o
         .rules
         .into_iter()
         .map(|r| {
-            let rule = names.get(&r.rule_id);
+            let rule = rules_by_id.get(&r.rule_id);
             RuleOutcomeDto {
                 rule_id: r.rule_id,
                 name: rule.map(|x| x.name.clone()),

@@ -106,6 +106,11 @@ pub enum EventBody {
         handler_id: Option<UserId>,
         /// Why.
         reason: String,
+        /// The person said the department it leaves should never have had it: routing (or
+        /// whoever placed it) got it wrong, as opposed to a hand-off. Only on the first transfer,
+        /// which leaves the department the complaint was first sent to.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        misrouted: bool,
     },
     /// Accepted by the department for investigation.
     Accepted {
@@ -345,6 +350,10 @@ pub struct Complaint {
     /// Transfers between departments.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub transfer_count: u32,
+    /// The department it was first sent to was the wrong one: the transfer out of it said so
+    /// (分派有误). What the routing outcomes tell routing's mistakes from hand-offs by.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub misrouted: bool,
     /// Times the customer disagreed with a remedy.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub disagree_count: u32,
@@ -500,6 +509,7 @@ impl Complaint {
             registered_at: event.at,
             updated_at: event.at,
             transfer_count: 0,
+            misrouted: false,
             disagree_count: 0,
             reopen_count: 0,
             escalation_level: 0,
@@ -566,10 +576,11 @@ impl Complaint {
                 self.handler_id = *handler_id;
             }
             EventBody::HandlerSet { handler_id } => self.handler_id = Some(*handler_id),
-            EventBody::Transferred { department_id, handler_id, .. } => {
+            EventBody::Transferred { department_id, handler_id, misrouted, .. } => {
                 self.state = State::Assigned;
                 self.department_id = Some(*department_id);
                 self.handler_id = *handler_id;
+                self.misrouted |= *misrouted && self.transfer_count == 0;
                 self.transfer_count += 1;
             }
             EventBody::Accepted { handler_id } => {

@@ -27,7 +27,13 @@ pub enum Command {
     /// Change the handler within the department.
     SetHandler { handler_id: UserId },
     /// Move to another department.
-    Transfer { department_id: OrgUnitId, handler_id: Option<UserId>, reason: String },
+    Transfer {
+        department_id: OrgUnitId,
+        handler_id: Option<UserId>,
+        reason: String,
+        /// The department it leaves should never have had it (分派有误): first transfer only.
+        misrouted: bool,
+    },
     /// The department takes it up.
     Accept,
     /// Internal note or reply to the customer.
@@ -226,7 +232,7 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
             }
             EventBody::HandlerSet { handler_id: *handler_id }
         }
-        Command::Transfer { department_id, handler_id, reason } => {
+        Command::Transfer { department_id, handler_id, reason, misrouted } => {
             need(ctx, Permission::Assign)?;
             if !matches!(c.state, Assigned | Investigating) {
                 return Err(state_refusal(c, "转派", "transfer it"));
@@ -241,11 +247,22 @@ pub fn decide(c: &Complaint, cmd: &Command, ctx: &Context<'_>) -> Result<Vec<Eve
                     "cannot transfer to the current department",
                 ));
             }
+            // Whether the first placement was wrong is a question about the department the
+            // complaint was first sent to, which only the first transfer leaves.
+            if *misrouted && c.transfer_count > 0 {
+                return Err(Refusal::invalid(
+                    "misrouted",
+                    "not_first_transfer",
+                    "只有首次转派可以标记为分派有误",
+                    "only the first transfer can say the complaint was misrouted",
+                ));
+            }
             EventBody::Transferred {
                 from_department_id: from,
                 department_id: *department_id,
                 handler_id: *handler_id,
                 reason: reason.clone(),
+                misrouted: *misrouted,
             }
         }
         Command::Accept => {
@@ -585,7 +602,10 @@ pub fn available_actions(c: &Complaint, ctx: &Context<'_>) -> Vec<&'static str> 
         ("assign", Command::Assign { department_id: OrgUnitId(-1), handler_id: None }),
         ("route", Command::Route { decision: RoutingDecision::triage_probe(), default_severity: Severity::Level3 }),
         ("handler", Command::SetHandler { handler_id: UserId(-1) }),
-        ("transfer", Command::Transfer { department_id: OrgUnitId(-1), handler_id: None, reason: x() }),
+        (
+            "transfer",
+            Command::Transfer { department_id: OrgUnitId(-1), handler_id: None, reason: x(), misrouted: false },
+        ),
         ("accept", Command::Accept),
         ("notes", Command::AddNote { visibility: Visibility::Internal, text: x() }),
         ("contacts", Command::RecordContact { channel: Channel::Phone, summary: x() }),

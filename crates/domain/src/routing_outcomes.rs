@@ -8,8 +8,10 @@
 //! A complaint counts as moved when the department it is in now is not the one routing chose.
 //! That is the label the next training learns from (`Store::training_examples` reads the current
 //! department), so the figure measures the model against the same truth it is trained on. A
-//! transfer for another reason (the department asked for help upstream) counts too; the figure is
-//! an upper bound on routing's mistakes, and says so where it is shown.
+//! transfer for another reason (the department asked for help upstream) counts too, so moved is
+//! an upper bound on routing's mistakes. The first transfer can say the complaint should never
+//! have gone to its first department (分派有误, `Complaint::misrouted`); those are counted apart,
+//! a lower bound, since people do not always say so.
 
 use crate::routing::RoutedBy;
 use serde::Serialize;
@@ -27,6 +29,8 @@ pub struct OutcomeCount {
     pub now: Option<String>,
     /// The keyword rule that chose the department (routed by a rule only).
     pub rule_id: Option<i64>,
+    /// A person said its first department was the wrong one (分派有误).
+    pub misrouted: bool,
     /// How many complaints.
     pub complaints: i64,
 }
@@ -45,11 +49,18 @@ pub struct SourceOutcome {
     /// Placed by a person where routing had no department to suggest (triage only: no rule
     /// named one and no model guessed).
     pub unsuggested: i64,
+    /// Said by a person to have gone to the wrong department first (分派有误): for a rule or
+    /// the model, the one routing chose; for triage, the one a person chose. Not a bucket of its
+    /// own: such a complaint is also counted as moved (or same, had it come back).
+    pub misrouted: i64,
 }
 
 impl SourceOutcome {
     fn add(&mut self, c: &OutcomeCount) {
         self.complaints += c.complaints;
+        if c.misrouted {
+            self.misrouted += c.complaints;
+        }
         let bucket = match (&c.routed, &c.now) {
             (_, None) => &mut self.waiting,
             (None, Some(_)) => &mut self.unsuggested,
@@ -70,6 +81,8 @@ pub struct LabelOutcome {
     pub routed: i64,
     /// Of those, now with another label (moved to another department, classified again).
     pub moved: i64,
+    /// Of those, said by a person to have been sent there wrongly (departments only).
+    pub misrouted: i64,
     /// The label most of the moved ones have now, and how many (ties: the first label).
     pub moved_to: Option<(String, i64)>,
 }
@@ -81,6 +94,9 @@ pub struct LabelCount {
     pub routed: String,
     /// The label now (none: none yet).
     pub now: Option<String>,
+    /// A person said the routed label was wrong (departments: the first transfer said
+    /// 分派有误; categories have no such mark, a reclassification says it).
+    pub misrouted: bool,
     /// How many complaints.
     pub complaints: i64,
 }
@@ -88,22 +104,32 @@ pub struct LabelCount {
 /// Per label routing chose, how many have another now and which most of them have: most often
 /// changed first. The order of `counts` does not matter.
 pub fn per_label(counts: impl IntoIterator<Item = LabelCount>) -> Vec<LabelOutcome> {
-    // label → (routed, moved, label now → how many)
-    let mut by_label: BTreeMap<String, (i64, i64, BTreeMap<String, i64>)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Sums {
+        routed: i64,
+        moved: i64,
+        misrouted: i64,
+        moved_to: BTreeMap<String, i64>,
+    }
+    let mut by_label: BTreeMap<String, Sums> = BTreeMap::new();
     for c in counts.into_iter().filter(|c| c.complaints > 0) {
         let entry = by_label.entry(c.routed.clone()).or_default();
-        entry.0 += c.complaints;
+        entry.routed += c.complaints;
+        if c.misrouted {
+            entry.misrouted += c.complaints;
+        }
         if let Some(now) = c.now.filter(|n| *n != c.routed) {
-            entry.1 += c.complaints;
-            *entry.2.entry(now).or_default() += c.complaints;
+            entry.moved += c.complaints;
+            *entry.moved_to.entry(now).or_default() += c.complaints;
         }
     }
     let mut out: Vec<LabelOutcome> = by_label
         .into_iter()
-        .map(|(label, (routed, moved, to))| LabelOutcome {
+        .map(|(label, Sums { routed, moved, misrouted, moved_to: to })| LabelOutcome {
             label,
             routed,
             moved,
+            misrouted,
             // The largest count; among equals the first label, since max_by keeps the last.
             moved_to: to.into_iter().rev().max_by_key(|(_, n)| *n),
         })
@@ -121,6 +147,8 @@ pub struct RuleOutcome {
     pub routed: i64,
     /// Of those, now in another department.
     pub moved: i64,
+    /// Of those, said by a person to have been sent there wrongly (分派有误).
+    pub misrouted: i64,
 }
 
 /// How routing fared over a set of complaints.
@@ -144,7 +172,8 @@ pub struct RoutingOutcomes {
 /// Sums grouped counts into the figures. The order of `counts` does not matter.
 pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
     let mut out = RoutingOutcomes::default();
-    let mut by_rule: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    // rule → (routed, moved, misrouted)
+    let mut by_rule: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
     let mut sent = Vec::new();
     for c in counts.iter().filter(|c| c.complaints > 0) {
         out.complaints += c.complaints;
@@ -157,15 +186,24 @@ pub fn outcomes(counts: &[OutcomeCount]) -> RoutingOutcomes {
             continue;
         }
         let Some(routed) = c.routed.as_deref() else { continue };
-        sent.push(LabelCount { routed: routed.to_owned(), now: c.now.clone(), complaints: c.complaints });
+        sent.push(LabelCount {
+            routed: routed.to_owned(),
+            now: c.now.clone(),
+            misrouted: c.misrouted,
+            complaints: c.complaints,
+        });
         if let Some(rule) = c.rule_id.filter(|_| c.routed_by == RoutedBy::Rule) {
             let moved = c.now.as_deref().is_some_and(|n| n != routed);
             let entry = by_rule.entry(rule).or_default();
             entry.0 += c.complaints;
             entry.1 += if moved { c.complaints } else { 0 };
+            entry.2 += if c.misrouted { c.complaints } else { 0 };
         }
     }
-    out.rules = by_rule.into_iter().map(|(rule_id, (routed, moved))| RuleOutcome { rule_id, routed, moved }).collect();
+    out.rules = by_rule
+        .into_iter()
+        .map(|(rule_id, (routed, moved, misrouted))| RuleOutcome { rule_id, routed, moved, misrouted })
+        .collect();
     out.rules.sort_by(|a, b| most_moved_first((a.moved, a.routed), (b.moved, b.routed)));
     out.departments = per_label(sent);
     out
@@ -188,6 +226,7 @@ mod tests {
             routed: routed.map(Into::into),
             now: now.map(Into::into),
             rule_id: None,
+            misrouted: false,
             complaints: n,
         }
     }
@@ -209,9 +248,9 @@ mod tests {
         assert_eq!(
             o.rules,
             [
-                RuleOutcome { rule_id: 2, routed: 4, moved: 3 },
-                RuleOutcome { rule_id: 1, routed: 10, moved: 1 },
-                RuleOutcome { rule_id: 3, routed: 2, moved: 0 },
+                RuleOutcome { rule_id: 2, routed: 4, moved: 3, misrouted: 0 },
+                RuleOutcome { rule_id: 1, routed: 10, moved: 1, misrouted: 0 },
+                RuleOutcome { rule_id: 3, routed: 2, moved: 0, misrouted: 0 },
             ]
         );
         assert_eq!(o.rule.other, 4, "the rules' figures add up to the rule tile");
@@ -231,16 +270,50 @@ mod tests {
             count(RoutedBy::Triage, None, None, 4),
         ]);
         assert_eq!(o.complaints, 27);
-        assert_eq!(o.model, SourceOutcome { complaints: 12, same: 8, other: 4, waiting: 0, unsuggested: 0 });
-        assert_eq!(o.rule, SourceOutcome { complaints: 5, same: 5, other: 0, waiting: 0, unsuggested: 0 });
-        assert_eq!(o.triage, SourceOutcome { complaints: 10, same: 3, other: 1, waiting: 4, unsuggested: 2 });
+        assert_eq!(
+            o.model,
+            SourceOutcome { complaints: 12, same: 8, other: 4, waiting: 0, unsuggested: 0, misrouted: 0 }
+        );
+        assert_eq!(
+            o.rule,
+            SourceOutcome { complaints: 5, same: 5, other: 0, waiting: 0, unsuggested: 0, misrouted: 0 }
+        );
+        assert_eq!(
+            o.triage,
+            SourceOutcome { complaints: 10, same: 3, other: 1, waiting: 4, unsuggested: 2, misrouted: 0 }
+        );
         // 物流部 lost both of its two; 财务部 two of ten; 售后服务部 none. A tie between
         // destinations names the first in name order.
         let names: Vec<_> = o.departments.iter().map(|d| d.label.as_str()).collect();
         assert_eq!(names, ["物流部", "财务部", "售后服务部"]);
         assert_eq!(o.departments[0].moved_to, Some(("售后服务部".into(), 1)));
         assert_eq!(o.departments[1].moved_to, Some(("售后服务部".into(), 2)));
-        assert_eq!(o.departments[2], LabelOutcome { label: "售后服务部".into(), routed: 5, moved: 0, moved_to: None });
+        assert_eq!(
+            o.departments[2],
+            LabelOutcome { label: "售后服务部".into(), routed: 5, moved: 0, misrouted: 0, moved_to: None }
+        );
+    }
+
+    #[test]
+    fn misrouted_complaints_are_counted_apart_from_hand_offs() {
+        let wrong = |c: OutcomeCount| OutcomeCount { misrouted: true, ..c };
+        let o = outcomes(&[
+            rule(1, "财务部", Some("财务部"), 6),
+            // Two moved, one of them marked 分派有误, the other a hand-off.
+            wrong(rule(1, "财务部", Some("质量部"), 1)),
+            rule(1, "财务部", Some("质量部"), 1),
+            wrong(count(RoutedBy::Model, Some("物流部"), Some("客服中心"), 2)),
+            // A person placed it from triage, and said so of their own choice.
+            wrong(count(RoutedBy::Triage, Some("物流部"), Some("财务部"), 1)),
+        ]);
+        assert_eq!((o.rule.other, o.rule.misrouted), (2, 1));
+        assert_eq!((o.model.other, o.model.misrouted), (2, 2));
+        assert_eq!(o.triage.misrouted, 1);
+        assert_eq!(o.rules, [RuleOutcome { rule_id: 1, routed: 8, moved: 2, misrouted: 1 }]);
+        let finance = o.departments.iter().find(|d| d.label == "财务部").expect("财务部");
+        assert_eq!((finance.routed, finance.moved, finance.misrouted), (8, 2, 1));
+        let logistics = o.departments.iter().find(|d| d.label == "物流部").expect("物流部");
+        assert_eq!((logistics.moved, logistics.misrouted), (2, 2), "triage's own placement is not routing's");
     }
 
     #[test]
@@ -251,9 +324,10 @@ mod tests {
 
     fn any_count() -> impl Strategy<Value = OutcomeCount> {
         let name = prop::option::of(prop::sample::select(vec!["甲", "乙", "丙"]));
-        (prop::sample::select(RoutedBy::ALL.to_vec()), name.clone(), name, 0..50i64, 1..4i64).prop_map(
-            |(by, routed, now, n, rule)| OutcomeCount {
+        (prop::sample::select(RoutedBy::ALL.to_vec()), name.clone(), name, 0..50i64, 1..4i64, any::<bool>()).prop_map(
+            |(by, routed, now, n, rule, misrouted)| OutcomeCount {
                 rule_id: (by == RoutedBy::Rule).then_some(rule),
+                misrouted,
                 ..count(by, routed, now, n)
             },
         )
@@ -280,9 +354,14 @@ mod tests {
                 .map(|c| c.complaints).sum();
             prop_assert_eq!(o.rules.iter().map(|r| r.routed).sum::<i64>(), by_rules);
             prop_assert_eq!(o.rules.iter().map(|r| r.moved).sum::<i64>(), o.rule.other);
-            prop_assert!(o.rules.iter().all(|r| r.moved <= r.routed));
+            prop_assert!(o.rules.iter().all(|r| r.moved <= r.routed && r.misrouted <= r.routed));
+            let misrouted: i64 = counts.iter().filter(|c| c.misrouted).map(|c| c.complaints).sum();
+            prop_assert_eq!(o.rule.misrouted + o.model.misrouted + o.triage.misrouted, misrouted);
+            prop_assert_eq!(o.rules.iter().map(|r| r.misrouted).sum::<i64>(), o.rule.misrouted - counts.iter()
+                .filter(|c| c.misrouted && c.routed_by == RoutedBy::Rule && c.routed.is_none())
+                .map(|c| c.complaints).sum::<i64>());
             for d in &o.departments {
-                prop_assert!(d.moved <= d.routed);
+                prop_assert!(d.moved <= d.routed && d.misrouted <= d.routed);
                 prop_assert_eq!(d.moved_to.is_some(), d.moved > 0);
                 if let Some((to, n)) = &d.moved_to {
                     prop_assert!(to != &d.label && *n <= d.moved);

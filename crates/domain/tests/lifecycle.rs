@@ -174,6 +174,40 @@ fn transfer_to_another_department_is_counted_and_clears_the_handler() {
 }
 
 #[test]
+fn only_the_first_transfer_can_say_the_complaint_was_misrouted() {
+    let f = Fixture::new();
+    let misrouted = |department_id, reason: &str| Command::Transfer {
+        department_id,
+        handler_id: None,
+        reason: reason.into(),
+        misrouted: true,
+    };
+    // A hand-off first: the first department was right, and a later transfer cannot say
+    // otherwise.
+    let mut handed_on = f.case();
+    handed_on.investigating();
+    handed_on.ok(f.supervisor(), cmd::transfer(LOGISTICS, "需物流部协助"));
+    assert!(!handed_on.complaint.misrouted);
+    let before = handed_on.complaint.clone();
+    let r = handed_on.refused(f.supervisor(), misrouted(FINANCE, "不该转给物流"));
+    assert_eq!((r.kind, r.code, r.field.as_deref()), (RefusalKind::Invalid, "not_first_transfer", Some("misrouted")));
+    assert_eq!(handed_on.complaint, before, "a refusal changes nothing");
+
+    // Marked on the first transfer: the complaint keeps it, through later transfers too.
+    let mut corrected = f.case();
+    corrected.routed();
+    corrected.ok(f.supervisor(), misrouted(LOGISTICS, "物流问题，分错部门"));
+    assert!(corrected.complaint.misrouted);
+    match &corrected.log.last().unwrap().body {
+        EventBody::Transferred { misrouted, .. } => assert!(misrouted),
+        other => panic!("unexpected {other:?}"),
+    }
+    corrected.ok(f.supervisor(), cmd::transfer(FINANCE, "涉及退款"));
+    assert!(corrected.complaint.misrouted);
+    corrected.assert_log_consistent();
+}
+
+#[test]
 fn transfer_needs_a_reason() {
     let f = Fixture::new();
     let mut case = f.case();

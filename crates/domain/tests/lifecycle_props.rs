@@ -23,6 +23,7 @@ use std::collections::BTreeSet;
 struct Args {
     department: OrgUnitId,
     handler: Option<UserId>,
+    misrouted: bool,
     category: CategoryId,
     severity: Severity,
     product_ref: Option<String>,
@@ -122,6 +123,7 @@ fn args() -> impl Strategy<Value = Args> {
     let routing = (
         (10..=13i64).prop_map(OrgUnitId),
         prop::option::of(user()),
+        any::<bool>(),
         (1..=5i64).prop_map(CategoryId),
         prop::sample::select(Severity::ALL),
         opt_ref(),
@@ -150,12 +152,13 @@ fn args() -> impl Strategy<Value = Args> {
     );
     (routing, talk, outcome).prop_map(
         |(
-            (department, handler, category, severity, product_ref, order_ref),
+            (department, handler, misrouted, category, severity, product_ref, order_ref),
             (text, visibility, channel, attachment, remedy, agree),
             (stars, visit, decision, case_value, link, level, external),
         )| Args {
             department,
             handler,
+            misrouted,
             category,
             severity,
             product_ref,
@@ -278,7 +281,12 @@ fn build(kind: Kind, a: &Args) -> Command {
         },
         Kind::Assign => Command::Assign { department_id: a.department, handler_id: a.handler },
         Kind::SetHandler => Command::SetHandler { handler_id: a.handler.unwrap_or(UserId(202)) },
-        Kind::Transfer => Command::Transfer { department_id: a.department, handler_id: a.handler, reason: text },
+        Kind::Transfer => Command::Transfer {
+            department_id: a.department,
+            handler_id: a.handler,
+            reason: text,
+            misrouted: a.misrouted,
+        },
         Kind::Accept => Command::Accept,
         Kind::AddNote => Command::AddNote { visibility: a.visibility, text },
         Kind::AddEvidence => Command::AddEvidence { attachment: a.attachment.clone() },
@@ -550,6 +558,12 @@ fn check_log(c: &Complaint, log: &[Event]) -> Result<(), TestCaseError> {
         prop_assert_eq!(e.seq as usize, i + 1);
     }
     prop_assert!(log.windows(2).all(|w| w[0].at <= w[1].at));
+    // (e) Misrouted means the first transfer, the one out of the first department, said so.
+    let first_transfer = log.iter().find_map(|e| match &e.body {
+        EventBody::Transferred { misrouted, .. } => Some(*misrouted),
+        _ => None,
+    });
+    prop_assert_eq!(c.misrouted, first_transfer == Some(true));
     // (d) The stored projection (JSON that leaves empty fields out) reads back as the same
     // complaint, whatever the loop filled in or emptied again.
     let stored = serde_json::to_string(c).expect("complaints serialize");
@@ -625,6 +639,7 @@ fn generated_sequences_cover_the_whole_loop() {
         "required",
         "not_classified",
         "same_department",
+        "not_first_transfer",
         "not_the_handler",
         "beyond_authority",
         "beyond_all_authority",

@@ -242,6 +242,7 @@ fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) 
         c.routing.as_ref().and_then(|r| r.routed_department()).map(str::to_owned).into(),
         c.routing.as_ref().and_then(cloop_domain::routing::RoutingDecision::routed_rule).into(),
         c.routing.as_ref().and_then(|r| r.routed_category()).map(str::to_owned).into(),
+        c.misrouted.into(),
     ];
     values.extend(derived.values());
     values
@@ -252,7 +253,7 @@ fn projection_columns() -> impl Iterator<Item = &'static str> {
     PROJECTION_COLUMNS.into_iter().chain(DERIVED_COLUMNS)
 }
 
-const PROJECTION_COLUMNS: [&str; 19] = [
+const PROJECTION_COLUMNS: [&str; 20] = [
     "department_id",
     "dept_path",
     "handler_id",
@@ -272,6 +273,7 @@ const PROJECTION_COLUMNS: [&str; 19] = [
     "routed_department",
     "routed_rule_id",
     "routed_category",
+    "misrouted",
 ];
 
 /// Writes a batch of intakes inside the writer's transaction; one receipt per job, in order.

@@ -128,6 +128,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_routing_outcomes.sql"),
         postgres: include_str!("../migrations/postgres/0018_routing_outcomes.sql"),
     },
+    Migration {
+        version: 19,
+        name: "misrouted",
+        sqlite: include_str!("../migrations/sqlite/0019_misrouted.sql"),
+        postgres: include_str!("../migrations/postgres/0019_misrouted.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -527,7 +527,8 @@ impl Store {
     }
 
     /// How routing fared for the complaints received at or after `since` within `scope`: who
-    /// routed them (which rule), where to, and which department they are in now, grouped
+    /// routed them (which rule), where to, which department they are in now and whether a
+    /// person said the first one was wrong, grouped
     /// ([`cloop_domain::routing_outcomes::outcomes`] sums them). Complaints registered without
     /// routing are left out.
     pub async fn routing_outcome_counts(
@@ -538,12 +539,13 @@ impl Store {
         let mut q = self.received_since(scope, since);
         q.join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
             .and_where(Expr::col(("c", "routed_by")).is_not_null())
-            .columns([("c", "routed_by"), ("c", "routed_department"), ("c", "routed_rule_id")])
+            .columns([("c", "routed_by"), ("c", "routed_department"), ("c", "routed_rule_id"), ("c", "misrouted")])
             .expr_as(Expr::col(("d", "name")), "now")
             .expr_as(Expr::col(("c", "id")).count(), "n")
             .group_by_col(("c", "routed_by"))
             .group_by_col(("c", "routed_department"))
             .group_by_col(("c", "routed_rule_id"))
+            .group_by_col(("c", "misrouted"))
             .group_by_col(("d", "name"));
         let mut out = Vec::new();
         for r in self.db.query_all(&q).await? {
@@ -555,6 +557,7 @@ impl Store {
                 routed: r.try_get("", "routed_department")?,
                 now: r.try_get("", "now")?,
                 rule_id: r.try_get("", "routed_rule_id")?,
+                misrouted: r.try_get("", "misrouted")?,
                 complaints: r.try_get("", "n")?,
             });
         }
@@ -582,6 +585,7 @@ impl Store {
             out.push(routing_outcomes::LabelCount {
                 routed: r.try_get("", "routed_category")?,
                 now: r.try_get("", "now")?,
+                misrouted: false,
                 complaints: r.try_get("", "n")?,
             });
         }

@@ -448,7 +448,7 @@ async fn repeats_link_the_newest_three_of_the_company_by_received_time() {
 }
 
 /// The routing page's figures: who routed each complaint and where to, against where it is now.
-/// A person's transfer shows as moved; triage counts the suggestion the person followed. The
+/// A person's transfer shows as moved, and as misrouted when it says so; triage counts the suggestion the person followed. The
 /// migration that added the columns fills them from the stored decision exactly as the writer
 /// does.
 #[tokio::test]
@@ -491,7 +491,11 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
         intake("13900000004", blank).await;
         let later = now + Duration::hours(1);
         let staff = Who::Staff(&w.agent);
-        let transfer = Command::Transfer { department_id: w.cc, handler_id: None, reason: "不是财务问题".into() };
+        // Moved, and said to have been misrouted (分派有误).
+        let transfer =
+            Command::Transfer {
+                department_id: w.cc, handler_id: None, reason: "不是财务问题".into(), misrouted: true
+            };
         store.execute(moved, &transfer, staff, later).await.expect("transfer");
         let classify = Command::Classify {
             category_id: w.category,
@@ -519,30 +523,48 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
         };
         let o = figures(now - Duration::days(30)).await;
         assert_eq!(o.complaints, 4, "{backend}: {o:?}");
-        assert_eq!(o.rule, SourceOutcome { complaints: 1, same: 1, other: 0, waiting: 0, unsuggested: 0 }, "{backend}");
+        assert_eq!(
+            o.rule,
+            SourceOutcome { complaints: 1, same: 1, other: 0, waiting: 0, unsuggested: 0, misrouted: 0 },
+            "{backend}"
+        );
         assert_eq!(
             o.model,
-            SourceOutcome { complaints: 1, same: 0, other: 1, waiting: 0, unsuggested: 0 },
+            SourceOutcome { complaints: 1, same: 0, other: 1, waiting: 0, unsuggested: 0, misrouted: 1 },
             "{backend}"
         );
         assert_eq!(
             o.triage,
-            SourceOutcome { complaints: 2, same: 1, other: 0, waiting: 1, unsuggested: 0 },
+            SourceOutcome { complaints: 2, same: 1, other: 0, waiting: 1, unsuggested: 0, misrouted: 0 },
             "{backend}"
         );
         assert_eq!(
             o.departments,
             [LabelOutcome {
-                label: "财务部".into(), routed: 2, moved: 1, moved_to: Some(("客服中心".into(), 1))
+                label: "财务部".into(),
+                routed: 2,
+                moved: 1,
+                misrouted: 1,
+                moved_to: Some(("客服中心".into(), 1))
             }],
             "{backend}"
         );
-        assert_eq!(o.rules, [RuleOutcome { rule_id: 1, routed: 1, moved: 0 }], "{backend}: the rule that chose");
+        assert_eq!(
+            o.rules,
+            [RuleOutcome { rule_id: 1, routed: 1, moved: 0, misrouted: 0 }],
+            "{backend}: the rule that chose"
+        );
         // The categories routing chose (the two it assigned), against what people made of them.
         let categories = store.routing_category_counts(&cloop_store::Scope::All, now - Duration::days(30)).await;
         assert_eq!(
             per_label(categories.expect("category counts")),
-            [LabelOutcome { label: "refund_delay".into(), routed: 2, moved: 1, moved_to: Some(("billing".into(), 1)) }],
+            [LabelOutcome {
+                label: "refund_delay".into(),
+                routed: 2,
+                moved: 1,
+                misrouted: 0,
+                moved_to: Some(("billing".into(), 1))
+            }],
             "{backend}"
         );
         // Only complaints received in the period, and only within the caller's scope.

@@ -104,10 +104,13 @@ pub async fn arrive(store: &Store, world: &World, rng: &mut StdRng, n: usize, no
         if belongs.id == at_dept.id || (vague && out.moved > 0) {
             continue;
         }
+        // Sent where the text belongs, the manager says routing got it wrong (分派有误); sent
+        // back to the call centre to ask the customer, it is a hand-off.
         let transfer = Command::Transfer {
             department_id: OrgUnitId(belongs.id),
             handler_id: Some(UserId(belongs.handler)),
             reason,
+            misrouted: !vague,
         };
         let at = registered_at + Duration::minutes(rng.random_range(1..5)).min(now - registered_at);
         store

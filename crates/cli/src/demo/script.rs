@@ -375,11 +375,17 @@ fn handle<R: Rng + ?Sized>(p: &mut Planner<'_, R>, spec: &Spec<'_>, dept: &Dept)
         Command::Assign { department_id: OrgUnitId(first.id), handler_id: Some(UserId(first.handler)) },
     )?;
     if let Some(w) = &wrong {
-        let (after, reason) = (p.hours(1, 20), texts::transfer_reason(p.rng));
+        // Most managers say so when a complaint was never theirs (分派有误); some just pass it on.
+        let (after, reason, misrouted) = (p.hours(1, 20), texts::transfer_reason(p.rng), p.chance(0.7));
         p.go(
             after,
             By::Staff(w.manager),
-            Command::Transfer { department_id: OrgUnitId(dept.id), handler_id: Some(UserId(dept.handler)), reason },
+            Command::Transfer {
+                department_id: OrgUnitId(dept.id),
+                handler_id: Some(UserId(dept.handler)),
+                reason,
+                misrouted,
+            },
         )?;
         p.facts.transferred = true;
     }

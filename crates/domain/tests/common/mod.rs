@@ -403,7 +403,7 @@ pub mod cmd {
     }
 
     pub fn transfer(department_id: OrgUnitId, reason: &str) -> Command {
-        Command::Transfer { department_id, handler_id: None, reason: reason.into() }
+        Command::Transfer { department_id, handler_id: None, reason: reason.into(), misrouted: false }
     }
 
     pub fn propose(remedy: Remedy) -> Command {

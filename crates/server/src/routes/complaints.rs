@@ -801,6 +801,10 @@ pub struct TransferRequest {
     pub handler_id: Option<i64>,
     /// Why.
     pub reason: String,
+    /// The department it leaves should never have had it (分派有误), as opposed to a hand-off:
+    /// counted in the routing outcomes. First transfer only.
+    #[serde(default)]
+    pub misrouted: bool,
 }
 
 /// A note or reply.
@@ -1004,6 +1008,7 @@ command_endpoint!(
             department_id: d,
             handler_id: handler_in(&state, req.handler_id, d).await?,
             reason: text("reason", &req.reason, 1000)?,
+            misrouted: req.misrouted,
         }
     }
 );

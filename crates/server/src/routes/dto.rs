@@ -173,6 +173,8 @@ pub struct ComplaintDto {
     pub invalid_reason: Option<String>,
     /// Transfers.
     pub transfer_count: u32,
+    /// The first transfer said its first department was the wrong one (分派有误).
+    pub misrouted: bool,
     /// Customer disagreements.
     pub disagree_count: u32,
     /// Reopens.
@@ -364,6 +366,7 @@ impl ComplaintDto {
             archived_at: c.archived_at,
             invalid_reason: c.invalid_reason.clone(),
             transfer_count: c.transfer_count,
+            misrouted: c.misrouted,
             disagree_count: c.disagree_count,
             reopen_count: c.reopen_count,
             escalation_level: c.escalation_level,

@@ -37,11 +37,21 @@ pub struct SourceOutcomeDto {
     pub waiting: i64,
     /// Placed by a person where routing had no department to suggest (triage only).
     pub unsuggested: i64,
+    /// Said by a person to have gone to the wrong department first (分派有误, marked on the
+    /// first transfer): routing's choice, or for triage the person's.
+    pub misrouted: i64,
 }
 
 impl From<SourceOutcome> for SourceOutcomeDto {
     fn from(s: SourceOutcome) -> Self {
-        Self { complaints: s.complaints, same: s.same, other: s.other, waiting: s.waiting, unsuggested: s.unsuggested }
+        Self {
+            complaints: s.complaints,
+            same: s.same,
+            other: s.other,
+            waiting: s.waiting,
+            unsuggested: s.unsuggested,
+            misrouted: s.misrouted,
+        }
     }
 }
 
@@ -55,6 +65,8 @@ pub struct LabelOutcomeDto {
     pub routed: i64,
     /// Of those, now in another department (classified as another category).
     pub moved: i64,
+    /// Of those, said by a person to have been sent there wrongly (departments only).
+    pub misrouted: i64,
     /// Where most of the moved ones are now.
     pub moved_to: Option<String>,
     /// How many are there.
@@ -64,7 +76,7 @@ pub struct LabelOutcomeDto {
 impl From<LabelOutcome> for LabelOutcomeDto {
     fn from(d: LabelOutcome) -> Self {
         let (moved_to, moved_to_count) = d.moved_to.map_or((None, 0), |(label, n)| (Some(label), n));
-        Self { label: d.label, routed: d.routed, moved: d.moved, moved_to, moved_to_count }
+        Self { label: d.label, routed: d.routed, moved: d.moved, misrouted: d.misrouted, moved_to, moved_to_count }
     }
 }
 
@@ -81,6 +93,8 @@ pub struct RuleOutcomeDto {
     pub routed: i64,
     /// Of those, now in another department.
     pub moved: i64,
+    /// Of those, said by a person to have been sent there wrongly (分派有误).
+    pub misrouted: i64,
 }
 
 /// How routing fared for the complaints received in a period, within the caller's data scope.
@@ -110,7 +124,7 @@ pub struct RoutingOutcomesDto {
 /// How routing fared: complaints a person moved away from the department a rule or the model
 /// chose, and how often a person deciding from triage followed the suggestion. A complaint counts
 /// as moved when its department now is not the one routing chose, the same department the next
-/// training learns from.
+/// training learns from; as misrouted when the first transfer said the department was wrong.
 #[utoipa::path(get, path = "/api/v1/routing/outcomes", tag = "routing", params(PeriodQuery),
     responses((status = 200, body = RoutingOutcomesDto), (status = 403), (status = 422)))]
 async fn routing_outcomes(
@@ -136,6 +150,7 @@ async fn routing_outcomes(
                 department: rule.and_then(|x| x.department.clone()),
                 routed: r.routed,
                 moved: r.moved,
+                misrouted: r.misrouted,
             }
         })
         .collect();

@@ -204,6 +204,15 @@ async fn dissatisfied_rating_opens_review_and_transfers_are_counted(app: TestApp
         )
         .await
         .expect_field("handler_id", "handler_not_in_department");
+    // That first transfer was a hand-off; only the first can say the complaint was misrouted.
+    assert_eq!(c["misrouted"], false);
+    let r = supervisor
+        .post(
+            &format!("/api/v1/complaints/{id}/transfer"),
+            &json!({"department_id": app.seed.acme_quality, "reason": "分错了", "misrouted": true}),
+        )
+        .await;
+    assert_eq!(r.expect_error(422, "not_first_transfer")["fields"][0]["field"], "misrouted");
     let detail = supervisor.detail(id).await;
     assert_eq!(detail["complaint"]["transfer_count"], 1);
     assert_eq!(detail["complaint"]["version"], version);

@@ -708,7 +708,11 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
     let moved = kept.pop().unwrap();
     app.login("supervisor")
         .await
-        .command(moved, "transfer", json!({"department_id": app.seed.acme_quality, "reason": "是质量问题"}))
+        .command(
+            moved,
+            "transfer",
+            json!({"department_id": app.seed.acme_quality, "reason": "是质量问题", "misrouted": true}),
+        )
         .await;
     // The seeded 退款 rule suggests 财务部 without a category: triage, then a person follows it.
     let followed = agent.intake_with(&body("13744440010", "退货十天了还没退款")).await;
@@ -720,20 +724,21 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
     let o = admin.get("/api/v1/routing/outcomes?days=7").await.expect(200).clone();
     assert_eq!((o["days"].as_i64(), o["complaints"].as_i64()), (Some(7), Some(5)), "{o}");
     let source = |s: &Value| {
-        [&s["complaints"], &s["same"], &s["other"], &s["waiting"], &s["unsuggested"]].map(|v| v.as_i64().unwrap())
+        [&s["complaints"], &s["same"], &s["other"], &s["waiting"], &s["unsuggested"], &s["misrouted"]]
+            .map(|v| v.as_i64().unwrap())
     };
-    assert_eq!(source(&o["rule"]), [3, 2, 1, 0, 0], "{o}");
-    assert_eq!(source(&o["model"]), [0, 0, 0, 0, 0], "{o}");
-    assert_eq!(source(&o["triage"]), [2, 1, 0, 1, 0], "{o}");
+    assert_eq!(source(&o["rule"]), [3, 2, 1, 0, 0, 1], "{o}");
+    assert_eq!(source(&o["model"]), [0, 0, 0, 0, 0, 0], "{o}");
+    assert_eq!(source(&o["triage"]), [2, 1, 0, 1, 0, 0], "{o}");
     assert_eq!(
         o["departments"],
-        json!([{"label": "财务部", "routed": 3, "moved": 1, "moved_to": "质量部", "moved_to_count": 1}])
+        json!([{"label": "财务部", "routed": 3, "moved": 1, "misrouted": 1, "moved_to": "质量部", "moved_to_count": 1}])
     );
     // The category the rule gave them, which nobody changed (the followed one was classified by
     // a person, not by routing).
     assert_eq!(
         o["categories"],
-        json!([{"label": "product_fault", "routed": 3, "moved": 0, "moved_to": null, "moved_to_count": 0}])
+        json!([{"label": "product_fault", "routed": 3, "moved": 0, "misrouted": 0, "moved_to": null, "moved_to_count": 0}])
     );
     // The rule that sent them, by name: the invoice rule, not the seeded 退款 one (its
     // suggestion left the complaint in triage).
@@ -742,7 +747,8 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
         (o["rules"][0]["name"].as_str(), o["rules"][0]["department"].as_str()),
         (Some("发票问题"), Some("财务部"))
     );
-    assert_eq!((o["rules"][0]["routed"].as_i64(), o["rules"][0]["moved"].as_i64()), (Some(3), Some(1)));
+    let rule = &o["rules"][0];
+    assert_eq!([&rule["routed"], &rule["moved"], &rule["misrouted"]].map(Value::as_i64), [Some(3), Some(1), Some(1)]);
     // A rule deleted since keeps its figures, without a name.
     admin.delete(&format!("/api/v1/routing/rules/{}", o["rules"][0]["rule_id"])).await.expect(204);
     let after = admin.get("/api/v1/routing/outcomes?days=7").await.expect(200).clone();

@@ -1246,7 +1246,7 @@ export interface paths {
          * How routing fared: complaints a person moved away from the department a rule or the model
          *     chose, and how often a person deciding from triage followed the suggestion. A complaint counts
          *     as moved when its department now is not the one routing chose, the same department the next
-         *     training learns from.
+         *     training learns from; as misrouted when the first transfer said the department was wrong.
          */
         get: operations["routing_outcomes"];
         put?: never;
@@ -1894,6 +1894,8 @@ export interface components {
             intake_unit_id: number;
             /** @description Reason when invalid. */
             invalid_reason?: string | null;
+            /** @description The first transfer said its first department was the wrong one (分派有误). */
+            misrouted: boolean;
             /** @description Order number. */
             order_ref?: string | null;
             /** @description Open level-1 complaint: heads every queue. */
@@ -2373,6 +2375,11 @@ export interface components {
         LabelOutcomeDto: {
             /** @description The department's name or the category's code (the models' label). */
             label: string;
+            /**
+             * Format: int64
+             * @description Of those, said by a person to have been sent there wrongly (departments only).
+             */
+            misrouted: number;
             /**
              * Format: int64
              * @description Of those, now in another department (classified as another category).
@@ -3019,6 +3026,11 @@ export interface components {
             department?: string | null;
             /**
              * Format: int64
+             * @description Of those, said by a person to have been sent there wrongly (分派有误).
+             */
+            misrouted: number;
+            /**
+             * Format: int64
              * @description Of those, now in another department.
              */
             moved: number;
@@ -3123,6 +3135,12 @@ export interface components {
             complaints: number;
             /**
              * Format: int64
+             * @description Said by a person to have gone to the wrong department first (分派有误, marked on the
+             *     first transfer): routing's choice, or for triage the person's.
+             */
+            misrouted: number;
+            /**
+             * Format: int64
              * @description Now in another department than the one chosen or suggested.
              */
             other: number;
@@ -3225,6 +3243,11 @@ export interface components {
              * @description New handler.
              */
             handler_id?: number | null;
+            /**
+             * @description The department it leaves should never have had it (分派有误), as opposed to a hand-off:
+             *     counted in the routing outcomes. First transfer only.
+             */
+            misrouted?: boolean;
             /** @description Why. */
             reason: string;
         };

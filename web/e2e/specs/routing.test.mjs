@@ -321,9 +321,33 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     })
     assert.equal(c.routing.department.source, 'rule', JSON.stringify(c.routing))
     const supervisor = await ApiSession.login(server.url, 'a.supervisor1')
-    const units = await supervisor.ok('GET', '/org-units')
-    const afterSales = units.find((u) => u.name === '售后服务部' && u.parent_id === c.company_id)
-    await supervisor.ok('POST', `/complaints/${c.id}/transfer`, { department_id: afterSales.id, reason: '是上门服务的问题' })
+    const company = (await supervisor.ok('GET', '/org-units')).find((u) => u.id === c.company_id)
+
+    // The supervisor moves it, and says the rule got it wrong (分派有误): the form says who
+    // placed it there.
+    await logout(page)
+    await login(page, 'a.supervisor1')
+    await openComplaint(page, c.case_no)
+    const drawer = await startAction(page, '转派')
+    await drawer.getByText('它由规则「门封条」自动分派到质量管理部。').waitFor()
+    await formItem(drawer, '责任部门').locator('.el-select').click()
+    const group = page.locator('.el-select-group__wrap:visible').filter({ hasText: company.name })
+    await ((await group.count()) ? group : page).getByRole('option', { name: '售后服务部', exact: true }).first().click()
+    await formItem(drawer, '原因').locator('textarea').fill('是上门服务的问题')
+    const mark = drawer.getByTestId('transfer-misrouted')
+    await mark.getByText('分派有误：质量管理部本不该处理这件投诉').click()
+    assert.equal(await mark.getByRole('checkbox').isChecked(), true)
+    await page.waitForTimeout(300) // the checkbox's tick animates in
+    await drawer.screenshot({ path: join(SCREENS, 'routing-11-transfer-misrouted.png') })
+    await submitDrawer(page, drawer, '转派')
+    await page.locator('[role="feed"] article').filter({ hasText: '转派' }).getByText('分派有误').waitFor()
+    const moved = (await supervisor.ok('GET', `/complaints/${c.id}`)).complaint
+    assert.equal(moved.misrouted, true, JSON.stringify(moved))
+    // A second transfer cannot say so: the form leaves the mark out.
+    const again = await startAction(page, '转派')
+    await formItem(again, '责任部门').waitFor()
+    assert.equal(await again.getByTestId('transfer-misrouted').count(), 0)
+    await again.getByRole('button', { name: '取消' }).click()
 
     await logout(page)
     await login(page, 'admin')
@@ -333,6 +357,7 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     const row = card.getByTestId('outcomes-departments').locator('tr').filter({ hasText: '质量管理部' })
     await row.getByText('售后服务部', { exact: false }).waitFor()
     await card.getByTestId('outcomes-rule').getByText(/被改派 [1-9]/).waitFor()
+    await card.getByTestId('outcomes-rule-misrouted').getByText(/其中分派有误 [1-9]/).waitFor()
     // The rule that sent it there, with its share moved.
     await card.getByTestId('outcomes-rules').locator('tr').filter({ hasText: '门封条' }).getByText('质量管理部').waitFor()
     await card.getByTestId('outcomes-triage').getByText(/已人工分派 [1-9]/).waitFor()
@@ -343,6 +368,7 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     assert.ok(figures.rule.other >= 1, JSON.stringify(figures.rule))
     const doorSeal = figures.rules.find((r) => r.name === '门封条')
     assert.ok(doorSeal.moved >= 1 && doorSeal.department === '质量管理部', JSON.stringify(figures.rules))
+    assert.ok(doorSeal.misrouted >= 1 && quality.misrouted >= 1 && figures.rule.misrouted >= 1, JSON.stringify(figures))
     // The categories rules and the model gave the complaints they assigned.
     assert.ok(figures.categories.some((c) => c.routed >= 3), JSON.stringify(figures.categories))
     await card.getByTestId('outcomes-categories').locator('tbody tr').first().waitFor()

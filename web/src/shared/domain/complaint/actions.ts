@@ -60,6 +60,7 @@ export type FieldKind =
   | 'confirm_case_no'
   | 'measures'
   | 'file'
+  | 'misrouted'
 
 export interface FieldSpec {
   /** Form model key (also the request field it feeds, unless `build` maps it). */
@@ -126,6 +127,8 @@ export const ACTION_SPECS: Record<ActionName, ActionSpec> = {
       { name: 'department_id', kind: 'department', required: true },
       { name: 'handler_id', kind: 'handler' },
       reason,
+      // 分派有误: the department it leaves should never have had it (first transfer only).
+      { name: 'misrouted', kind: 'misrouted' },
     ],
   },
   remedy: {
@@ -387,6 +390,9 @@ export function initialValues(action: ActionName): FormValues {
       case 'file':
         v[f.name] = null
         break
+      case 'misrouted':
+        v[f.name] = false
+        break
       default:
         v[f.name] = f.kind === 'department' || f.kind === 'handler' || f.kind === 'severity' || f.kind === 'escalation_level' ? null : ''
     }
@@ -414,7 +420,7 @@ export function buildBody(action: ActionName, v: FormValues, ctx: BodyContext = 
     case 'handler':
       return { handler_id: Number(v.handler_id) }
     case 'transfer':
-      return { department_id: Number(v.department_id), handler_id: optNum(v.handler_id), reason: str(v.reason) }
+      return { department_id: Number(v.department_id), handler_id: optNum(v.handler_id), reason: str(v.reason), misrouted: v.misrouted === true }
     case 'accept':
       return {}
     case 'remedy': {

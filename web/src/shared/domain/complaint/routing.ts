@@ -95,6 +95,19 @@ export function explainTarget(t: RoutedTarget, rules: RuleReason[] = []): Target
   return { kind: 'none' }
 }
 
+/** Who sent a complaint to the department it was first assigned to: a keyword rule (named), the
+ * model, or a person (routing left it in triage, or was off). The transfer form says so beside
+ * its 分派有误 mark. */
+export type FirstPlacement = { kind: 'rule'; rule: string } | { kind: 'model' } | { kind: 'person' }
+
+export function firstPlacement(routing: RoutingDecision | null | undefined): FirstPlacement {
+  if (routing?.outcome !== 'assigned') return { kind: 'person' }
+  const e = explainTarget(routing.department, routing.rules)
+  if (e.kind === 'rule') return { kind: 'rule', rule: e.rule }
+  if (e.kind === 'model') return { kind: 'model' }
+  return { kind: 'person' }
+}
+
 /** What routing would have chosen for a target it left undecided (the label of a rule whose
  * department this company lacks, or the model's best guess below the threshold), for a person to
  * confirm; null when routing decided it or has nothing to offer. */

@@ -17,6 +17,9 @@ export interface AutoTile {
   kept: number
   moved: number
   movedShare: number | null
+  /** Said by a person to have gone to the wrong department (分派有误): routing's mistakes for
+   * certain, where `moved` is only an upper bound. */
+  misrouted: number
 }
 
 /** Triage's figures: how many waited, were placed by a person, and followed the suggestion. */
@@ -27,11 +30,13 @@ export interface TriageTile {
   followed: number
   /** Of those placed where routing had a suggestion, the share placed as suggested. */
   followedShare: number | null
+  /** Placed by a person and later said to have gone to the wrong department. */
+  misrouted: number
 }
 
 function auto(s: SourceOutcomeDto): AutoTile {
   const placed = s.same + s.other
-  return { complaints: s.complaints, kept: s.same, moved: s.other, movedShare: share(s.other, placed) }
+  return { complaints: s.complaints, kept: s.same, moved: s.other, movedShare: share(s.other, placed), misrouted: s.misrouted }
 }
 
 /** The three tiles: by rule, by model, left to triage. */
@@ -46,6 +51,7 @@ export function tiles(o: RoutingOutcomesDto): { rule: AutoTile; model: AutoTile;
       waiting: t.waiting,
       followed: t.same,
       followedShare: share(t.same, t.same + t.other),
+      misrouted: t.misrouted,
     },
   }
 }

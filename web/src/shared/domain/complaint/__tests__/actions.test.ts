@@ -101,7 +101,14 @@ describe('forms', () => {
       order_ref: 'A1',
     })
     expect(buildBody('assign', { department_id: 4, handler_id: '' })).toEqual({ department_id: 4, handler_id: null })
-    expect(buildBody('transfer', { department_id: 4, handler_id: 9, reason: ' wrong dept ' })).toEqual({ department_id: 4, handler_id: 9, reason: 'wrong dept' })
+    expect(buildBody('transfer', { department_id: 4, handler_id: 9, reason: ' wrong dept ' })).toEqual({ department_id: 4, handler_id: 9, reason: 'wrong dept', misrouted: false })
+    expect(buildBody('transfer', { ...initialValues('transfer'), department_id: 4, reason: '分错了', misrouted: true })).toEqual({
+      department_id: 4,
+      handler_id: null,
+      reason: '分错了',
+      misrouted: true,
+    })
+    expect(initialValues('transfer').misrouted).toBe(false)
     expect(
       buildBody('remedy', {
         measures: [{ kind: 'compensation', amount: 300, description: '' }, { kind: 'written_apology', amount: 0, description: '致歉信' }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { calibrationTemperature, explainTarget, floorLevel, hintText, parseHint, percent, suggestedLabel, type RoutedTarget } from '../routing'
+import { calibrationTemperature, explainTarget, firstPlacement, floorLevel, hintText, parseHint, percent, suggestedLabel, type RoutedTarget } from '../routing'
 
 const rules = [{ rule_id: 7, name: '退款', matched: '退款' }]
 
@@ -42,6 +42,29 @@ describe('routing decisions', () => {
     expect(hintText(parseHint(h))).toEqual({ department: '财务部', score: '55%' })
     expect(hintText({ outcome: 'triage', department: '财务部' })).toEqual({ department: '财务部', score: '' })
     expect(hintText({ outcome: 'triage' })).toBeNull()
+  })
+})
+
+describe('firstPlacement', () => {
+  const rules = [{ rule_id: 4, name: '退款', matched: '退款' }]
+  const target = { id: 12, label: '财务部', rule_id: 4, top: [{ label: '财务部', score: 0.93 }] }
+  const decision = (outcome: 'assigned' | 'triage', source: 'rule' | 'model' | 'intake') => ({
+    outcome,
+    rules,
+    category: {},
+    department: { ...target, source },
+    threshold: 0.6,
+  })
+
+  it('names the rule or the model that placed the complaint', () => {
+    expect(firstPlacement(decision('assigned', 'rule'))).toEqual({ kind: 'rule', rule: '退款' })
+    expect(firstPlacement(decision('assigned', 'model'))).toEqual({ kind: 'model' })
+  })
+
+  it('says a person placed it when routing left it in triage, was off, or took the intake form\'s department', () => {
+    expect(firstPlacement(decision('triage', 'model'))).toEqual({ kind: 'person' })
+    expect(firstPlacement(decision('assigned', 'intake'))).toEqual({ kind: 'person' })
+    expect(firstPlacement(null)).toEqual({ kind: 'person' })
   })
 })
 

@@ -2,23 +2,23 @@ import { describe, expect, it } from 'vitest'
 import type { RoutingOutcomesDto } from '@shared/api/types'
 import { categoryRows, departmentRows, ruleRows, share, tiles } from '../outcomes'
 
-const none = { complaints: 0, same: 0, other: 0, waiting: 0, unsuggested: 0 }
+const none = { complaints: 0, same: 0, other: 0, waiting: 0, unsuggested: 0, misrouted: 0 }
 const figures: RoutingOutcomesDto = {
   days: 30,
   since: '2026-10-25T00:00:00Z',
   complaints: 31,
-  rule: { complaints: 10, same: 9, other: 1, waiting: 0, unsuggested: 0 },
-  model: { complaints: 12, same: 8, other: 3, waiting: 1, unsuggested: 0 },
-  triage: { complaints: 9, same: 3, other: 1, waiting: 3, unsuggested: 2 },
+  rule: { complaints: 10, same: 9, other: 1, waiting: 0, unsuggested: 0, misrouted: 1 },
+  model: { complaints: 12, same: 8, other: 3, waiting: 1, unsuggested: 0, misrouted: 2 },
+  triage: { complaints: 9, same: 3, other: 1, waiting: 3, unsuggested: 2, misrouted: 0 },
   departments: [
-    { label: '物流部', routed: 4, moved: 2, moved_to: '售后服务部', moved_to_count: 2 },
-    { label: '财务部', routed: 10, moved: 1, moved_to: '客服中心', moved_to_count: 1 },
-    { label: '售后服务部', routed: 7, moved: 0, moved_to: null, moved_to_count: 0 },
+    { label: '物流部', routed: 4, moved: 2, misrouted: 2, moved_to: '售后服务部', moved_to_count: 2 },
+    { label: '财务部', routed: 10, moved: 1, misrouted: 1, moved_to: '客服中心', moved_to_count: 1 },
+    { label: '售后服务部', routed: 7, moved: 0, misrouted: 0, moved_to: null, moved_to_count: 0 },
   ],
-  categories: [{ label: 'refund_delay', routed: 8, moved: 2, moved_to: 'billing', moved_to_count: 2 }],
+  categories: [{ label: 'refund_delay', routed: 8, moved: 2, misrouted: 0, moved_to: 'billing', moved_to_count: 2 }],
   rules: [
-    { rule_id: 4, name: '退款', department: '财务部', routed: 6, moved: 1 },
-    { rule_id: 9, name: null, department: null, routed: 4, moved: 0 },
+    { rule_id: 4, name: '退款', department: '财务部', routed: 6, moved: 1, misrouted: 1 },
+    { rule_id: 9, name: null, department: null, routed: 4, moved: 0, misrouted: 0 },
   ],
 }
 
@@ -30,13 +30,13 @@ describe('routing outcomes', () => {
 
   it('counts the moved share over the complaints placed, not those still waiting', () => {
     const t = tiles(figures)
-    expect(t.rule).toEqual({ complaints: 10, kept: 9, moved: 1, movedShare: 0.1 })
-    expect(t.model).toEqual({ complaints: 12, kept: 8, moved: 3, movedShare: 3 / 11 })
+    expect(t.rule).toEqual({ complaints: 10, kept: 9, moved: 1, movedShare: 0.1, misrouted: 1 })
+    expect(t.model).toEqual({ complaints: 12, kept: 8, moved: 3, movedShare: 3 / 11, misrouted: 2 })
   })
 
   it('counts followed suggestions over those placed where there was one to follow', () => {
     const t = tiles(figures).triage
-    expect(t).toEqual({ complaints: 9, placed: 6, waiting: 3, followed: 3, followedShare: 0.75 })
+    expect(t).toEqual({ complaints: 9, placed: 6, waiting: 3, followed: 3, followedShare: 0.75, misrouted: 0 })
     expect(tiles({ ...figures, triage: { ...none, complaints: 2, waiting: 2 } }).triage.followedShare).toBeNull()
   })
 
@@ -47,7 +47,7 @@ describe('routing outcomes', () => {
       ['财务部', 0.1, false],
       ['售后服务部', 0, false],
     ])
-    const edge = departmentRows({ ...figures, departments: [{ label: '甲', routed: 5, moved: 1, moved_to: '乙', moved_to_count: 1 }] })
+    const edge = departmentRows({ ...figures, departments: [{ label: '甲', routed: 5, moved: 1, misrouted: 0, moved_to: '乙', moved_to_count: 1 }] })
     expect(edge[0]?.high).toBe(true)
   })
 

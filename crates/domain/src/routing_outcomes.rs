@@ -18,6 +18,50 @@ use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+/// What became of a routed complaint, for drilling into the figures: the complaints behind one
+/// of their numbers. The store's list filter applies the same definitions as [`outcomes`] and
+/// [`per_label`], and a conformance test holds the list counts to the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoutingResult {
+    /// In the department routing chose or suggested (for triage: the suggestion followed).
+    Kept,
+    /// In another department than the one routing chose or suggested.
+    Moved,
+    /// Its first transfer said its first department was wrong (分派有误).
+    Misrouted,
+    /// Classified as another category than the one routing chose.
+    Reclassified,
+    /// In no department yet (the triage queue).
+    Waiting,
+}
+
+impl RoutingResult {
+    /// Every value.
+    pub const ALL: [RoutingResult; 5] = [
+        RoutingResult::Kept,
+        RoutingResult::Moved,
+        RoutingResult::Misrouted,
+        RoutingResult::Reclassified,
+        RoutingResult::Waiting,
+    ];
+
+    /// The code the API takes.
+    pub fn code(self) -> &'static str {
+        match self {
+            RoutingResult::Kept => "kept",
+            RoutingResult::Moved => "moved",
+            RoutingResult::Misrouted => "misrouted",
+            RoutingResult::Reclassified => "reclassified",
+            RoutingResult::Waiting => "waiting",
+        }
+    }
+
+    /// Parses a code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 /// Complaints that share who routed them, where to, and where they are now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutcomeCount {

@@ -925,6 +925,25 @@ pub struct ComplaintFilter {
     pub due_before: Option<DateTime<Utc>>,
     /// Any of these risk colours.
     pub risk_levels: Vec<RiskLevel>,
+    /// How intake routing fared with them (the routing page's figures, drilled into).
+    pub routing: Option<RoutingFilter>,
+}
+
+/// Complaints behind one of the routing outcomes' numbers: who routed them, to which department,
+/// by which rule, as which category, and what became of them. Only complaints that went through
+/// routing match; every part given must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoutingFilter {
+    /// Any of these (empty: any way of routing).
+    pub by: Vec<cloop_domain::routing::RoutedBy>,
+    /// The department routing chose or suggested (its name, the models' label).
+    pub department: Option<String>,
+    /// The keyword rule that chose the department.
+    pub rule_id: Option<i64>,
+    /// The category routing chose (its code).
+    pub category: Option<String>,
+    /// What became of them.
+    pub result: Option<cloop_domain::routing_outcomes::RoutingResult>,
 }
 
 /// Sort keys of a complaint list.
@@ -1375,7 +1394,63 @@ pub(crate) fn apply_filter(
     if !f.risk_levels.is_empty() {
         q.and_where(Expr::col(("c", "risk_level")).is_in(f.risk_levels.iter().map(|l| l.code())));
     }
+    if let Some(r) = &f.routing {
+        apply_routing_filter(q, r);
+    }
     search::apply_text(q, backend, f)
+}
+
+/// The routing outcomes' definitions as conditions ([`cloop_domain::routing_outcomes`]): kept
+/// and moved compare the department routing named with the name of the one the complaint is in
+/// now, reclassified the category's code, as the figures' grouped counts do.
+fn apply_routing_filter(q: &mut SelectStatement, r: &RoutingFilter) {
+    use cloop_domain::routing_outcomes::RoutingResult;
+    q.and_where(Expr::col(("c", "routed_by")).is_not_null());
+    if !r.by.is_empty() {
+        q.and_where(Expr::col(("c", "routed_by")).is_in(r.by.iter().map(|b| b.code())));
+    }
+    if let Some(d) = &r.department {
+        q.and_where(Expr::col(("c", "routed_department")).eq(d.clone()));
+    }
+    if let Some(rule) = r.rule_id {
+        q.and_where(Expr::col(("c", "routed_rule_id")).eq(rule));
+    }
+    if let Some(code) = &r.category {
+        q.and_where(Expr::col(("c", "routed_category")).eq(code.clone()));
+    }
+    // The departments named as routing named it (or not): `o.name = c.routed_department`.
+    let departments_named = |same: bool| {
+        let name = Expr::col(("o", "name"));
+        let routed = ("c", "routed_department");
+        Query::select()
+            .column(("o", "id"))
+            .from_as("org_units", "o")
+            .and_where(if same { name.equals(routed) } else { name.not_equals(routed) })
+            .to_owned()
+    };
+    match r.result {
+        None => {}
+        Some(RoutingResult::Kept) => {
+            q.and_where(Expr::col(("c", "department_id")).in_subquery(departments_named(true)));
+        }
+        Some(RoutingResult::Moved) => {
+            q.and_where(Expr::col(("c", "department_id")).in_subquery(departments_named(false)));
+        }
+        Some(RoutingResult::Misrouted) => {
+            q.and_where(Expr::col(("c", "misrouted")).eq(true));
+        }
+        Some(RoutingResult::Reclassified) => {
+            let other_categories = Query::select()
+                .column(("x", "id"))
+                .from_as("categories", "x")
+                .and_where(Expr::col(("x", "code")).not_equals(("c", "routed_category")))
+                .to_owned();
+            q.and_where(Expr::col(("c", "category_id")).in_subquery(other_categories));
+        }
+        Some(RoutingResult::Waiting) => {
+            q.and_where(Expr::col(("c", "department_id")).is_null());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -31,7 +31,7 @@ mod writer;
 
 pub use complaints::{
     ComplaintFilter, ComplaintListRow, EventRow, IntakeReceipt, IntakeRouting, Loaded, NewComplaint, NewCustomer, Page,
-    SortKey,
+    RoutingFilter, SortKey,
 };
 pub use db::Backend;
 pub use error::{StoreError, StoreResult};

@@ -567,6 +567,44 @@ async fn routing_outcomes_count_what_people_moved_and_the_backfill_agrees() {
             }],
             "{backend}"
         );
+        // Drilling into the figures: the list filter finds the complaints behind each number.
+        {
+            use cloop_domain::routing::RoutedBy::{Model, Rule, Triage};
+            use cloop_domain::routing_outcomes::RoutingResult::{Kept, Misrouted, Moved, Reclassified, Waiting};
+            use cloop_store::{ComplaintFilter, RoutingFilter};
+            let since = now - Duration::days(30);
+            let count = |routing: RoutingFilter| {
+                let store = store.clone();
+                async move {
+                    let f =
+                        ComplaintFilter { received_from: Some(since), routing: Some(routing), ..Default::default() };
+                    store.count_complaints(&cloop_store::Scope::All, &f).await.expect("count")
+                }
+            };
+            let by = |by: Vec<_>, result| RoutingFilter { by, result, ..Default::default() };
+            assert_eq!(count(RoutingFilter::default()).await, o.complaints, "{backend}: every routed complaint");
+            assert_eq!(count(by(vec![Rule], Some(Kept))).await, o.rule.same, "{backend}");
+            assert_eq!(count(by(vec![Model], Some(Moved))).await, o.model.other, "{backend}");
+            assert_eq!(count(by(vec![Model], Some(Misrouted))).await, o.model.misrouted, "{backend}");
+            assert_eq!(count(by(vec![Model], Some(Kept))).await, 0, "{backend}");
+            assert_eq!(count(by(vec![Triage], Some(Kept))).await, o.triage.same, "{backend}");
+            assert_eq!(count(by(vec![Triage], Some(Waiting))).await, o.triage.waiting, "{backend}");
+            let finance = |result| RoutingFilter {
+                by: vec![Rule, Model],
+                department: Some("财务部".into()),
+                result,
+                ..Default::default()
+            };
+            assert_eq!(count(finance(None)).await, o.departments[0].routed, "{backend}");
+            assert_eq!(count(finance(Some(Moved))).await, o.departments[0].moved, "{backend}");
+            assert_eq!(count(finance(Some(Misrouted))).await, o.departments[0].misrouted, "{backend}");
+            let rule = RoutingFilter { rule_id: Some(o.rules[0].rule_id), ..Default::default() };
+            assert_eq!(count(rule).await, o.rules[0].routed, "{backend}");
+            let refund = |result| RoutingFilter { category: Some("refund_delay".into()), result, ..Default::default() };
+            assert_eq!(count(refund(None)).await, 2, "{backend}");
+            assert_eq!(count(refund(Some(Reclassified))).await, 1, "{backend}");
+        }
+
         // Only complaints received in the period, and only within the caller's scope.
         assert_eq!(figures(now + Duration::seconds(1)).await.complaints, 0, "{backend}");
         let group = store.org_unit_by_code("group").await.expect("root");

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use cloop_domain::lifecycle::Who;
 use cloop_domain::validate::{email, optional_text, phone, required_text};
 use cloop_domain::*;
-use cloop_store::{ComplaintFilter, Loaded, NewComplaint, NewCustomer, SortKey};
+use cloop_store::{ComplaintFilter, Loaded, NewComplaint, NewCustomer, RoutingFilter, SortKey};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -330,6 +330,16 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// Risk colours, comma-separated: `red`, `orange`, `yellow`.
     pub risk: Option<String>,
+    /// Only complaints intake routing handled this way, comma-separated: `rule`, `model` (sent to a department), `triage` (left for a person). Any `routed_*` or `routing_result` parameter keeps to complaints that went through routing: the routing page's figures, drilled into.
+    pub routed_by: Option<String>,
+    /// The department routing chose or suggested, by name.
+    pub routed_department: Option<String>,
+    /// The keyword rule that chose the department.
+    pub routed_rule_id: Option<i64>,
+    /// The category routing chose, by code.
+    pub routed_category: Option<String>,
+    /// What became of them: `kept` (still in the department routing chose or suggested), `moved` (in another), `misrouted` (the first transfer said 分派有误), `reclassified` (another category than routing's), `waiting` (in no department yet).
+    pub routing_result: Option<String>,
     /// Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score), `relevance` (default when `q` is given).
     pub sort: Option<String>,
     /// `desc` (default) or `asc`.
@@ -338,6 +348,49 @@ pub struct ListQuery {
     pub page: Option<u64>,
     /// Rows per page (1–200, default 20).
     pub per_page: Option<u64>,
+}
+
+/// The routing outcomes' drill-down, when any of its parameters is given.
+fn routing_filter(q: &ListQuery, errors: &mut Vec<FieldError>) -> Option<RoutingFilter> {
+    use cloop_domain::routing::RoutedBy;
+    use cloop_domain::routing_outcomes::RoutingResult;
+    let given = q.routed_by.is_some()
+        || q.routed_department.is_some()
+        || q.routed_rule_id.is_some()
+        || q.routed_category.is_some()
+        || q.routing_result.is_some();
+    if !given {
+        return None;
+    }
+    let mut f = RoutingFilter {
+        department: q.routed_department.clone().filter(|d| !d.is_empty()),
+        rule_id: q.routed_rule_id,
+        category: q.routed_category.clone().filter(|c| !c.is_empty()),
+        ..Default::default()
+    };
+    for code in q.routed_by.as_deref().unwrap_or("").split(',').filter(|c| !c.is_empty()) {
+        match RoutedBy::from_code(code) {
+            Some(b) => f.by.push(b),
+            None => errors.push(FieldError::new(
+                "routed_by",
+                "invalid_routed_by",
+                "分派方式只能是 rule、model 或 triage",
+                "routed_by must be rule, model or triage",
+            )),
+        }
+    }
+    if let Some(code) = q.routing_result.as_deref().filter(|c| !c.is_empty()) {
+        match RoutingResult::from_code(code) {
+            Some(r) => f.result = Some(r),
+            None => errors.push(FieldError::new(
+                "routing_result",
+                "invalid_routing_result",
+                "分派结果只能是 kept、moved、misrouted、reclassified 或 waiting",
+                "routing_result must be kept, moved, misrouted, reclassified or waiting",
+            )),
+        }
+    }
+    Some(f)
 }
 
 /// Complaints within the caller's data scope.
@@ -412,6 +465,7 @@ async fn list(
             }
         }
     }
+    f.routing = routing_filter(&q, &mut errors);
     let sort = match q.sort.as_deref() {
         None if f.text.is_some() => SortKey::Relevance,
         None | Some("received_at") => SortKey::ReceivedAt,

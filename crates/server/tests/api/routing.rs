@@ -749,6 +749,24 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
     );
     let rule = &o["rules"][0];
     assert_eq!([&rule["routed"], &rule["moved"], &rule["misrouted"]].map(Value::as_i64), [Some(3), Some(1), Some(1)]);
+    // Each number opens the complaints behind it, in the caller's list.
+    let listed = |query: String| {
+        let admin = &admin;
+        async move {
+            let page = admin.get(&format!("/api/v1/complaints?queue=all&{query}")).await.expect(200).clone();
+            page["total"].as_i64().unwrap()
+        }
+    };
+    let finance = "routed_by=rule,model&routed_department=%E8%B4%A2%E5%8A%A1%E9%83%A8"; // 财务部
+    assert_eq!(listed(format!("{finance}&routing_result=moved")).await, 1);
+    assert_eq!(listed(format!("{finance}&routing_result=misrouted")).await, 1);
+    assert_eq!(listed(format!("{finance}&routing_result=kept")).await, 2);
+    assert_eq!(listed(format!("routed_rule_id={}", rule["rule_id"])).await, 3);
+    assert_eq!(listed("routed_by=triage&routing_result=waiting".into()).await, 1);
+    assert_eq!(listed("routed_category=product_fault&routing_result=reclassified".into()).await, 0);
+    admin.get("/api/v1/complaints?routed_by=robot").await.expect_field("routed_by", "invalid_routed_by");
+    admin.get("/api/v1/complaints?routing_result=lost").await.expect_field("routing_result", "invalid_routing_result");
+
     // A rule deleted since keeps its figures, without a name.
     admin.delete(&format!("/api/v1/routing/rules/{}", o["rules"][0]["rule_id"])).await.expect(204);
     let after = admin.get("/api/v1/routing/outcomes?days=7").await.expect(200).clone();

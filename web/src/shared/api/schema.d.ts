@@ -4172,6 +4172,16 @@ export interface operations {
                 q?: string;
                 /** @description Risk colours, comma-separated: `red`, `orange`, `yellow`. */
                 risk?: string;
+                /** @description Only complaints intake routing handled this way, comma-separated: `rule`, `model` (sent to a department), `triage` (left for a person). Any `routed_*` or `routing_result` parameter keeps to complaints that went through routing: the routing page's figures, drilled into. */
+                routed_by?: string;
+                /** @description The department routing chose or suggested, by name. */
+                routed_department?: string;
+                /** @description The keyword rule that chose the department. */
+                routed_rule_id?: number;
+                /** @description The category routing chose, by code. */
+                routed_category?: string;
+                /** @description What became of them: `kept` (still in the department routing chose or suggested), `moved` (in another), `misrouted` (the first transfer said 分派有误), `reclassified` (another category than routing's), `waiting` (in no department yet). */
+                routing_result?: string;
                 /** @description Sort: `received_at` (default), `updated_at`, `severity`, `case_no`, `state`, `due_at` (earliest running SLA due time), `risk` (score), `relevance` (default when `q` is given). */
                 sort?: string;
                 /** @description `desc` (default) or `asc`. */

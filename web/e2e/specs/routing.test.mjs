@@ -377,6 +377,18 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     // A shorter period asks again; the same recent complaints are all in it.
     await card.getByRole('radio', { name: '近 7 天' }).click({ force: true })
     await row.getByText('售后服务部', { exact: false }).waitFor()
+    // Each number opens the complaints behind it: the rule tile's misrouted ones, this one among them.
+    await card.getByTestId('outcomes-rule-misrouted').getByRole('link').click()
+    const drill = page.getByTestId('routing-drill')
+    await drill.getByText(/规则分派 · 分派有误 · .* 起受理/).waitFor()
+    const listed = page.locator('.wb-table tr').filter({ has: page.getByRole('link', { name: c.case_no, exact: true }) })
+    await listed.waitFor()
+    assert.equal(await page.locator('.wb-table tbody tr').count(), figures.rule.misrouted)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(SCREENS, 'routing-12-drill.png') })
+    // Closing it goes back to the plain list.
+    await drill.locator('.el-tag__close').click()
+    await drill.waitFor({ state: 'detached' })
     await logout(page)
     await login(page, 'a.agent1')
     assertNoPageErrors(page, [/status of 401/])

@@ -12,6 +12,25 @@ export const SORT_KEYS = ['received_at', 'updated_at', 'severity', 'case_no', 's
 export const RISK_FILTER = ['red', 'orange', 'yellow'] as const
 export type SortKey = (typeof SORT_KEYS)[number]
 
+/** How routing handled the complaints (what became of them): one number of the routing page's
+ * 分派效果 opened as a list. The API parameters of the same names; `since` is the figures' start. */
+export interface RoutingDrill {
+  /** `rule`, `model`, `triage`, comma-separated. */
+  by: string | null
+  /** The department routing chose or suggested, by name. */
+  department: string | null
+  rule_id: number | null
+  /** The category routing chose, by code. */
+  category: string | null
+  /** `kept`, `moved`, `misrouted`, `reclassified`, `waiting`. */
+  result: string | null
+  /** Received at or after this instant (ISO), the period of the figures. */
+  since: string | null
+}
+
+export const ROUTED_BY = ['rule', 'model', 'triage'] as const
+export const ROUTING_RESULTS = ['kept', 'moved', 'misrouted', 'reclassified', 'waiting'] as const
+
 export interface WorkbenchQuery {
   queue: Queue
   state: string[]
@@ -25,6 +44,8 @@ export interface WorkbenchQuery {
   from: string | null
   to: string | null
   q: string
+  /** Opened from the routing page's figures. */
+  routing: RoutingDrill | null
   sort: SortKey
   order: 'asc' | 'desc'
   page: number
@@ -44,6 +65,38 @@ const int = (v: RouteQuery[string]): number | null => {
 const date = (v: RouteQuery[string]): string | null => {
   const s = one(v)
   return s && /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : null
+}
+
+/** The routing drill-down of a URL, or null when it has none of its parameters; values the API
+ * would refuse are left out rather than sent. */
+export function parseRouting(rq: RouteQuery): RoutingDrill | null {
+  const by = (one(rq.routed_by) ?? '')
+    .split(',')
+    .filter((b) => (ROUTED_BY as readonly string[]).includes(b))
+    .join(',')
+  const result = one(rq.routing_result)
+  const since = one(rq.since)
+  const drill: RoutingDrill = {
+    by: by || null,
+    department: one(rq.routed_department) || null,
+    rule_id: int(rq.routed_rule_id),
+    category: one(rq.routed_category) || null,
+    result: result && (ROUTING_RESULTS as readonly string[]).includes(result) ? result : null,
+    since: since && !Number.isNaN(Date.parse(since)) ? since : null,
+  }
+  const any = drill.by || drill.department || drill.rule_id !== null || drill.category || drill.result
+  return any ? drill : null
+}
+
+function routingParams(d: RoutingDrill | null): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!d) return out
+  if (d.by) out.routed_by = d.by
+  if (d.department) out.routed_department = d.department
+  if (d.rule_id !== null) out.routed_rule_id = String(d.rule_id)
+  if (d.category) out.routed_category = d.category
+  if (d.result) out.routing_result = d.result
+  return out
 }
 
 /** The sort a list has when the URL names none: relevance while searching, newest otherwise. */
@@ -70,6 +123,7 @@ export function parseQuery(rq: RouteQuery, defaults: { queue: Queue; per_page: n
     from: date(rq.from),
     to: date(rq.to),
     q: text,
+    routing: parseRouting(rq),
     sort: sortOk ? (sort as SortKey) : defaultSort(text),
     order: one(rq.order) === 'asc' ? 'asc' : 'desc',
     page: Math.max(1, int(rq.page) ?? 1),
@@ -90,6 +144,8 @@ export function toRouteQuery(q: WorkbenchQuery, defaults: { queue: Queue; per_pa
   if (q.from) out.from = q.from
   if (q.to) out.to = q.to
   if (q.q.trim()) out.q = q.q.trim()
+  Object.assign(out, routingParams(q.routing))
+  if (q.routing?.since) out.since = q.routing.since
   if (q.sort !== defaultSort(q.q)) out.sort = q.sort
   if (q.order !== 'desc') out.order = q.order
   if (q.page > 1) out.page = String(q.page)
@@ -107,14 +163,16 @@ export function toApiQuery(q: WorkbenchQuery): Record<string, string | number> {
   if (q.channel) out.channel = q.channel
   if (q.risk.length) out.risk = q.risk.join(',')
   if (q.from) out.from = dayStartIso(q.from)
+  else if (q.routing?.since) out.from = q.routing.since
   if (q.to) out.to = nextDayStartIso(q.to)
   if (q.q.trim()) out.q = q.q.trim()
+  Object.assign(out, routingParams(q.routing))
   return out
 }
 
 /** Whether any filter (not queue, sort or page) is set. */
 export function hasFilters(q: WorkbenchQuery): boolean {
-  return !!(q.state.length || q.risk.length || q.severity || q.category_id || q.department_id || q.channel || q.from || q.to || q.q.trim())
+  return !!(q.state.length || q.risk.length || q.severity || q.category_id || q.department_id || q.channel || q.from || q.to || q.q.trim() || q.routing)
 }
 
 /** The queue a user starts in: their own work if they handle complaints, triage if they route them. */

@@ -98,8 +98,10 @@ export function useWorkbench() {
     else update({ sort: sortKey, order: order === 'ascending' ? 'asc' : 'desc' })
   }
   function clearFilters() {
-    update({ state: [], risk: [], severity: null, category_id: null, department_id: null, channel: null, from: null, to: null, q: '' })
+    update({ state: [], risk: [], severity: null, category_id: null, department_id: null, channel: null, from: null, to: null, q: '', routing: null })
   }
+  /** Leaves the routing figures' drill-down, keeping the other filters. */
+  const clearRouting = () => update({ routing: null })
 
   // Filter form: edited locally, applied to the URL (text on Enter / after a pause).
   const filters = reactive({
@@ -193,6 +195,7 @@ export function useWorkbench() {
     setSort,
     applyFilters,
     clearFilters,
+    clearRouting,
     move,
     open,
     openCurrent,

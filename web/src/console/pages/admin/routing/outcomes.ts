@@ -82,3 +82,24 @@ export function categoryRows(o: RoutingOutcomesDto): Row<LabelOutcomeDto>[] {
 export function ruleRows(o: RoutingOutcomesDto): Row<RuleOutcomeDto>[] {
   return o.rules.map(withShare)
 }
+
+/** Which complaints behind a number of the card to open: the API's list parameters. */
+export interface Drill {
+  by?: 'rule' | 'model' | 'triage' | 'auto'
+  department?: string
+  rule_id?: number
+  category?: string
+  result?: 'kept' | 'moved' | 'misrouted' | 'reclassified' | 'waiting'
+}
+
+/** The workbench URL query that lists the complaints behind a number: every queue, the figures'
+ * period, and the routing drill-down (`auto` = sent to a department by a rule or the model). */
+export function drillQuery(o: Pick<RoutingOutcomesDto, 'since'>, d: Drill): Record<string, string> {
+  const out: Record<string, string> = { queue: 'all', since: o.since }
+  if (d.by) out.routed_by = d.by === 'auto' ? 'rule,model' : d.by
+  if (d.department) out.routed_department = d.department
+  if (d.rule_id !== undefined) out.routed_rule_id = String(d.rule_id)
+  if (d.category) out.routed_category = d.category
+  if (d.result) out.routing_result = d.result
+  return out
+}

@@ -60,6 +60,22 @@ describe('workbench URL state', () => {
     expect(api.per_page).toBe(20)
   })
 
+  it("opens one of the routing figures' numbers: its parameters round-trip, and its period starts the list", () => {
+    const since = '2026-10-25T18:53:13Z'
+    const url = { queue: 'all', routed_by: 'rule,model', routed_department: '财务部', routing_result: 'misrouted', since }
+    const q = parseQuery(url, defaults)
+    expect(q.routing).toEqual({ by: 'rule,model', department: '财务部', rule_id: null, category: null, result: 'misrouted', since })
+    expect(toRouteQuery(q, defaults)).toEqual(url)
+    expect(toApiQuery(q)).toMatchObject({ routed_by: 'rule,model', routed_department: '财务部', routing_result: 'misrouted', from: since })
+    expect(hasFilters(q)).toBe(true)
+    // A date the person picks wins over the figures' period.
+    expect(toApiQuery({ ...q, from: '2026-11-01' }).from).not.toBe(since)
+    // What the API would refuse is left out; a period alone is no drill-down.
+    const odd = parseQuery({ routed_by: 'robot,rule', routing_result: 'lost', routed_rule_id: '4', since: 'soon' }, defaults)
+    expect(odd.routing).toEqual({ by: 'rule', department: null, rule_id: 4, category: null, result: null, since: null })
+    expect(parseQuery({ since }, defaults).routing).toBeNull()
+  })
+
   it('tells whether filters are set', () => {
     expect(hasFilters(parseQuery({ queue: 'mine', page: '2' }, defaults))).toBe(false)
     expect(hasFilters(parseQuery({ channel: 'phone' }, defaults))).toBe(true)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RoutingOutcomesDto } from '@shared/api/types'
-import { categoryRows, departmentRows, ruleRows, share, tiles } from '../outcomes'
+import { categoryRows, departmentRows, drillQuery, ruleRows, share, tiles } from '../outcomes'
 
 const none = { complaints: 0, same: 0, other: 0, waiting: 0, unsuggested: 0, misrouted: 0 }
 const figures: RoutingOutcomesDto = {
@@ -60,5 +60,17 @@ describe('routing outcomes', () => {
 
   it('gives each category routing chose its reclassified share', () => {
     expect(categoryRows(figures).map((r) => [r.label, r.movedShare, r.high])).toEqual([['refund_delay', 0.25, true]])
+  })
+
+  it('opens the complaints behind a number in every queue, over the period of the figures', () => {
+    expect(drillQuery(figures, { by: 'auto', department: '财务部', result: 'misrouted' })).toEqual({
+      queue: 'all',
+      since: figures.since,
+      routed_by: 'rule,model',
+      routed_department: '财务部',
+      routing_result: 'misrouted',
+    })
+    expect(drillQuery(figures, { rule_id: 0 })).toEqual({ queue: 'all', since: figures.since, routed_rule_id: '0' })
+    expect(drillQuery(figures, { category: 'refund_delay', result: 'reclassified' })).toMatchObject({ routed_category: 'refund_delay', routing_result: 'reclassified' })
   })
 })

@@ -13,7 +13,9 @@
 //! - [`eval`]: accuracy, macro-F1, per-label scores, confusion matrix, latency.
 //! - [`near_dup`]: SimHash fingerprints for repeat complaints.
 //! - [`rules`]: admin-editable keyword rules (routing and risk words).
+//! - [`backtest`]: a rule tried on complaints already handled, before it is saved.
 
+pub mod backtest;
 pub mod classifier;
 pub mod eval;
 mod features;

@@ -21,7 +21,7 @@ use cloop_nlp::classifier::{Example, Model, TrainConfig, TrainError};
 use cloop_nlp::near_dup;
 use cloop_nlp::rules::{KeywordRule, RiskFlag, RuleSet};
 use cloop_nlp::segment::Analysis;
-use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, training_text};
+use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, RuleDraft, training_text};
 use cloop_store::{IntakeRouting, MAX_REPEAT_LINKS, NewComplaint, Store, StoreResult};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -382,16 +382,31 @@ async fn reload_model(
 
 /// A stored rule as the matcher takes it.
 pub fn keyword_rule(r: RoutingRule) -> KeywordRule {
-    KeywordRule {
-        id: r.id,
+    let draft = RuleDraft {
         name: r.name,
         patterns: r.patterns,
-        category: r.category_code,
+        category_code: r.category_code,
         department: r.department,
-        severity_floor: r.severity_floor.and_then(|s| u8::try_from(s).ok()),
-        flags: r.flags.iter().filter_map(|f| RiskFlag::from_code(f)).collect(),
-        priority: i32::try_from(r.priority).unwrap_or(if r.priority > 0 { i32::MAX } else { i32::MIN }),
+        severity_floor: r.severity_floor,
+        flags: r.flags,
+        priority: r.priority,
         enabled: r.enabled,
+    };
+    draft_keyword_rule(r.id, draft)
+}
+
+/// A rule as the matcher takes it, under the id it has (or, not saved yet, will be given).
+pub fn draft_keyword_rule(id: i64, d: RuleDraft) -> KeywordRule {
+    KeywordRule {
+        id,
+        name: d.name,
+        patterns: d.patterns,
+        category: d.category_code,
+        department: d.department,
+        severity_floor: d.severity_floor.and_then(|s| u8::try_from(s).ok()),
+        flags: d.flags.iter().filter_map(|f| RiskFlag::from_code(f)).collect(),
+        priority: i32::try_from(d.priority).unwrap_or(if d.priority > 0 { i32::MAX } else { i32::MIN }),
+        enabled: d.enabled,
     }
 }
 

@@ -592,6 +592,43 @@ impl Store {
         Ok(out)
     }
 
+    /// The newest complaints received at or after `since` within `scope`, at most `limit`, with
+    /// the text routing reads and where people put them: what a keyword rule is tried on before
+    /// it is saved ([`cloop_nlp::backtest`]).
+    pub async fn recent_handled(
+        &self,
+        scope: &crate::Scope,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<HandledComplaint>> {
+        let mut q = self.received_since(scope, since);
+        q.join_as(JoinType::LeftJoin, "org_units", "d", Expr::col(("d", "id")).equals(("c", "department_id")))
+            .join_as(JoinType::LeftJoin, "categories", "x", Expr::col(("x", "id")).equals(("c", "category_id")))
+            .columns([("c", "id"), ("c", "case_no"), ("c", "doc")])
+            .expr_as(Expr::col(("d", "name")), "department")
+            .expr_as(Expr::col(("x", "code")), "category")
+            .order_by(("c", "received_at"), Order::Desc)
+            .order_by(("c", "id"), Order::Desc)
+            .limit(limit);
+        let mut out = Vec::new();
+        for r in self.db.query_all(&q).await? {
+            let doc: String = r.try_get("", "doc")?;
+            let c: Complaint = serde_json::from_str(&doc)
+                .map_err(|e| StoreError::Config(format!("complaint projection unreadable: {e}")))?;
+            out.push(HandledComplaint {
+                id: r.try_get("", "id")?,
+                case_no: r.try_get("", "case_no")?,
+                handled: cloop_nlp::backtest::Handled {
+                    text: training_text(&c.summary, &c.content),
+                    department: r.try_get("", "department")?,
+                    category: r.try_get("", "category")?,
+                },
+                summary: c.summary,
+            });
+        }
+        Ok(out)
+    }
+
     /// How many examples [`Store::training_examples`] would read now (for the retraining
     /// schedule, which must not read every text to decide).
     pub async fn training_example_count(&self, target: ModelTarget) -> StoreResult<i64> {
@@ -735,6 +772,19 @@ fn rule_values(d: &RuleDraft, now: DateTime<Utc>) -> Vec<sea_orm::Value> {
 
 /// The complaints training learns from for `target` (see [`Store::training_examples`]), joined
 /// to their label as `x`; the caller picks the columns.
+/// A recent complaint with where people put it ([`Store::recent_handled`]).
+#[derive(Debug, Clone)]
+pub struct HandledComplaint {
+    /// Its id.
+    pub id: i64,
+    /// Its case number.
+    pub case_no: String,
+    /// Its summary, to show.
+    pub summary: String,
+    /// Its text and where it is now.
+    pub handled: cloop_nlp::backtest::Handled,
+}
+
 fn training_query(target: ModelTarget) -> sea_orm::sea_query::SelectStatement {
     let mut q = Query::select();
     q.from_as("complaints", "c").and_where(Expr::col(("c", "state")).is_in(TRAINED_STATES.iter().map(|s| s.code())));

@@ -5,7 +5,8 @@
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, Principal};
-use crate::routing::{TrainFailure, train_from_database};
+use crate::routes::stats::period_days;
+use crate::routing::{TrainFailure, draft_keyword_rule, keyword_rule, train_from_database};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(restore))
         .routes(routes!(retrain_schedule, put_retrain_schedule))
         .routes(routes!(preview))
+        .routes(routes!(backtest))
 }
 
 /// A keyword rule.
@@ -596,4 +598,180 @@ async fn preview(
         tracing::error!(error = %e, "decision does not serialize");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "内部错误", "internal error")
     })?))
+}
+
+/// How many of the newest complaints a rule is tried on: enough to show what it does, few
+/// enough to answer at once on a million-complaint database.
+const BACKTEST_LIMIT: u64 = 5_000;
+/// How many matched complaints the answer lists.
+const BACKTEST_SAMPLES: usize = 10;
+
+/// A rule to try on recent complaints before it is saved (试运行).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BacktestRequest {
+    /// The rule as it would be saved (checked as on saving).
+    pub rule: RuleRequest,
+    /// The saved rule it would replace, when editing one: left out of the rules it is tried beside.
+    pub rule_id: Option<i64>,
+    /// Complaints received in the last this many days (1–365, default 30).
+    pub days: Option<i64>,
+}
+
+/// A rule that would decide instead, and how often.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OverruledByDto {
+    /// The rule's id.
+    pub rule_id: i64,
+    /// Its name.
+    pub name: Option<String>,
+    /// Matched complaints it would decide instead.
+    pub complaints: usize,
+}
+
+/// What the rule would have done for its department or category.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetTrialDto {
+    /// The department's name or the category's code the rule names.
+    pub label: String,
+    /// Matched complaints for which the rule would choose it (no rule of higher priority names another).
+    pub decides: usize,
+    /// Of those, the ones people put there.
+    pub agrees: usize,
+    /// Matched complaints rules of higher priority would decide instead.
+    pub overruled_by: Vec<OverruledByDto>,
+}
+
+/// How many matched complaints have one label now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LabelCountDto {
+    /// A department's name or a category's code; none: none yet (triage, not classified).
+    pub label: Option<String>,
+    /// How many.
+    pub complaints: usize,
+}
+
+/// A matched complaint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BacktestSampleDto {
+    /// Its id.
+    pub id: i64,
+    /// Its case number.
+    pub case_no: String,
+    /// Its summary.
+    pub summary: String,
+    /// What the rule matched in it.
+    pub matched: String,
+    /// Its department now.
+    pub department: Option<String>,
+    /// Its category now (code).
+    pub category: Option<String>,
+}
+
+/// What a rule would have done with the period's newest complaints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BacktestDto {
+    /// The period, in days up to now.
+    pub days: i64,
+    /// Its start.
+    pub since: chrono::DateTime<chrono::Utc>,
+    /// Complaints tried: the newest of the period within the caller's data scope.
+    pub scanned: usize,
+    /// Whether the period holds more than were tried.
+    pub capped: bool,
+    /// Complaints the rule matches.
+    pub matched: usize,
+    /// For the department it names.
+    pub department: Option<TargetTrialDto>,
+    /// For the category it names.
+    pub category: Option<TargetTrialDto>,
+    /// Where the matched complaints are now, most first.
+    pub departments_now: Vec<LabelCountDto>,
+    /// Which categories they have now, most first.
+    pub categories_now: Vec<LabelCountDto>,
+    /// The newest matched complaints.
+    pub samples: Vec<BacktestSampleDto>,
+}
+
+/// Tries a rule on the newest complaints of a period (at most 5,000, within the caller's data
+/// scope) beside the other enabled rules, as if it were saved and enabled: which it matches, for
+/// how many it would decide the department and category (a rule of higher priority wins), how
+/// often that agrees with where people put them, and where they are now. Saves nothing.
+#[utoipa::path(post, path = "/api/v1/routing/rules/backtest", tag = "routing", request_body = BacktestRequest,
+    responses((status = 200, body = BacktestDto), (status = 403), (status = 422, body = crate::error::ErrorResponse)))]
+async fn backtest(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<BacktestRequest>,
+) -> ApiResult<Json<BacktestDto>> {
+    p.require(Permission::AdminRouting)?;
+    let days = period_days(req.days)?;
+    let draft = draft_of(&state, req.rule).await?;
+    let since = state.now() - chrono::Duration::days(days);
+    let saved = state.store().routing_rules().await?;
+    if let Some(id) = req.rule_id
+        && !saved.iter().any(|r| r.id == id)
+    {
+        return Err(FieldError::new("rule_id", "unknown_rule", "规则不存在", "unknown rule").into());
+    }
+    // A new rule gets a higher id than any saved one, so it loses priority ties to all of them.
+    let id = req.rule_id.unwrap_or_else(|| saved.iter().map(|r| r.id).max().unwrap_or(0) + 1);
+    let names: std::collections::HashMap<i64, String> = saved.iter().map(|r| (r.id, r.name.clone())).collect();
+    let others: Vec<_> = saved.into_iter().map(keyword_rule).collect();
+    let rule = draft_keyword_rule(id, draft);
+    // One more than is tried tells whether the period holds more.
+    let mut recent = state.store().recent_handled(&p.scope, since, BACKTEST_LIMIT + 1).await?;
+    let capped = recent.len() as u64 > BACKTEST_LIMIT;
+    recent.truncate(BACKTEST_LIMIT as usize);
+    let handled: Vec<_> = recent.iter().map(|r| r.handled.clone()).collect();
+    let b = tokio::task::spawn_blocking({
+        let rule = rule.clone();
+        move || cloop_nlp::backtest::backtest(&rule, &others, &handled, BACKTEST_SAMPLES)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "trying a rule panicked");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "内部错误", "internal error")
+    })?;
+    let trial = |label: Option<&String>, t: Option<cloop_nlp::backtest::TargetTrial>| {
+        Some(TargetTrialDto {
+            label: label?.clone(),
+            decides: t.as_ref()?.decides,
+            agrees: t.as_ref()?.agrees,
+            overruled_by: t?
+                .overruled_by
+                .into_iter()
+                .map(|(rule_id, complaints)| OverruledByDto { rule_id, name: names.get(&rule_id).cloned(), complaints })
+                .collect(),
+        })
+    };
+    let counts = |v: Vec<(Option<String>, usize)>| {
+        v.into_iter().map(|(label, complaints)| LabelCountDto { label, complaints }).collect()
+    };
+    Ok(Json(BacktestDto {
+        days,
+        since,
+        scanned: b.scanned,
+        capped,
+        matched: b.matched,
+        department: trial(rule.department.as_ref(), b.department),
+        category: trial(rule.category.as_ref(), b.category),
+        departments_now: counts(b.departments_now),
+        categories_now: counts(b.categories_now),
+        samples: b
+            .samples
+            .into_iter()
+            .map(|(i, matched)| {
+                let r = &recent[i];
+                BacktestSampleDto {
+                    id: r.id,
+                    case_no: r.case_no.clone(),
+                    summary: r.summary.clone(),
+                    matched,
+                    department: r.handled.department.clone(),
+                    category: r.handled.category.clone(),
+                }
+            })
+            .collect(),
+    }))
 }

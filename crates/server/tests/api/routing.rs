@@ -20,6 +20,7 @@ sqlite_and_postgres_routed!(
     routing_again_places_what_a_new_rule_now_places,
     an_older_model_is_put_back_in_use_and_every_decision_follows_it,
     the_outcomes_show_what_people_moved_and_which_suggestions_they_followed,
+    a_rule_is_tried_on_recent_complaints_before_it_is_saved,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -777,4 +778,69 @@ async fn the_outcomes_show_what_people_moved_and_which_suggestions_they_followed
     admin.get("/api/v1/routing/outcomes?days=x").await.expect(422);
     admin.get("/api/v1/routing/outcomes?day=7").await.expect(422);
     agent.get("/api/v1/routing/outcomes").await.expect_error(403, "missing_permission");
+}
+
+/// 试运行: a rule tried on the newest complaints before it is saved, beside the saved rules and
+/// by their priorities, against where people put the complaints. Nothing is saved.
+async fn a_rule_is_tried_on_recent_complaints_before_it_is_saved(app: TestApp) {
+    let admin = app.login("admin").await;
+    invoice_rule(&admin).await;
+    let agent = app.login("agent").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let c = agent.intake_with(&body(&format!("1375555000{i}"), &format!("发票第{i}次还没开"))).await;
+        ids.push(c["id"].as_i64().unwrap());
+    }
+    agent.intake_with(&body("13755550009", "物流太慢了，一周还没到")).await;
+    app.login("supervisor")
+        .await
+        .command(ids[2], "transfer", json!({"department_id": app.seed.acme_quality, "reason": "是质量问题"}))
+        .await;
+    let saved = admin.get("/api/v1/routing/rules").await.expect(200).clone();
+    let invoice =
+        saved.as_array().unwrap().iter().find(|r| r["name"] == "发票问题").expect("the invoice rule")["id"].clone();
+    let draft = |priority: i64| json!({"name": "开票", "patterns": ["开票", "发票"], "department": "财务部", "priority": priority});
+    let trial = |req: Value| {
+        let admin = &admin;
+        async move { admin.post("/api/v1/routing/rules/backtest", &req).await.expect(200).clone() }
+    };
+
+    // Beside the invoice rule, below its priority: it matches the three, and that rule decides them.
+    let t = trial(json!({"rule": draft(0)})).await;
+    assert_eq!([&t["scanned"], &t["matched"], &t["capped"]], [&json!(4), &json!(3), &json!(false)], "{t}");
+    assert_eq!(t["department"]["decides"], 0, "{t}");
+    assert_eq!(t["department"]["overruled_by"], json!([{"rule_id": invoice, "name": "发票问题", "complaints": 3}]));
+    assert_eq!(t["category"], Value::Null, "the rule names no category");
+    // Above it, it decides them; two are still where it would send them.
+    let t = trial(json!({"rule": draft(50), "days": 7})).await;
+    assert_eq!([&t["department"]["decides"], &t["department"]["agrees"]], [&json!(3), &json!(2)], "{t}");
+    assert_eq!(t["department"]["label"], "财务部");
+    assert_eq!(t["departments_now"][0], json!({"label": "财务部", "complaints": 2}));
+    assert_eq!(t["departments_now"][1], json!({"label": "质量部", "complaints": 1}));
+    let samples = t["samples"].as_array().expect("samples");
+    assert_eq!(samples.len(), 3);
+    assert_eq!(
+        (samples[0]["id"].as_i64(), samples[0]["matched"].as_str()),
+        (Some(ids[2]), Some("发票")),
+        "newest first"
+    );
+    assert_eq!(samples[0]["department"], "质量部");
+    // Editing the invoice rule itself: the draft is tried in its place.
+    let t = trial(json!({"rule": draft(0), "rule_id": invoice})).await;
+    assert_eq!([&t["department"]["decides"], &t["department"]["agrees"]], [&json!(3), &json!(2)], "{t}");
+    assert_eq!(t["department"]["overruled_by"], json!([]));
+    // Nothing was saved.
+    assert_eq!(admin.get("/api/v1/routing/rules").await.expect(200).clone(), saved);
+
+    // Bad input is refused field by field, as on saving; the trial is the routing admin's.
+    let bad = json!({"rule": {"name": "x", "patterns": ["re:("], "department": "财务部"}});
+    admin.post("/api/v1/routing/rules/backtest", &bad).await.expect_field("patterns[0]", "invalid_regex");
+    let days = json!({"rule": draft(0), "days": 0});
+    admin.post("/api/v1/routing/rules/backtest", &days).await.expect_field("days", "out_of_range");
+    let unknown = json!({"rule": draft(0), "rule_id": 999_999});
+    admin.post("/api/v1/routing/rules/backtest", &unknown).await.expect_field("rule_id", "unknown_rule");
+    let extra = json!({"rule": draft(0), "limit": 5});
+    admin.post("/api/v1/routing/rules/backtest", &extra).await.expect(422);
+    let forbidden = agent.post("/api/v1/routing/rules/backtest", &json!({"rule": draft(0)})).await;
+    forbidden.expect_error(403, "missing_permission");
 }

@@ -1319,6 +1319,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/routing/rules/backtest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tries a rule on the newest complaints of a period (at most 5,000, within the caller's data
+         *     scope) beside the other enabled rules, as if it were saved and enabled: which it matches, for
+         *     how many it would decide the department and category (a rule of higher priority wins), how
+         *     often that agrees with where people put them, and where they are now. Saves nothing.
+         */
+        post: operations["backtest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/rules/{id}": {
         parameters: {
             query?: never;
@@ -1610,6 +1632,66 @@ export interface components {
             measures: components["schemas"]["LabelDto"][];
             /** @description Roles (rows). */
             roles: components["schemas"]["RoleDto"][];
+        };
+        /** @description What a rule would have done with the period's newest complaints. */
+        BacktestDto: {
+            /** @description Whether the period holds more than were tried. */
+            capped: boolean;
+            /** @description Which categories they have now, most first. */
+            categories_now: components["schemas"]["LabelCountDto"][];
+            category?: components["schemas"]["TargetTrialDto"] | null;
+            /**
+             * Format: int64
+             * @description The period, in days up to now.
+             */
+            days: number;
+            department?: components["schemas"]["TargetTrialDto"] | null;
+            /** @description Where the matched complaints are now, most first. */
+            departments_now: components["schemas"]["LabelCountDto"][];
+            /** @description Complaints the rule matches. */
+            matched: number;
+            /** @description The newest matched complaints. */
+            samples: components["schemas"]["BacktestSampleDto"][];
+            /** @description Complaints tried: the newest of the period within the caller's data scope. */
+            scanned: number;
+            /**
+             * Format: date-time
+             * @description Its start.
+             */
+            since: string;
+        };
+        /** @description A rule to try on recent complaints before it is saved (试运行). */
+        BacktestRequest: {
+            /**
+             * Format: int64
+             * @description Complaints received in the last this many days (1–365, default 30).
+             */
+            days?: number | null;
+            /** @description The rule as it would be saved (checked as on saving). */
+            rule: components["schemas"]["RuleRequest"];
+            /**
+             * Format: int64
+             * @description The saved rule it would replace, when editing one: left out of the rules it is tried beside.
+             */
+            rule_id?: number | null;
+        };
+        /** @description A matched complaint. */
+        BacktestSampleDto: {
+            /** @description Its case number. */
+            case_no: string;
+            /** @description Its category now (code). */
+            category?: string | null;
+            /** @description Its department now. */
+            department?: string | null;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /** @description What the rule matched in it. */
+            matched: string;
+            /** @description Its summary. */
+            summary: string;
         };
         /** @description Outcomes per complaint. */
         BulkAnswer: {
@@ -2359,6 +2441,13 @@ export interface components {
             /** @description One-line summary; drawn from the content when missing. */
             summary?: string | null;
         };
+        /** @description How many matched complaints have one label now. */
+        LabelCountDto: {
+            /** @description How many. */
+            complaints: number;
+            /** @description A department's name or a category's code; none: none yet (triage, not classified). */
+            label?: string | null;
+        };
         /** @description A code with its labels. */
         LabelDto: {
             /** @description Code. */
@@ -2590,6 +2679,18 @@ export interface components {
          * @enum {string}
          */
         Outcome: "adopted" | "kept" | "refused" | "failed";
+        /** @description A rule that would decide instead, and how often. */
+        OverruledByDto: {
+            /** @description Matched complaints it would decide instead. */
+            complaints: number;
+            /** @description Its name. */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description The rule's id.
+             */
+            rule_id: number;
+        };
         /** @description The home dashboard's numbers. */
         Overview: {
             /** @description Open complaints per category (top 10). */
@@ -3171,6 +3272,17 @@ export interface components {
             kind: string;
             /** @description The holiday's name. */
             name: string;
+        };
+        /** @description What the rule would have done for its department or category. */
+        TargetTrialDto: {
+            /** @description Of those, the ones people put there. */
+            agrees: number;
+            /** @description Matched complaints for which the rule would choose it (no rule of higher priority names another). */
+            decides: number;
+            /** @description The department's name or the category's code the rule names. */
+            label: string;
+            /** @description Matched complaints rules of higher priority would decide instead. */
+            overruled_by: components["schemas"]["OverruledByDto"][];
         };
         /** @description Tier change. */
         TierRequest: {
@@ -6812,6 +6924,43 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    backtest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BacktestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BacktestDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             422: {
                 headers: {

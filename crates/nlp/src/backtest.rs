@@ -102,7 +102,7 @@ impl TargetTrial {
 /// Counts, most first; among equals the labels in order (none first).
 fn most_first(counts: BTreeMap<Option<String>, usize>) -> Vec<(Option<String>, usize)> {
     let mut v: Vec<_> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     v
 }
 

@@ -394,6 +394,41 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     assertNoPageErrors(page, [/status of 401/])
   })
 
+  await step('a rule is tried on recent complaints before it is saved', async () => {
+    await logout(page)
+    await login(page, 'admin')
+    await page.goto('/admin/routing')
+    const table = page.getByTestId('rules-table')
+    await table.locator('tr').filter({ hasText: '门封条' }).getByRole('button', { name: '编辑' }).click()
+    const dialog = page.getByRole('dialog', { name: '编辑规则' })
+    await dialog.getByTestId('rule-trial-run').click()
+    const trial = dialog.getByTestId('rule-trial')
+    await trial.getByText(/命中 [1-9]\d* 条/).waitFor()
+    await trial.getByTestId('rule-trial-department').getByText(/会由这条规则分派到质量管理部/).waitFor()
+    // The complaint moved in the step before is among those it matches, where people put it.
+    await trial.getByTestId('rule-trial-samples').locator('tr').filter({ hasText: '售后服务部' }).first().waitFor()
+    const admin = await ApiSession.login(server.url, 'admin')
+    const rule = (await admin.ok('GET', '/routing/rules')).find((r) => r.name === '门封条')
+    const { id, updated_at: _u, ...saved } = rule
+    const answer = await admin.ok('POST', '/routing/rules/backtest', { rule: saved, rule_id: id, days: 30 })
+    await trial.getByText(`命中 ${answer.matched} 条`, { exact: false }).waitFor()
+    assert.ok(answer.samples.some((c) => c.department === '售后服务部'), JSON.stringify(answer.samples))
+    // The whole dialog, form and result, on a screen tall enough to hold it.
+    await page.setViewportSize({ width: 1440, height: 1400 })
+    await page.waitForTimeout(300)
+    await dialog.locator('.el-dialog').screenshot({ path: join(SCREENS, 'routing-13-rule-trial.png') })
+    await page.setViewportSize({ width: 1440, height: 900 })
+    // Changed words make the result stale until it is tried again.
+    await formItem(dialog, '关键词').locator('textarea').fill('门封条\n密封条')
+    await trial.getByText('规则已修改', { exact: false }).waitFor()
+    await dialog.getByRole('button', { name: '取消' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    assert.equal((await admin.ok('GET', '/routing/rules')).find((r) => r.id === id).patterns.join(), '门封条', 'nothing saved')
+    await logout(page)
+    await login(page, 'a.agent1')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+
   await step('bulk assign: the classified one is assigned, the other skipped with the reason', async () => {
     const agent = await ApiSession.login(server.url, 'a.agent1')
     const leaf = (await agent.ok('GET', '/categories')).find((c) => c.parent_id && c.active)

@@ -48,6 +48,7 @@ import type {
   AcceptSuggestionsRequest,
   RetrainPolicyDto,
   RoutingOutcomesDto,
+  BacktestDto,
   RetrainScheduleDto,
   TokenDto,
   UpdateUserRequest,
@@ -172,4 +173,6 @@ export const routingApi = {
   setRetrain: (policy: RetrainPolicyDto) => http.put<RetrainScheduleDto>('/routing/retrain', policy),
   /** How routing fared for the complaints received in the last `days` days (admin.routing). */
   outcomes: (days: number) => http.get<RoutingOutcomesDto>('/routing/outcomes', { days }),
+  /** Tries a rule on the newest complaints of the last `days` days before it is saved (试运行). */
+  backtest: (rule: RuleRequest, ruleId: number | null, days: number) => http.post<BacktestDto>('/routing/rules/backtest', { rule, rule_id: ruleId, days }),
 }

@@ -2,11 +2,11 @@
 // models with a button to train each target and one to put an older version back in use, and a
 // preview of how a text would be routed.
 
-import { computed, reactive, ref, shallowRef, useTemplateRef } from 'vue'
+import { computed, reactive, ref, shallowRef, useTemplateRef, watch } from 'vue'
 import { useI18n } from 'vue-i18n'
 import type { FormInstance } from 'element-plus'
 import { routingApi } from '@shared/api/endpoints'
-import type { ModelDto, RuleDto } from '@shared/api/types'
+import type { BacktestDto, ModelDto, RuleDto } from '@shared/api/types'
 import type { RoutingDecision } from '@shared/domain/complaint/routing'
 import { useAsync, toApiError } from '@shared/composables/useAsync'
 import { useServerErrors } from '../../../composables/forms'
@@ -38,13 +38,37 @@ export function useRouting() {
     editing.value = null
     Object.assign(form, emptyForm())
     clear()
+    trial.value = null
     dialog.value = true
   }
   function openEdit(r: RuleDto) {
     editing.value = r
     Object.assign(form, formOf(r))
     clear()
+    trial.value = null
     dialog.value = true
+  }
+
+  // 试运行: the rule as the form holds it, tried on recent complaints before it is saved. A
+  // result no longer matches the form once the form changes, so it is marked stale.
+  const trialDays = ref(30)
+  const trialing = ref(false)
+  const trial = shallowRef<BacktestDto | null>(null)
+  const trialStale = ref(false)
+  watch(form, () => (trialStale.value = trial.value !== null), { deep: true })
+  async function runTrial() {
+    if (!(await formRef.value?.validate().catch(() => false))) return
+    trialing.value = true
+    clear()
+    try {
+      trial.value = await routingApi.backtest(requestOf(form), editing.value?.id ?? null, trialDays.value)
+      trialStale.value = false
+    } catch (e) {
+      const err = toApiError(e)
+      if (!(await apply(err))) ElMessage.error(err.message)
+    } finally {
+      trialing.value = false
+    }
   }
   async function save() {
     if (!(await formRef.value?.validate().catch(() => false))) return
@@ -152,6 +176,11 @@ export function useRouting() {
     openCreate,
     openEdit,
     save,
+    trialDays,
+    trialing,
+    trial,
+    trialStale,
+    runTrial,
     toggle,
     remove,
     training,

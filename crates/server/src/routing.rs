@@ -19,9 +19,9 @@ use cloop_domain::routing::{ClassScore, RoutedTarget, RoutingDecision, RoutingOu
 use cloop_domain::{CategoryId, OrgUnitId, Severity};
 use cloop_nlp::classifier::{Example, Model, TrainConfig, TrainError};
 use cloop_nlp::near_dup;
-use cloop_nlp::rules::{KeywordRule, RiskFlag, RuleSet};
+use cloop_nlp::rules::RuleSet;
 use cloop_nlp::segment::Analysis;
-use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, RuleDraft, training_text};
+use cloop_store::routing::{ModelRow, ModelTarget, NewModel, RoutingRule, training_text};
 use cloop_store::{IntakeRouting, MAX_REPEAT_LINKS, NewComplaint, Store, StoreResult};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -248,7 +248,7 @@ impl Router {
         let rules = if cur.rules_stamp == Some(stamp) {
             cur.rules.clone()
         } else {
-            RuleSet::new(store.routing_rules().await?.into_iter().map(keyword_rule))
+            RuleSet::new(store.routing_rules().await?.into_iter().map(RoutingRule::keyword_rule))
         };
         let category_model = reload_model(store, ModelTarget::Category, cur.category_model.as_ref()).await?;
         let department_model = reload_model(store, ModelTarget::Department, cur.department_model.as_ref()).await?;
@@ -377,36 +377,6 @@ async fn reload_model(
             tracing::error!(error = %e, "loading the routing model panicked");
             Ok(cur.cloned())
         }
-    }
-}
-
-/// A stored rule as the matcher takes it.
-pub fn keyword_rule(r: RoutingRule) -> KeywordRule {
-    let draft = RuleDraft {
-        name: r.name,
-        patterns: r.patterns,
-        category_code: r.category_code,
-        department: r.department,
-        severity_floor: r.severity_floor,
-        flags: r.flags,
-        priority: r.priority,
-        enabled: r.enabled,
-    };
-    draft_keyword_rule(r.id, draft)
-}
-
-/// A rule as the matcher takes it, under the id it has (or, not saved yet, will be given).
-pub fn draft_keyword_rule(id: i64, d: RuleDraft) -> KeywordRule {
-    KeywordRule {
-        id,
-        name: d.name,
-        patterns: d.patterns,
-        category: d.category_code,
-        department: d.department,
-        severity_floor: d.severity_floor.and_then(|s| u8::try_from(s).ok()),
-        flags: d.flags.iter().filter_map(|f| RiskFlag::from_code(f)).collect(),
-        priority: i32::try_from(d.priority).unwrap_or(if d.priority > 0 { i32::MAX } else { i32::MIN }),
-        enabled: d.enabled,
     }
 }
 

@@ -4,13 +4,14 @@
 //! compares a new one with.
 //!
 //! The store knows nothing of how rules match or models predict (that is `cloop-nlp`); it keeps
-//! rules as rows and models as bytes.
+//! rules as rows (handing them over as `cloop-nlp`'s `KeywordRule`) and models as bytes.
 
 use crate::Store;
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use cloop_domain::retrain::RetrainPolicy;
 use cloop_domain::*;
+use cloop_nlp::rules::{KeywordRule, RiskFlag};
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ConnectionTrait, FromQueryResult, TransactionTrait};
 use serde::Serialize;
@@ -61,6 +62,40 @@ pub struct RuleDraft {
     pub priority: i64,
     /// Enabled.
     pub enabled: bool,
+}
+
+impl RoutingRule {
+    /// The rule as the matcher takes it.
+    pub fn keyword_rule(self) -> KeywordRule {
+        let draft = RuleDraft {
+            name: self.name,
+            patterns: self.patterns,
+            category_code: self.category_code,
+            department: self.department,
+            severity_floor: self.severity_floor,
+            flags: self.flags,
+            priority: self.priority,
+            enabled: self.enabled,
+        };
+        draft.keyword_rule(self.id)
+    }
+}
+
+impl RuleDraft {
+    /// The rule as the matcher takes it, under the id it has (or, not saved yet, would be given).
+    pub fn keyword_rule(self, id: i64) -> KeywordRule {
+        KeywordRule {
+            id,
+            name: self.name,
+            patterns: self.patterns,
+            category: self.category_code,
+            department: self.department,
+            severity_floor: self.severity_floor.and_then(|s| u8::try_from(s).ok()),
+            flags: self.flags.iter().filter_map(|f| RiskFlag::from_code(f)).collect(),
+            priority: i32::try_from(self.priority).unwrap_or(if self.priority > 0 { i32::MAX } else { i32::MIN }),
+            enabled: self.enabled,
+        }
+    }
 }
 
 #[derive(Debug, FromQueryResult)]

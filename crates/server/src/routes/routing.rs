@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, ApiPath, Principal};
 use crate::routes::stats::period_days;
-use crate::routing::{TrainFailure, draft_keyword_rule, keyword_rule, train_from_database};
+use crate::routing::{TrainFailure, train_from_database};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -717,8 +717,8 @@ async fn backtest(
     // A new rule gets a higher id than any saved one, so it loses priority ties to all of them.
     let id = req.rule_id.unwrap_or_else(|| saved.iter().map(|r| r.id).max().unwrap_or(0) + 1);
     let names: std::collections::HashMap<i64, String> = saved.iter().map(|r| (r.id, r.name.clone())).collect();
-    let others: Vec<_> = saved.into_iter().map(keyword_rule).collect();
-    let rule = draft_keyword_rule(id, draft);
+    let others: Vec<_> = saved.into_iter().map(RoutingRule::keyword_rule).collect();
+    let rule = draft.keyword_rule(id);
     // One more than is tried tells whether the period holds more.
     let mut recent = state.store().recent_handled(&p.scope, since, BACKTEST_LIMIT + 1).await?;
     let capped = recent.len() as u64 > BACKTEST_LIMIT;

@@ -30,6 +30,14 @@ const VAGUE: [(&str, &str); 4] = [
     ("打了三次电话还是没有结果", "已经打了三次电话了，每次都说会有人回复，还是没有结果，到底谁来管？"),
 ];
 
+/// A faulty product whose customer asks for a refund: the 退款 rule sends it to 财务部 and
+/// 质量管理部 takes it over, saying routing got it wrong (分派有误), so the routing page's figures
+/// have a misrouted complaint to show on every demo, whatever the models make of the rest.
+const REFUND_FOR_A_FAULT: (&str, &str) = (
+    "冰箱用了三天不制冷，要求退款",
+    "上周买的冰箱用了三天就不制冷了，冷藏室里的菜都坏了，售后说配件要等半个月。这是质量问题，我要求退款。",
+);
+
 /// What routing did with the arrivals.
 #[derive(Debug, Default)]
 pub struct Arrivals {
@@ -50,7 +58,12 @@ pub async fn arrive(store: &Store, world: &World, rng: &mut StdRng, n: usize, no
     let state = AppState::new(store.clone(), ServerConfig::default());
     let mut out = Arrivals::default();
     for i in 0..n {
-        let text = texts::complaint_text(rng);
+        let mut text = texts::complaint_text(rng);
+        if i == 0 {
+            text.company = DemoCompany::Appliances;
+            text.department_code = "quality";
+            (text.summary, text.content) = (REFUND_FOR_A_FAULT.0.to_owned(), REFUND_FOR_A_FAULT.1.to_owned());
+        }
         let (summary, content, request, product, order) = if i % 3 == 2 {
             let (summary, content) = VAGUE[(i / 3) % VAGUE.len()];
             (summary.to_owned(), content.to_owned(), "尽快回复".to_owned(), None, None)

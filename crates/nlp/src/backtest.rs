@@ -99,6 +99,76 @@ impl TargetTrial {
     }
 }
 
+/// What two rules disagree about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    /// The department to send the complaint to.
+    Department,
+    /// The category to classify it as.
+    Category,
+}
+
+/// Two enabled rules that match the same complaints and name different departments (or
+/// categories) for them: the one of higher priority decides, the other is overruled there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// What they disagree about.
+    pub target: Target,
+    /// The rule that decides (higher priority; on a tie, the lower id).
+    pub winner: i64,
+    /// The rule it overrules.
+    pub loser: i64,
+    /// Both have the same priority: the rule's number decides, which nobody chose.
+    pub tie: bool,
+    /// Complaints where they disagree.
+    pub complaints: usize,
+    /// The first of them (index into the input).
+    pub first: usize,
+}
+
+/// Where the enabled `rules` disagree over the `handled` complaints: for every complaint and
+/// target, the rule that decides against each other matching rule naming another label. Ties of
+/// priority come first (the order is then an accident of numbering), then the most complaints.
+pub fn conflicts(rules: &[KeywordRule], handled: &[Handled]) -> Vec<Conflict> {
+    let set = RuleSet::new(rules.iter().cloned());
+    let by_id: BTreeMap<i64, &KeywordRule> = rules.iter().map(|r| (r.id, r)).collect();
+    // (target, winner, loser) → (complaints, first)
+    let mut found: BTreeMap<(Target, i64, i64), (usize, usize)> = BTreeMap::new();
+    for (i, h) in handled.iter().enumerate() {
+        let outcome = set.evaluate(&h.text);
+        let matched: Vec<&KeywordRule> =
+            outcome.hits.iter().filter_map(|hit| by_id.get(&hit.rule_id).copied()).collect();
+        for target in [Target::Department, Target::Category] {
+            fn label(r: &KeywordRule, target: Target) -> Option<&str> {
+                match target {
+                    Target::Department => r.department.as_deref(),
+                    Target::Category => r.category.as_deref(),
+                }
+            }
+            // Hits come highest priority first: the first that names the target decides it.
+            let mut naming = matched.iter().filter_map(|r| label(r, target).map(|l| (r, l)));
+            let Some((winner, chosen)) = naming.next() else { continue };
+            for (loser, _) in naming.filter(|(_, l)| *l != chosen) {
+                let entry = found.entry((target, winner.id, loser.id)).or_insert((0, i));
+                entry.0 += 1;
+            }
+        }
+    }
+    let mut out: Vec<Conflict> = found
+        .into_iter()
+        .map(|((target, winner, loser), (complaints, first))| Conflict {
+            target,
+            winner,
+            loser,
+            tie: by_id[&winner].priority == by_id[&loser].priority,
+            complaints,
+            first,
+        })
+        .collect();
+    out.sort_by(|a, b| b.tie.cmp(&a.tie).then(b.complaints.cmp(&a.complaints)));
+    out
+}
+
 /// Counts, most first; among equals the labels in order (none first).
 fn most_first(counts: BTreeMap<Option<String>, usize>) -> Vec<(Option<String>, usize)> {
     let mut v: Vec<_> = counts.into_iter().collect();
@@ -166,6 +236,39 @@ mod tests {
         let off = KeywordRule { enabled: false, priority: 20, ..draft };
         let b = backtest(&off, &[fault], &texts, 10);
         assert_eq!(b.department.map(|d| (d.decides, d.agrees)), Some((2, 1)));
+    }
+
+    #[test]
+    fn rules_that_name_different_departments_for_the_same_complaints_conflict() {
+        let refund = rule(1, &["退款"], Some("财务部"), 10);
+        let fault = rule(2, &["坏了", "不制冷"], Some("售后服务部"), 5);
+        let money = rule(3, &["钱"], Some("客服中心"), 10);
+        let also_finance = rule(4, &["退钱"], Some("财务部"), 0);
+        let off = KeywordRule { enabled: false, ..rule(5, &["退款"], Some("法务部"), 99) };
+        let category = KeywordRule { category: Some("refund".into()), ..rule(6, &["退款"], None, 0) };
+        let other_category = KeywordRule { category: Some("fault".into()), ..rule(7, &["坏了"], None, 0) };
+        let texts = [
+            handled("冰箱坏了要求退款", None, None),
+            handled("冰箱不制冷，要求退款", None, None),
+            handled("退款的钱还没到，退钱太慢", None, None),
+            handled("物流太慢", None, None),
+        ];
+        let rules = [refund, fault, money, also_finance, off, category, other_category];
+        let found = conflicts(&rules, &texts);
+        let summary: Vec<_> =
+            found.iter().map(|c| (c.target, c.winner, c.loser, c.tie, c.complaints, c.first)).collect();
+        assert_eq!(
+            summary,
+            [
+                // Same priority, different departments: the lower id decides, which nobody chose.
+                (Target::Department, 1, 3, true, 1, 2),
+                (Target::Category, 6, 7, true, 1, 0),
+                (Target::Department, 1, 2, false, 2, 0),
+            ]
+        );
+        // Rules that agree, and disabled rules, do not conflict.
+        assert!(found.iter().all(|c| c.loser != 4 && c.loser != 5 && c.winner != 5));
+        assert!(conflicts(&rules, &[]).is_empty());
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath, Principal};
-use crate::routes::stats::period_days;
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Principal};
+use crate::routes::stats::{PeriodQuery, period_days};
 use crate::routing::{TrainFailure, train_from_database};
 use axum::Json;
 use axum::extract::State;
@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(retrain_schedule, put_retrain_schedule))
         .routes(routes!(preview))
         .routes(routes!(backtest))
+        .routes(routes!(conflicts))
 }
 
 /// A keyword rule.
@@ -606,6 +607,27 @@ const BACKTEST_LIMIT: u64 = 5_000;
 /// How many matched complaints the answer lists.
 const BACKTEST_SAMPLES: usize = 10;
 
+/// The period's newest complaints within the caller's scope that rules are tried on, and whether
+/// the period holds more (one more than is tried tells).
+async fn recent_handled(
+    state: &AppState,
+    p: &Principal,
+    since: chrono::DateTime<chrono::Utc>,
+) -> ApiResult<(Vec<cloop_store::routing::HandledComplaint>, bool)> {
+    let mut recent = state.store().recent_handled(&p.scope, since, BACKTEST_LIMIT + 1).await?;
+    let capped = recent.len() as u64 > BACKTEST_LIMIT;
+    recent.truncate(BACKTEST_LIMIT as usize);
+    Ok((recent, capped))
+}
+
+/// Runs pure, CPU-bound rule matching off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, "matching rules panicked");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "内部错误", "internal error")
+    })
+}
+
 /// A rule to try on recent complaints before it is saved (试运行).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -719,20 +741,13 @@ async fn backtest(
     let names: std::collections::HashMap<i64, String> = saved.iter().map(|r| (r.id, r.name.clone())).collect();
     let others: Vec<_> = saved.into_iter().map(RoutingRule::keyword_rule).collect();
     let rule = draft.keyword_rule(id);
-    // One more than is tried tells whether the period holds more.
-    let mut recent = state.store().recent_handled(&p.scope, since, BACKTEST_LIMIT + 1).await?;
-    let capped = recent.len() as u64 > BACKTEST_LIMIT;
-    recent.truncate(BACKTEST_LIMIT as usize);
+    let (recent, capped) = recent_handled(&state, &p, since).await?;
     let handled: Vec<_> = recent.iter().map(|r| r.handled.clone()).collect();
-    let b = tokio::task::spawn_blocking({
+    let b = blocking({
         let rule = rule.clone();
         move || cloop_nlp::backtest::backtest(&rule, &others, &handled, BACKTEST_SAMPLES)
     })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "trying a rule panicked");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "内部错误", "internal error")
-    })?;
+    .await?;
     let trial = |label: Option<&String>, t: Option<cloop_nlp::backtest::TargetTrial>| {
         Some(TargetTrialDto {
             label: label?.clone(),
@@ -774,4 +789,111 @@ async fn backtest(
             })
             .collect(),
     }))
+}
+
+/// One side of a conflict: a rule and what it names.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictRuleDto {
+    /// The rule's id.
+    pub rule_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its priority.
+    pub priority: i64,
+    /// The department's name or category's code it names.
+    pub label: String,
+}
+
+/// Two enabled rules naming different departments (or categories) for the same complaints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictDto {
+    /// `department` or `category`.
+    pub target: String,
+    /// The rule that decides: higher priority, or on a tie the lower id.
+    pub winner: ConflictRuleDto,
+    /// The rule it overrules.
+    pub loser: ConflictRuleDto,
+    /// Same priority: the rules' numbers decide, which nobody chose. Give one a higher priority.
+    pub tie: bool,
+    /// Complaints where they disagree.
+    pub complaints: usize,
+    /// The newest of them.
+    pub example: ConflictExampleDto,
+}
+
+/// A complaint two rules disagree about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictExampleDto {
+    /// Its id.
+    pub id: i64,
+    /// Its case number.
+    pub case_no: String,
+    /// Its summary.
+    pub summary: String,
+}
+
+/// Where the enabled rules disagree over the period's newest complaints.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictsDto {
+    /// The period, in days up to now.
+    pub days: i64,
+    /// Its start.
+    pub since: chrono::DateTime<chrono::Utc>,
+    /// Complaints tried: the newest of the period within the caller's data scope (at most 5,000).
+    pub scanned: usize,
+    /// Whether the period holds more than were tried.
+    pub capped: bool,
+    /// Ties of priority first, then the most complaints.
+    pub conflicts: Vec<ConflictDto>,
+}
+
+/// Rule conflicts (规则冲突): pairs of enabled rules that matched the same recent complaints and
+/// name different departments or categories for them. The rule of higher priority decides; two
+/// of the same priority are decided by their numbers, which nobody chose, so ties come first.
+#[utoipa::path(get, path = "/api/v1/routing/rules/conflicts", tag = "routing", params(PeriodQuery),
+    responses((status = 200, body = ConflictsDto), (status = 403), (status = 422, body = crate::error::ErrorResponse)))]
+async fn conflicts(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<Json<ConflictsDto>> {
+    p.require(Permission::AdminRouting)?;
+    let days = period_days(q.days)?;
+    let since = state.now() - chrono::Duration::days(days);
+    let saved = state.store().routing_rules().await?;
+    let (recent, capped) = recent_handled(&state, &p, since).await?;
+    let handled: Vec<_> = recent.iter().map(|r| r.handled.clone()).collect();
+    let rules: Vec<_> = saved.iter().cloned().map(RoutingRule::keyword_rule).collect();
+    let found = blocking(move || cloop_nlp::backtest::conflicts(&rules, &handled)).await?;
+    let side = |id: i64, target: cloop_nlp::backtest::Target| {
+        let r = saved.iter().find(|r| r.id == id).expect("conflicts name saved rules");
+        let label = match target {
+            cloop_nlp::backtest::Target::Department => r.department.clone(),
+            cloop_nlp::backtest::Target::Category => r.category_code.clone(),
+        };
+        ConflictRuleDto { rule_id: r.id, name: r.name.clone(), priority: r.priority, label: label.unwrap_or_default() }
+    };
+    let conflicts = found
+        .into_iter()
+        .map(|c| {
+            let first = &recent[c.first];
+            ConflictDto {
+                target: match c.target {
+                    cloop_nlp::backtest::Target::Department => "department",
+                    cloop_nlp::backtest::Target::Category => "category",
+                }
+                .to_owned(),
+                winner: side(c.winner, c.target),
+                loser: side(c.loser, c.target),
+                tie: c.tie,
+                complaints: c.complaints,
+                example: ConflictExampleDto {
+                    id: first.id,
+                    case_no: first.case_no.clone(),
+                    summary: first.summary.clone(),
+                },
+            }
+        })
+        .collect();
+    Ok(Json(ConflictsDto { days, since, scanned: recent.len(), capped, conflicts }))
 }

@@ -21,6 +21,7 @@ sqlite_and_postgres_routed!(
     an_older_model_is_put_back_in_use_and_every_decision_follows_it,
     the_outcomes_show_what_people_moved_and_which_suggestions_they_followed,
     a_rule_is_tried_on_recent_complaints_before_it_is_saved,
+    rules_that_disagree_over_recent_complaints_are_listed_ties_first,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -843,4 +844,47 @@ async fn a_rule_is_tried_on_recent_complaints_before_it_is_saved(app: TestApp) {
     admin.post("/api/v1/routing/rules/backtest", &extra).await.expect(422);
     let forbidden = agent.post("/api/v1/routing/rules/backtest", &json!({"rule": draft(0)})).await;
     forbidden.expect_error(403, "missing_permission");
+}
+
+/// 规则冲突: enabled rules that matched the same recent complaints and name different
+/// departments; a tie of priority (decided by the rules' numbers) comes first.
+async fn rules_that_disagree_over_recent_complaints_are_listed_ties_first(app: TestApp) {
+    let admin = app.login("admin").await;
+    let none = admin.get("/api/v1/routing/rules/conflicts").await.expect(200).clone();
+    assert_eq!((none["days"].as_i64(), none["conflicts"].clone()), (Some(30), json!([])), "{none}");
+    invoice_rule(&admin).await;
+    let rule = |name: &str, department: &str, priority: i64| json!({"name": name, "patterns": ["发票"], "department": department, "priority": priority});
+    admin.post("/api/v1/routing/rules", &rule("税号", "质量部", 20)).await.expect(201);
+    admin.post("/api/v1/routing/rules", &rule("票据", "客服中心", 5)).await.expect(201);
+    admin.post("/api/v1/routing/rules", &rule("开票", "财务部", 0)).await.expect(201);
+    let agent = app.login("agent").await;
+    agent.intake_with(&body("13766660001", "发票还没开")).await;
+    let newest = agent.intake_with(&body("13766660002", "发票开错了抬头")).await;
+
+    let c = admin.get("/api/v1/routing/rules/conflicts?days=7").await.expect(200).clone();
+    assert_eq!((c["scanned"].as_i64(), c["capped"].as_bool()), (Some(2), Some(false)), "{c}");
+    let pairs: Vec<_> = c["conflicts"]
+        .as_array()
+        .expect("conflicts")
+        .iter()
+        .map(|x| {
+            let (w, l) = (&x["winner"], &x["loser"]);
+            (w["name"].as_str(), l["name"].as_str(), l["label"].as_str(), x["tie"].as_bool(), x["complaints"].as_i64())
+        })
+        .collect();
+    // The rule naming the same department (开票) is no conflict.
+    assert_eq!(
+        pairs,
+        [
+            (Some("发票问题"), Some("税号"), Some("质量部"), Some(true), Some(2)),
+            (Some("发票问题"), Some("票据"), Some("客服中心"), Some(false), Some(2)),
+        ],
+        "{c}"
+    );
+    assert_eq!(c["conflicts"][0]["target"], "department");
+    assert_eq!(c["conflicts"][0]["winner"]["priority"], 20);
+    assert_eq!(c["conflicts"][0]["example"]["case_no"], newest["case_no"], "the newest example");
+
+    admin.get("/api/v1/routing/rules/conflicts?days=400").await.expect_field("days", "out_of_range");
+    agent.get("/api/v1/routing/rules/conflicts").await.expect_error(403, "missing_permission");
 }

@@ -1341,6 +1341,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/routing/rules/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rule conflicts (规则冲突): pairs of enabled rules that matched the same recent complaints and
+         *     name different departments or categories for them. The rule of higher priority decides; two
+         *     of the same priority are decided by their numbers, which nobody chose, so ties come first.
+         */
+        get: operations["conflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/routing/rules/{id}": {
         parameters: {
             query?: never;
@@ -2193,6 +2214,69 @@ export interface components {
              * @description Matching rows in all. A search ranked by relevance ranks the newest 1,000 matches at most; then `total` is 1,000 and `capped` is true.
              */
             total: number;
+        };
+        /** @description Two enabled rules naming different departments (or categories) for the same complaints. */
+        ConflictDto: {
+            /** @description Complaints where they disagree. */
+            complaints: number;
+            /** @description The newest of them. */
+            example: components["schemas"]["ConflictExampleDto"];
+            /** @description The rule it overrules. */
+            loser: components["schemas"]["ConflictRuleDto"];
+            /** @description `department` or `category`. */
+            target: string;
+            /** @description Same priority: the rules' numbers decide, which nobody chose. Give one a higher priority. */
+            tie: boolean;
+            /** @description The rule that decides: higher priority, or on a tie the lower id. */
+            winner: components["schemas"]["ConflictRuleDto"];
+        };
+        /** @description A complaint two rules disagree about. */
+        ConflictExampleDto: {
+            /** @description Its case number. */
+            case_no: string;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /** @description Its summary. */
+            summary: string;
+        };
+        /** @description One side of a conflict: a rule and what it names. */
+        ConflictRuleDto: {
+            /** @description The department's name or category's code it names. */
+            label: string;
+            /** @description Its name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Its priority.
+             */
+            priority: number;
+            /**
+             * Format: int64
+             * @description The rule's id.
+             */
+            rule_id: number;
+        };
+        /** @description Where the enabled rules disagree over the period's newest complaints. */
+        ConflictsDto: {
+            /** @description Whether the period holds more than were tried. */
+            capped: boolean;
+            /** @description Ties of priority first, then the most complaints. */
+            conflicts: components["schemas"]["ConflictDto"][];
+            /**
+             * Format: int64
+             * @description The period, in days up to now.
+             */
+            days: number;
+            /** @description Complaints tried: the newest of the period within the caller's data scope (at most 5,000). */
+            scanned: number;
+            /**
+             * Format: date-time
+             * @description Its start.
+             */
+            since: string;
         };
         /** @description A contact with the customer. */
         ContactRequest: {
@@ -6954,6 +7038,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BacktestDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    conflicts: {
+        parameters: {
+            query?: {
+                /** @description Complaints received in the last this many days (1–365, default 30). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictsDto"];
                 };
             };
             403: {

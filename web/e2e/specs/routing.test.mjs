@@ -429,6 +429,44 @@ test('routing: rules page, a routed complaint and the triage queue', async (t) =
     assertNoPageErrors(page, [/status of 401/])
   })
 
+  await step('rules that disagree over recent complaints are listed, ties of priority first', async () => {
+    const admin = await ApiSession.login(server.url, 'admin')
+    // A second rule for door seals, at the same priority as 门封条 but naming another department.
+    const doorSeal = (await admin.ok('GET', '/routing/rules')).find((r) => r.name === '门封条')
+    const rival = await admin.ok('POST', '/routing/rules', {
+      name: '封条售后',
+      patterns: ['门封条'],
+      department: '售后服务部',
+      priority: doorSeal.priority,
+    })
+    await logout(page)
+    await login(page, 'admin')
+    await page.goto('/admin/routing')
+    const card = page.getByTestId('rule-conflicts')
+    const first = card.getByTestId('rule-conflicts-table').locator('tbody tr').first()
+    await first.getByText('同优先级').waitFor()
+    await first.getByText('封条售后').waitFor()
+    await first.getByText(/优先级 30 → 售后服务部/).waitFor()
+    await page.waitForTimeout(1000)
+    await card.screenshot({ path: join(SCREENS, 'routing-14-rule-conflicts.png') })
+    // The overruled rule opens in the dialog; a lower priority settles the order.
+    await first.getByRole('button', { name: '封条售后' }).click()
+    const dialog = page.getByRole('dialog', { name: '编辑规则' })
+    await formItem(dialog, '优先级').locator('input').fill('20')
+    await dialog.getByTestId('rule-save').click()
+    await dialog.waitFor({ state: 'hidden' })
+    const settled = card.getByTestId('rule-conflicts-table').locator('tr').filter({ hasText: '封条售后' })
+    await settled.getByText(/优先级 20 → 售后服务部/).waitFor()
+    assert.equal(await settled.getByText('同优先级').count(), 0)
+    const answer = await admin.ok('GET', '/routing/rules/conflicts?days=30')
+    const pair = answer.conflicts.find((c) => c.loser.rule_id === rival.id)
+    assert.ok(pair && !pair.tie && pair.winner.name === '门封条' && pair.complaints >= 1, JSON.stringify(answer.conflicts))
+    await admin.ok('DELETE', `/routing/rules/${rival.id}`)
+    await logout(page)
+    await login(page, 'a.agent1')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+
   await step('bulk assign: the classified one is assigned, the other skipped with the reason', async () => {
     const agent = await ApiSession.login(server.url, 'a.agent1')
     const leaf = (await agent.ok('GET', '/categories')).find((c) => c.parent_id && c.active)

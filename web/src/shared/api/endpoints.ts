@@ -49,6 +49,7 @@ import type {
   RetrainPolicyDto,
   RoutingOutcomesDto,
   BacktestDto,
+  ConflictsDto,
   RetrainScheduleDto,
   TokenDto,
   UpdateUserRequest,
@@ -175,4 +176,6 @@ export const routingApi = {
   outcomes: (days: number) => http.get<RoutingOutcomesDto>('/routing/outcomes', { days }),
   /** Tries a rule on the newest complaints of the last `days` days before it is saved (试运行). */
   backtest: (rule: RuleRequest, ruleId: number | null, days: number) => http.post<BacktestDto>('/routing/rules/backtest', { rule, rule_id: ruleId, days }),
+  /** Enabled rules that disagree over the newest complaints of the last `days` days (规则冲突). */
+  conflicts: (days: number) => http.get<ConflictsDto>('/routing/rules/conflicts', { days }),
 }

@@ -2,7 +2,9 @@
 //! the newest complaints before it is saved. The two parts the endpoint runs, timed apart on an
 //! existing database (the one `search-bench` fills is the large one): reading the newest 5,001
 //! complaints with where they are now (`Store::recent_handled`), and matching the rule beside
-//! the database's saved rules on 5,000 of them (`cloop_nlp::backtest`). A benchmark, not a test.
+//! the database's saved rules on 5,000 of them (`cloop_nlp::backtest`); and the rule conflicts
+//! (`GET /routing/rules/conflicts`, `cloop_nlp::backtest::conflicts`) over the same complaints
+//! with the rule saved beside the others. A benchmark, not a test.
 //!
 //! ```text
 //! cargo run --release -p cloop-bench --bin rule_trial -- --database-url 'sqlite:///tmp/s/cloop.db?mode=rwc'
@@ -14,7 +16,7 @@ use anyhow::{Context, Result};
 use chrono::{TimeZone, Utc};
 use clap::Parser;
 use cloop_bench::latency_summary;
-use cloop_nlp::backtest::backtest;
+use cloop_nlp::backtest::{backtest, conflicts};
 use cloop_store::routing::{RoutingRule, RuleDraft};
 use cloop_store::{Scope, Store, StoreConfig};
 
@@ -63,7 +65,9 @@ async fn main() -> Result<()> {
 
     let mut read = Vec::new();
     let mut matched = Vec::new();
+    let mut conflicting = Vec::new();
     let mut last = None;
+    let with_draft: Vec<_> = saved.iter().cloned().chain([draft.clone()]).collect();
     for run in 0..=args.runs {
         let t = Instant::now();
         let mut recent = store.recent_handled(&Scope::All, since, LIMIT + 1).await?;
@@ -73,17 +77,23 @@ async fn main() -> Result<()> {
         let t = Instant::now();
         let b = backtest(&draft, &saved, &handled, SAMPLES);
         let match_us = t.elapsed().as_micros() as u32;
+        let t = Instant::now();
+        let found = conflicts(&with_draft, &handled);
+        let conflicts_us = t.elapsed().as_micros() as u32;
         if run > 0 {
             read.push(read_us);
             matched.push(match_us);
+            conflicting.push(conflicts_us);
         }
-        last = Some((handled.len(), b.matched, saved.len()));
+        last = Some((handled.len(), b.matched, saved.len(), found.len()));
     }
     read.sort_unstable();
     matched.sort_unstable();
-    let (scanned, hits, rules) = last.expect("one run at least");
-    println!("tried on {scanned} complaints beside {rules} saved rules; the rule matched {hits}");
+    conflicting.sort_unstable();
+    let (scanned, hits, rules, pairs) = last.expect("one run at least");
+    println!("tried on {scanned} complaints beside {rules} saved rules; the rule matched {hits}; {pairs} conflicts");
     println!("read the newest (Store::recent_handled): {}", latency_summary(&read));
     println!("match the rules (cloop_nlp::backtest):   {}", latency_summary(&matched));
+    println!("conflicts (cloop_nlp::backtest::conflicts): {}", latency_summary(&conflicting));
     Ok(())
 }

@@ -218,6 +218,21 @@ impl RoutingDecision {
     }
 }
 
+/// Checks a triage threshold: the confidence a model's choice needs, from 0 (every choice
+/// counts) to 1 (a model never routes alone; only the rules do).
+pub fn validate_threshold(threshold: f64) -> Result<(), crate::FieldError> {
+    if threshold.is_finite() && (0.0..=1.0).contains(&threshold) {
+        Ok(())
+    } else {
+        Err(crate::FieldError::new(
+            "threshold",
+            "out_of_range",
+            "置信度阈值须在 0 到 1 之间",
+            "the threshold must be between 0 and 1",
+        ))
+    }
+}
+
 /// The more serious of two severities (level 1 is the most serious).
 pub fn more_serious(a: Option<Severity>, b: Option<Severity>) -> Option<Severity> {
     match (a, b) {

@@ -901,6 +901,19 @@ impl Model {
         mixed
     }
 
+    /// The same model with its confidence divided by temperature `t` instead (1: raw), as
+    /// calibration would have left it: for scoring a model trained on part of the examples with
+    /// the temperature the whole set was calibrated to.
+    pub fn with_temperature(mut self, t: f32) -> Model {
+        let t = if t.is_finite() && t > 0.0 { t } else { 1.0 };
+        let ratio = self.info.temperature / t;
+        for part in &mut self.parts {
+            part.mix *= ratio;
+        }
+        self.info.temperature = t;
+        self
+    }
+
     /// The labels the model chooses among, sorted.
     pub fn labels(&self) -> &[String] {
         &self.info.labels
@@ -1162,6 +1175,18 @@ mod tests {
         }
         let reloaded = Model::from_bytes(&calibrated.to_bytes()).unwrap();
         assert_eq!(reloaded.predict("客服退款"), calibrated.predict("客服退款"));
+        // The raw model given the calibrated model's temperature speaks as it does, and back.
+        let t = calibrated.info().temperature;
+        let recalibrated = raw.clone().with_temperature(t);
+        let uncalibrated = calibrated.clone().with_temperature(1.0);
+        for text in ["退款没有到", "快递屏幕", "今天"] {
+            let (a, b) = (recalibrated.predict(text), calibrated.predict(text));
+            assert_eq!(a.label, b.label, "{text}");
+            assert!((a.confidence - b.confidence).abs() < 1e-4, "{text}: {} against {}", a.confidence, b.confidence);
+            let (c, r) = (uncalibrated.predict(text), raw.predict(text));
+            assert!((c.confidence - r.confidence).abs() < 1e-4, "{text}: {} against {}", c.confidence, r.confidence);
+        }
+        assert_eq!(recalibrated.info().temperature, t);
         // Fewer than MIN_CALIBRATION_EXAMPLES held out: the raw confidence is kept.
         let small = train(&examples[..MIN_CALIBRATION_EXAMPLES * CALIBRATION_EVERY - 1], &config).unwrap();
         assert_eq!(small.info().temperature, 1.0);

@@ -63,6 +63,21 @@ impl Latency {
     }
 }
 
+/// At one confidence threshold: how many predictions reached it (a complaint routes itself) and
+/// how many of those were right.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdFigure {
+    /// The confidence a prediction needs.
+    pub threshold: f64,
+    /// Predictions at or above it.
+    pub routed: usize,
+    /// Of those, the right ones.
+    pub right: usize,
+}
+
+/// The thresholds [`evaluate`] reports on: what an admin choosing the triage threshold compares.
+pub const THRESHOLDS: [f64; 10] = [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 0.95];
+
 /// The result of an evaluation. `Display` prints `accuracy 0.9xxx` on the first line, then
 /// macro-F1, latency, a per-label table and the confusion matrix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -83,22 +98,39 @@ pub struct Report {
     pub confusion: Vec<Vec<usize>>,
     /// Prediction time, when it was measured.
     pub latency: Option<Latency>,
+    /// Per threshold of [`THRESHOLDS`], how many predictions were confident enough and right
+    /// (empty when the confidences are not known, as for [`Report::from_predictions`]).
+    #[serde(default)]
+    pub thresholds: Vec<ThresholdFigure>,
 }
 
 /// Predicts every example with `model`, timing each prediction alone, and scores the result.
 pub fn evaluate(model: &Model, examples: &[Example]) -> Report {
     let mut predicted = Vec::with_capacity(examples.len());
+    let mut confidences = Vec::with_capacity(examples.len());
     let mut times = Vec::with_capacity(examples.len());
     for ex in examples {
         let started = Instant::now();
         let prediction = model.predict(&ex.text);
         times.push(started.elapsed());
         predicted.push(prediction.label);
+        confidences.push(f64::from(prediction.confidence));
     }
     let truth: Vec<&str> = examples.iter().map(|e| e.label.as_str()).collect();
     let predicted: Vec<&str> = predicted.iter().map(String::as_str).collect();
     let mut report = Report::from_predictions(&truth, &predicted, model.labels());
     report.latency = Latency::from_samples(&times);
+    report.thresholds = THRESHOLDS
+        .iter()
+        .map(|&threshold| {
+            let reached = || confidences.iter().zip(truth.iter().zip(&predicted)).filter(|(c, _)| **c >= threshold);
+            ThresholdFigure {
+                threshold,
+                routed: reached().count(),
+                right: reached().filter(|(_, (t, p))| t == p).count(),
+            }
+        })
+        .collect();
     report
 }
 
@@ -150,6 +182,7 @@ impl Report {
             labels,
             confusion,
             latency: None,
+            thresholds: Vec::new(),
         }
     }
 }
@@ -236,6 +269,22 @@ impl fmt::Display for Report {
             }
             writeln!(f)?;
         }
+        if !self.thresholds.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "by confidence threshold (below it a complaint waits in triage)")?;
+            writeln!(f, "threshold  routed             right among routed")?;
+            for t in &self.thresholds {
+                let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 * 100.0 / b as f64 };
+                writeln!(
+                    f,
+                    "{:<9.2}  {:<6} ({:>5.1} %)  {:>5.1} %",
+                    t.threshold,
+                    t.routed,
+                    share(t.routed, self.examples),
+                    share(t.right, t.routed)
+                )?;
+            }
+        }
         Ok(())
     }
 }
@@ -269,6 +318,32 @@ mod tests {
         let predicted = ["a", "c", "c", "b", "a", "c", "c", "c"];
         let r = Report::from_predictions(&truth, &predicted, &["z".into()]);
         assert_eq!(r.mistaken_for(), vec![Some(("c", 2)), Some(("a", 1)), None, None]);
+    }
+
+    #[test]
+    fn each_threshold_counts_the_confident_predictions_and_the_right_ones_among_them() {
+        let examples: Vec<Example> =
+            [("退款没有到账", "refund"), ("退款太慢", "refund"), ("快递丢了", "delivery"), ("快递很慢", "delivery")]
+                .iter()
+                .cycle()
+                .take(40)
+                .map(|(t, l)| Example::new(*t, *l))
+                .collect();
+        let model =
+            crate::train(&examples, &crate::TrainConfig { epochs: 3, ..crate::TrainConfig::default() }).unwrap();
+        let mut test = examples[..8].to_vec();
+        test.push(Example::new("退款没有到账", "delivery")); // filed under the wrong label
+        let r = evaluate(&model, &test);
+        assert_eq!(r.thresholds.iter().map(|f| f.threshold).collect::<Vec<_>>(), THRESHOLDS);
+        for pair in r.thresholds.windows(2) {
+            assert!(pair[1].routed <= pair[0].routed, "a higher threshold routes no more");
+        }
+        for f in &r.thresholds {
+            assert!(f.right <= f.routed && f.routed <= test.len());
+        }
+        // At the lowest threshold this clear-cut model routes all, and gets the mislabelled one wrong.
+        assert_eq!((r.thresholds[0].routed, r.thresholds[0].right), (9, 8));
+        assert!(Report::from_predictions(&["a"], &["a"], &[]).thresholds.is_empty());
     }
 
     #[test]

@@ -34,7 +34,8 @@ pub struct RoutingConfig {
     /// Route on intake at all (off: every complaint waits in triage, as before).
     pub enabled: bool,
     /// A model's choice counts only at or above this probability; below it the complaint waits
-    /// in the triage queue.
+    /// in the triage queue. The default: a threshold the admin saves (系统管理 → 分派规则) takes
+    /// its place on every node at the next refresh.
     pub threshold: f64,
     /// Earlier complaints within this window are compared for repeats.
     pub repeat_window: chrono::Duration,
@@ -80,6 +81,8 @@ pub struct Snapshot {
     categories: HashMap<String, i64>,
     /// (company id, department name) → department.
     departments: HashMap<(i64, String), Department>,
+    /// The triage threshold in effect: the admin's, else the configured one.
+    threshold: f64,
     taken: Instant,
 }
 
@@ -92,6 +95,7 @@ impl Snapshot {
             department_model: None,
             categories: HashMap::new(),
             departments: HashMap::new(),
+            threshold: f64::NAN,
             taken: Instant::now() - Duration::from_secs(24 * 3600),
         }
     }
@@ -263,6 +267,12 @@ impl Router {
                 departments.insert((company.id, d.name.clone()), Department { id: d.id, path: d.path.clone() });
             }
         }
+        // A saved threshold out of range (written around the API) is ignored, not obeyed.
+        let threshold = store
+            .routing_threshold()
+            .await?
+            .filter(|t| cloop_domain::routing::validate_threshold(*t).is_ok())
+            .unwrap_or(self.config.threshold);
         Ok(Snapshot {
             rules,
             rules_stamp: Some(stamp),
@@ -270,6 +280,7 @@ impl Router {
             department_model,
             categories,
             departments,
+            threshold,
             taken: Instant::now(),
         })
     }
@@ -292,7 +303,7 @@ impl Router {
                 Vec::new()
             }
         };
-        let decision = decide(&snap, &self.config, new.company_id, new.category_id, &text, &analysis);
+        let decision = decide(&snap, new.company_id, new.category_id, &text, &analysis);
         let dept_path = decision
             .assigned_department()
             .and_then(|d| snap.departments.values().find(|x| x.id == d.0).map(|x| x.path.clone()));
@@ -324,13 +335,13 @@ impl Router {
     pub async fn decide_again(&self, store: &Store, c: &cloop_domain::Complaint) -> StoreResult<RoutingDecision> {
         let snap = self.snapshot(store).await?;
         let text = training_text(&c.summary, &c.content);
-        Ok(decide(&snap, &self.config, c.company_id, c.category_id, &text, &Analysis::of(&text)))
+        Ok(decide(&snap, c.company_id, c.category_id, &text, &Analysis::of(&text)))
     }
 
     /// What routing would decide for `text` from `company`, registering nothing.
     pub async fn preview(&self, store: &Store, company: OrgUnitId, text: &str) -> StoreResult<RoutingDecision> {
         let snap = self.snapshot(store).await?;
-        Ok(decide(&snap, &self.config, company, None, text, &Analysis::of(text)))
+        Ok(decide(&snap, company, None, text, &Analysis::of(text)))
     }
 
     /// Earlier complaints of the company within the window whose text is nearly the same,
@@ -407,7 +418,6 @@ fn classify(
 /// models read): pure over the snapshot.
 fn decide(
     snap: &Snapshot,
-    config: &RoutingConfig,
     company: OrgUnitId,
     intake_category: Option<CategoryId>,
     text: &str,
@@ -421,7 +431,7 @@ fn decide(
         .collect();
 
     // Category: given at intake, else a rule, else a confident model.
-    let (cat_top, cat_model, cat_version) = classify(snap.category_model.as_ref(), analysis, config.threshold);
+    let (cat_top, cat_model, cat_version) = classify(snap.category_model.as_ref(), analysis, snap.threshold);
     let mut category =
         RoutedTarget { id: None, label: None, source: None, rule_id: None, top: cat_top, model_version: cat_version };
     let rule_category = rules.category.as_ref().and_then(|code| snap.categories.get(code).map(|id| (code, *id)));
@@ -444,7 +454,7 @@ fn decide(
 
     // Department: a rule, else a confident model; looked up by name within the company.
     let company = company.0;
-    let (dept_top, dept_model, dept_version) = classify(snap.department_model.as_ref(), analysis, config.threshold);
+    let (dept_top, dept_model, dept_version) = classify(snap.department_model.as_ref(), analysis, snap.threshold);
     let mut department =
         RoutedTarget { id: None, label: None, source: None, rule_id: None, top: dept_top, model_version: dept_version };
     let lookup = |name: &str| snap.departments.get(&(company, name.to_owned())).map(|d| d.id);
@@ -475,7 +485,7 @@ fn decide(
         department,
         severity_floor: rules.severity_floor.and_then(|s| Severity::from_level(i64::from(s)).ok()),
         flags: rules.flags.iter().map(|f| f.code().to_owned()).collect(),
-        threshold: config.threshold,
+        threshold: snap.threshold,
     }
 }
 
@@ -575,9 +585,12 @@ pub fn train_and_score(examples: &[Example]) -> Result<(Model, serde_json::Value
         }
     }
     let metrics = if held_out.len() >= 10 && cloop_nlp::classifier::labels_of(&fit).len() >= 2 {
-        // Accuracy does not depend on the confidence's calibration: the scored model skips it.
+        // Accuracy does not depend on the confidence's calibration, so the scored model skips
+        // fitting one and takes the whole model's temperature instead: its figures per threshold
+        // then read as the confidence routing compares with the threshold does.
         match cloop_nlp::train(&fit, &TrainConfig { calibrate: false, ..config }) {
             Ok(partial) => {
+                let partial = partial.with_temperature(model.info().temperature);
                 let report = cloop_nlp::evaluate(&partial, &held_out);
                 serde_json::json!({
                     "held_out": report.examples,
@@ -585,6 +598,7 @@ pub fn train_and_score(examples: &[Example]) -> Result<(Model, serde_json::Value
                     "macro_f1": report.macro_f1,
                     "latency_mean_ms": report.latency.map(|l| l.mean.as_secs_f64() * 1000.0),
                     "per_label": per_label_figures(&report),
+                    "thresholds": report.thresholds,
                 })
             }
             Err(_) => serde_json::json!({ "held_out": 0 }),

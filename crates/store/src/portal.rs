@@ -59,6 +59,12 @@ impl Store {
         Ok(row.map(|r| r.try_get("", "value")).transpose()?)
     }
 
+    /// Removes a setting (nothing when there is none).
+    pub async fn delete_setting(&self, key: &str) -> StoreResult<()> {
+        self.db.execute(&Query::delete().from_table("settings").and_where(Expr::col("key").eq(key)).to_owned()).await?;
+        Ok(())
+    }
+
     /// Sets a setting.
     pub async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
         self.db

@@ -202,6 +202,8 @@ async fn newest_version(db: &impl ConnectionTrait, target: ModelTarget) -> Store
 
 /// Setting: the retraining schedule ([`RetrainPolicy`], JSON).
 pub const RETRAIN_POLICY: &str = "routing_retrain";
+/// Setting: the triage threshold the admin chose (a number; none: the node's configured one).
+pub const ROUTING_THRESHOLD: &str = "routing_threshold";
 /// Setting prefix: what the schedule last did, per target (`routing_retrain_last.category`).
 pub const RETRAIN_OUTCOME: &str = "routing_retrain_last";
 
@@ -686,6 +688,25 @@ impl Store {
     pub async fn set_retrain_policy(&self, policy: &RetrainPolicy) -> StoreResult<()> {
         let json = serde_json::to_string(policy).map_err(|e| StoreError::Config(e.to_string()))?;
         self.set_setting(RETRAIN_POLICY, &json).await
+    }
+
+    /// The triage threshold the admin chose, if any (every node's routing reads it on refresh).
+    pub async fn routing_threshold(&self) -> StoreResult<Option<f64>> {
+        self.setting(ROUTING_THRESHOLD)
+            .await?
+            .map(|v| {
+                v.parse::<f64>().map_err(|e| StoreError::Config(format!("setting {ROUTING_THRESHOLD} unreadable: {e}")))
+            })
+            .transpose()
+    }
+
+    /// Saves the triage threshold (validated by the caller), or forgets it (`None`: each node's
+    /// configured one applies again).
+    pub async fn set_routing_threshold(&self, threshold: Option<f64>) -> StoreResult<()> {
+        match threshold {
+            Some(t) => self.set_setting(ROUTING_THRESHOLD, &t.to_string()).await,
+            None => self.delete_setting(ROUTING_THRESHOLD).await,
+        }
     }
 
     /// What the schedule last did for `target`, as [`Store::set_retrain_outcome`] saved it.

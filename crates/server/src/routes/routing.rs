@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(preview))
         .routes(routes!(backtest))
         .routes(routes!(conflicts))
+        .routes(routes!(threshold, put_threshold))
 }
 
 /// A keyword rule.
@@ -896,4 +897,62 @@ async fn conflicts(
         })
         .collect();
     Ok(Json(ConflictsDto { days, since, scanned: recent.len(), capped, conflicts }))
+}
+
+/// The triage threshold: the confidence a model's choice needs before a complaint routes itself.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThresholdDto {
+    /// In effect on every node (within 10 s of a change): the saved one, else the default.
+    pub threshold: f64,
+    /// What the admin saved, if anything.
+    pub saved: Option<f64>,
+    /// This node's configured default (`--routing-threshold`), in effect when none is saved.
+    pub default: f64,
+}
+
+/// A threshold to save.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdRequest {
+    /// 0–1 (1: models never route alone, only rules do); null goes back to the default.
+    pub threshold: Option<f64>,
+}
+
+async fn threshold_dto(state: &AppState) -> ApiResult<ThresholdDto> {
+    let saved = state.store().routing_threshold().await?;
+    let default = state.router().config().threshold;
+    Ok(ThresholdDto { threshold: saved.unwrap_or(default), saved, default })
+}
+
+/// The triage threshold in effect. Each model's held-out figures per threshold (`metrics.thresholds`
+/// of `GET /routing/models`) say what a change would do.
+#[utoipa::path(get, path = "/api/v1/routing/threshold", tag = "routing",
+    responses((status = 200, body = ThresholdDto), (status = 403)))]
+async fn threshold(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ThresholdDto>> {
+    p.require(Permission::AdminRouting)?;
+    threshold_dto(&state).await.map(Json)
+}
+
+/// Saves the triage threshold for every node (or, with null, goes back to each node's default).
+/// Audit-logged.
+#[utoipa::path(put, path = "/api/v1/routing/threshold", tag = "routing", request_body = ThresholdRequest,
+    responses((status = 200, body = ThresholdDto), (status = 403), (status = 422, body = crate::error::ErrorResponse)))]
+async fn put_threshold(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiJson(req): ApiJson<ThresholdRequest>,
+) -> ApiResult<Json<ThresholdDto>> {
+    p.require(Permission::AdminRouting)?;
+    if let Some(t) = req.threshold {
+        cloop_domain::routing::validate_threshold(t)?;
+    }
+    // Two decimals: what the page offers, and what the figures per threshold are read at.
+    let threshold = req.threshold.map(|t| (t * 100.0).round() / 100.0);
+    state.store().set_routing_threshold(threshold).await?;
+    state
+        .store()
+        .audit(Some(p.user.id), "admin.routing.threshold", "settings", serde_json::json!({ "threshold": threshold }))
+        .await?;
+    state.router().invalidate();
+    threshold_dto(&state).await.map(Json)
 }

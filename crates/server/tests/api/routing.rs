@@ -173,7 +173,8 @@ async fn a_trained_model_routes_what_it_is_sure_of_and_bad_training_keeps_the_mo
         ("手机屏幕碎裂，屏幕有划痕，质量太差", app.seed.acme_quality),
         ("快递物流太慢，配送一周还没到", app.seed.acme_finance),
     ];
-    for i in 0..8 {
+    // (Enough of them, 60, for the held-out fifth to be scored.)
+    for i in 0..30 {
         for (k, (text, dept)) in texts.iter().enumerate() {
             let c = agent.intake_with(&body(&format!("1390000{k}{i:03}"), &format!("{text}（第{i}次）"))).await;
             let id = c["id"].as_i64().unwrap();
@@ -213,6 +214,33 @@ async fn a_trained_model_routes_what_it_is_sure_of_and_bad_training_keeps_the_mo
     assert_eq!(c["department_id"], app.seed.acme_finance);
     assert_eq!(c["routing"]["category"]["source"], "intake");
     assert_eq!(c["severity"], 2);
+
+    // The model's held-out figures per threshold, to choose the triage threshold by.
+    let figures = models[0]["metrics"]["thresholds"].as_array().expect("figures per threshold").clone();
+    assert_eq!(figures.len(), 10, "{figures:?}");
+    let held_out = models[0]["metrics"]["held_out"].as_u64().unwrap();
+    for f in &figures {
+        assert!(f["right"].as_u64() <= f["routed"].as_u64() && f["routed"].as_u64() <= Some(held_out), "{f}");
+    }
+    // The admin raises the threshold past any confidence: the same complaint now waits for a person.
+    let t = admin.get("/api/v1/routing/threshold").await.expect(200).clone();
+    assert_eq!((t["saved"].clone(), t["threshold"].clone()), (Value::Null, t["default"].clone()), "{t}");
+    let t = admin.put("/api/v1/routing/threshold", &json!({"threshold": 1.0})).await.expect(200).clone();
+    assert_eq!((t["threshold"].as_f64(), t["saved"].as_f64()), (Some(1.0), Some(1.0)));
+    b["customer"]["phone"] = "13700000003".into();
+    let c = agent.intake_with(&b).await;
+    assert_eq!((c["state"].as_str(), c["routing"]["threshold"].as_f64()), (Some("received"), Some(1.0)), "{c}");
+    assert_eq!(c["routing"]["department"]["top"][0]["label"], "财务部", "the model's guess is kept as the suggestion");
+    // Back to the default: it routes itself again.
+    let t = admin.put("/api/v1/routing/threshold", &json!({"threshold": null})).await.expect(200).clone();
+    assert_eq!((t["saved"].clone(), t["threshold"].clone()), (Value::Null, t["default"].clone()));
+    b["customer"]["phone"] = "13700000004".into();
+    assert_eq!(agent.intake_with(&b).await["state"], "assigned");
+    // Out of range or not a number changes nothing; the threshold is the routing admin's.
+    admin.put("/api/v1/routing/threshold", &json!({"threshold": 1.5})).await.expect_field("threshold", "out_of_range");
+    admin.put("/api/v1/routing/threshold", &json!({"threshold": "high"})).await.expect(422);
+    agent.put("/api/v1/routing/threshold", &json!({"threshold": 0.5})).await.expect_error(403, "missing_permission");
+    assert_eq!(admin.get("/api/v1/routing/threshold").await.expect(200)["saved"], Value::Null);
 }
 
 async fn risk_words_raise_the_severity_and_flag_the_complaint(app: TestApp) {

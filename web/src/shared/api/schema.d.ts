@@ -1380,6 +1380,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/routing/threshold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The triage threshold in effect. Each model's held-out figures per threshold (`metrics.thresholds`
+         *     of `GET /routing/models`) say what a change would do.
+         */
+        get: operations["threshold"];
+        /**
+         * Saves the triage threshold for every node (or, with null, goes back to each node's default).
+         *     Audit-logged.
+         */
+        put: operations["put_threshold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/hot-words": {
         parameters: {
             query?: never;
@@ -3367,6 +3391,32 @@ export interface components {
             label: string;
             /** @description Matched complaints rules of higher priority would decide instead. */
             overruled_by: components["schemas"]["OverruledByDto"][];
+        };
+        /** @description The triage threshold: the confidence a model's choice needs before a complaint routes itself. */
+        ThresholdDto: {
+            /**
+             * Format: double
+             * @description This node's configured default (`--routing-threshold`), in effect when none is saved.
+             */
+            default: number;
+            /**
+             * Format: double
+             * @description What the admin saved, if anything.
+             */
+            saved?: number | null;
+            /**
+             * Format: double
+             * @description In effect on every node (within 10 s of a change): the saved one, else the default.
+             */
+            threshold: number;
+        };
+        /** @description A threshold to save. */
+        ThresholdRequest: {
+            /**
+             * Format: double
+             * @description 0–1 (1: models never route alone, only rules do); null goes back to the default.
+             */
+            threshold?: number | null;
         };
         /** @description Tier change. */
         TierRequest: {
@@ -7153,6 +7203,68 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    threshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThresholdDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    put_threshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThresholdRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ThresholdDto"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -310,8 +310,10 @@ pub struct ModelDto {
     pub labels: i64,
     /// Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms, per_label}`
     /// (`per_label`: `[{label, precision, recall, f1, support, mistaken_for, mistaken}]`, where
-    /// `mistaken_for` is the label the label's texts were most often predicted as instead), and
-    /// the `temperature` its confidence was calibrated with (1: not calibrated).
+    /// `mistaken_for` is the label the label's texts were most often predicted as instead),
+    /// the `temperature` its confidence was calibrated with (1: not calibrated), and `thresholds`
+    /// (`[{threshold, routed, right}]`: per triage threshold, how many held-out texts the model
+    /// was confident enough to route and how many of those it got right).
     #[schema(value_type = Object)]
     pub metrics: serde_json::Value,
     /// Size in bytes.
@@ -946,8 +948,9 @@ async fn put_threshold(
     if let Some(t) = req.threshold {
         cloop_domain::routing::validate_threshold(t)?;
     }
-    // Two decimals: what the page offers, and what the figures per threshold are read at.
-    let threshold = req.threshold.map(|t| (t * 100.0).round() / 100.0);
+    // Three decimals at most: what the page offers (0.999 keeps nearly every model's choice for
+    // a person), so a stored value never shows more digits than can be typed.
+    let threshold = req.threshold.map(|t| (t * 1000.0).round() / 1000.0);
     state.store().set_routing_threshold(threshold).await?;
     state
         .store()

@@ -50,6 +50,7 @@ import type {
   RoutingOutcomesDto,
   BacktestDto,
   ConflictsDto,
+  ThresholdDto,
   RetrainScheduleDto,
   TokenDto,
   UpdateUserRequest,
@@ -171,6 +172,10 @@ export const routingApi = {
   restoreModel: (target: string, version: number) => http.post<ModelDto>(`/routing/models/${encodeURIComponent(target)}/${version}/restore`, {}),
   preview: (text: string) => http.post<RoutingDecision>('/routing/preview', { text }),
   retrain: () => http.get<RetrainScheduleDto>('/routing/retrain'),
+  /** The triage threshold in effect, the saved one and the default. */
+  threshold: () => http.get<ThresholdDto>('/routing/threshold'),
+  /** Saves the triage threshold for every node; null goes back to the default. */
+  setThreshold: (threshold: number | null) => http.put<ThresholdDto>('/routing/threshold', { threshold }),
   setRetrain: (policy: RetrainPolicyDto) => http.put<RetrainScheduleDto>('/routing/retrain', policy),
   /** How routing fared for the complaints received in the last `days` days (admin.routing). */
   outcomes: (days: number) => http.get<RoutingOutcomesDto>('/routing/outcomes', { days }),

@@ -2689,8 +2689,10 @@ export interface components {
             /**
              * @description Figures on a held-out fifth, `{held_out, accuracy, macro_f1, latency_mean_ms, per_label}`
              *     (`per_label`: `[{label, precision, recall, f1, support, mistaken_for, mistaken}]`, where
-             *     `mistaken_for` is the label the label's texts were most often predicted as instead), and
-             *     the `temperature` its confidence was calibrated with (1: not calibrated).
+             *     `mistaken_for` is the label the label's texts were most often predicted as instead),
+             *     the `temperature` its confidence was calibrated with (1: not calibrated), and `thresholds`
+             *     (`[{threshold, routed, right}]`: per triage threshold, how many held-out texts the model
+             *     was confident enough to route and how many of those it got right).
              */
             metrics: Record<string, never>;
             /**

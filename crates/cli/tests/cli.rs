@@ -379,6 +379,9 @@ fn train_eval_and_bad_files(dir: &Path, db_args: &[&str]) {
     let out = succeeds(&run(&["eval", "--data", good]));
     assert!(out.contains("category model version 1") && out.contains("accuracy 1.0000"), "{out}");
     assert!(out.contains("macro-F1") && out.contains("财务部"), "{out}");
+    // What each triage threshold would route, and get right: all of these clear-cut texts at 0.30.
+    assert!(out.contains("by confidence threshold"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("0.30") && l.contains("(100.0 %)") && l.ends_with("100.0 %")), "{out}");
 
     let cases: [(&str, Vec<u8>, &str); 5] = [
         (

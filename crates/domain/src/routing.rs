@@ -218,18 +218,46 @@ impl RoutingDecision {
     }
 }
 
-/// Checks a triage threshold: the confidence a model's choice needs, from 0 (every choice
-/// counts) to 1 (a model never routes alone; only the rules do).
-pub fn validate_threshold(threshold: f64) -> Result<(), crate::FieldError> {
-    if threshold.is_finite() && (0.0..=1.0).contains(&threshold) {
-        Ok(())
-    } else {
-        Err(crate::FieldError::new(
-            "threshold",
-            "out_of_range",
-            "置信度阈值须在 0 到 1 之间",
-            "the threshold must be between 0 and 1",
-        ))
+/// What an admin sets for intake routing on every node (系统管理 → 分派规则 → 分派设置). A field
+/// left out falls back to the node's configured default (`--routing-threshold`,
+/// `--repeat-window-days`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoutingSettings {
+    /// The confidence a model's choice needs, from 0 (every choice counts) to 1 (a model never
+    /// routes alone; only the rules do).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    /// Earlier complaints of the same customer, order or text within this many days (1–365) are
+    /// linked as repeats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_window_days: Option<i64>,
+}
+
+impl RoutingSettings {
+    /// Every field out of range, named.
+    pub fn validate(&self) -> Result<(), Vec<crate::FieldError>> {
+        let mut errors = Vec::new();
+        if let Some(t) = self.threshold
+            && !(t.is_finite() && (0.0..=1.0).contains(&t))
+        {
+            errors.push(crate::FieldError::new(
+                "threshold",
+                "out_of_range",
+                "置信度阈值须在 0 到 1 之间",
+                "the threshold must be between 0 and 1",
+            ));
+        }
+        if let Some(d) = self.repeat_window_days
+            && !(1..=365).contains(&d)
+        {
+            errors.push(crate::FieldError::new(
+                "repeat_window_days",
+                "out_of_range",
+                "重复投诉时间窗为 1–365 天",
+                "the repeat window is 1–365 days",
+            ));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 }
 

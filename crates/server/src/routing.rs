@@ -34,10 +34,11 @@ pub struct RoutingConfig {
     /// Route on intake at all (off: every complaint waits in triage, as before).
     pub enabled: bool,
     /// A model's choice counts only at or above this probability; below it the complaint waits
-    /// in the triage queue. The default: a threshold the admin saves (系统管理 → 分派规则) takes
-    /// its place on every node at the next refresh.
+    /// in the triage queue. The default: a threshold the admin saves (系统管理 → 分派规则 →
+    /// 分派设置) takes its place on every node at the next refresh.
     pub threshold: f64,
-    /// Earlier complaints within this window are compared for repeats.
+    /// Earlier complaints within this window are compared for repeats. The default, as the
+    /// threshold is.
     pub repeat_window: chrono::Duration,
     /// At most this many recent complaints of the company are compared for near-duplicate text.
     pub near_dup_scan: u64,
@@ -83,6 +84,8 @@ pub struct Snapshot {
     departments: HashMap<(i64, String), Department>,
     /// The triage threshold in effect: the admin's, else the configured one.
     threshold: f64,
+    /// The repeat window in effect, likewise.
+    repeat_window: chrono::Duration,
     taken: Instant,
 }
 
@@ -96,6 +99,7 @@ impl Snapshot {
             categories: HashMap::new(),
             departments: HashMap::new(),
             threshold: f64::NAN,
+            repeat_window: chrono::Duration::zero(),
             taken: Instant::now() - Duration::from_secs(24 * 3600),
         }
     }
@@ -267,12 +271,10 @@ impl Router {
                 departments.insert((company.id, d.name.clone()), Department { id: d.id, path: d.path.clone() });
             }
         }
-        // A saved threshold out of range (written around the API) is ignored, not obeyed.
-        let threshold = store
-            .routing_threshold()
-            .await?
-            .filter(|t| cloop_domain::routing::validate_threshold(*t).is_ok())
-            .unwrap_or(self.config.threshold);
+        // Settings out of range (written around the API) are ignored, not obeyed.
+        let settings = Some(store.routing_settings().await?).filter(|s| s.validate().is_ok()).unwrap_or_default();
+        let threshold = settings.threshold.unwrap_or(self.config.threshold);
+        let repeat_window = settings.repeat_window_days.map_or(self.config.repeat_window, chrono::Duration::days);
         Ok(Snapshot {
             rules,
             rules_stamp: Some(stamp),
@@ -281,6 +283,7 @@ impl Router {
             categories,
             departments,
             threshold,
+            repeat_window,
             taken: Instant::now(),
         })
     }
@@ -296,7 +299,7 @@ impl Router {
         // Segmented once, for the fingerprint and both models.
         let analysis = Analysis::of(&text);
         let fingerprint = near_dup::fingerprint_of(&analysis);
-        let similar = match self.similar(store, new, fingerprint).await {
+        let similar = match self.similar(store, new, fingerprint, new.received_at - snap.repeat_window).await {
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!(error = %e, "reading the near-duplicate window failed; intake goes on without it");
@@ -308,7 +311,7 @@ impl Router {
             .assigned_department()
             .and_then(|d| snap.departments.values().find(|x| x.id == d.0).map(|x| x.path.clone()));
         Ok(IntakeRouting {
-            repeat_since: Some(new.received_at - self.config.repeat_window),
+            repeat_since: Some(new.received_at - snap.repeat_window),
             similar,
             decision: Some(decision),
             default_severity: Some(self.config.default_severity),
@@ -347,11 +350,16 @@ impl Router {
     /// Earlier complaints of the company within the window whose text is nearly the same,
     /// newest first, from the node's memory. The writer links them, with the same customer's
     /// and the same order's complaints, which it looks up for its whole batch.
-    async fn similar(&self, store: &Store, new: &NewComplaint, fingerprint: u64) -> StoreResult<Vec<i64>> {
+    async fn similar(
+        &self,
+        store: &Store,
+        new: &NewComplaint,
+        fingerprint: u64,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Vec<i64>> {
         if fingerprint == 0 || self.config.near_dup_scan == 0 {
             return Ok(Vec::new());
         }
-        let since = new.received_at - self.config.repeat_window;
         let window = self.near_dups.window(store, new.company_id.0, since).await?;
         let mut ids: Vec<i64> = window
             .into_iter()

@@ -202,8 +202,9 @@ async fn newest_version(db: &impl ConnectionTrait, target: ModelTarget) -> Store
 
 /// Setting: the retraining schedule ([`RetrainPolicy`], JSON).
 pub const RETRAIN_POLICY: &str = "routing_retrain";
-/// Setting: the triage threshold the admin chose (a number; none: the node's configured one).
-pub const ROUTING_THRESHOLD: &str = "routing_threshold";
+/// Setting: what the admin set for routing ([`cloop_domain::routing::RoutingSettings`], JSON;
+/// none: every node's configured defaults).
+pub const ROUTING_SETTINGS: &str = "routing_settings";
 /// Setting prefix: what the schedule last did, per target (`routing_retrain_last.category`).
 pub const RETRAIN_OUTCOME: &str = "routing_retrain_last";
 
@@ -690,23 +691,23 @@ impl Store {
         self.set_setting(RETRAIN_POLICY, &json).await
     }
 
-    /// The triage threshold the admin chose, if any (every node's routing reads it on refresh).
-    pub async fn routing_threshold(&self) -> StoreResult<Option<f64>> {
-        self.setting(ROUTING_THRESHOLD)
-            .await?
-            .map(|v| {
-                v.parse::<f64>().map_err(|e| StoreError::Config(format!("setting {ROUTING_THRESHOLD} unreadable: {e}")))
-            })
-            .transpose()
+    /// What the admin set for routing (every node's routing reads it on refresh).
+    pub async fn routing_settings(&self) -> StoreResult<cloop_domain::routing::RoutingSettings> {
+        match self.setting(ROUTING_SETTINGS).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| StoreError::Config(format!("setting {ROUTING_SETTINGS} unreadable: {e}"))),
+            None => Ok(Default::default()),
+        }
     }
 
-    /// Saves the triage threshold (validated by the caller), or forgets it (`None`: each node's
-    /// configured one applies again).
-    pub async fn set_routing_threshold(&self, threshold: Option<f64>) -> StoreResult<()> {
-        match threshold {
-            Some(t) => self.set_setting(ROUTING_THRESHOLD, &t.to_string()).await,
-            None => self.delete_setting(ROUTING_THRESHOLD).await,
+    /// Saves the routing settings as a whole (validated by the caller); with nothing set, forgets
+    /// them, so each node's configured defaults apply again.
+    pub async fn set_routing_settings(&self, settings: &cloop_domain::routing::RoutingSettings) -> StoreResult<()> {
+        if *settings == Default::default() {
+            return self.delete_setting(ROUTING_SETTINGS).await;
         }
+        let json = serde_json::to_string(settings).map_err(|e| StoreError::Config(e.to_string()))?;
+        self.set_setting(ROUTING_SETTINGS, &json).await
     }
 
     /// What the schedule last did for `target`, as [`Store::set_retrain_outcome`] saved it.

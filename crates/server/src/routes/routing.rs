@@ -30,7 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(preview))
         .routes(routes!(backtest))
         .routes(routes!(conflicts))
-        .routes(routes!(threshold, put_threshold))
+        .routes(routes!(routing_settings, put_routing_settings))
 }
 
 /// A keyword rule.
@@ -901,61 +901,96 @@ async fn conflicts(
     Ok(Json(ConflictsDto { days, since, scanned: recent.len(), capped, conflicts }))
 }
 
-/// The triage threshold: the confidence a model's choice needs before a complaint routes itself.
+/// One routing setting: the value in effect, what the admin saved, and the node's default.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ThresholdDto {
+pub struct SettingDto<T> {
     /// In effect on every node (within 10 s of a change): the saved one, else the default.
-    pub threshold: f64,
+    pub value: T,
     /// What the admin saved, if anything.
-    pub saved: Option<f64>,
-    /// This node's configured default (`--routing-threshold`), in effect when none is saved.
-    pub default: f64,
+    pub saved: Option<T>,
+    /// This node's configured default, in effect when none is saved.
+    pub default: T,
 }
 
-/// A threshold to save.
+/// What an admin sets for intake routing on every node.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoutingSettingsDto {
+    /// The triage threshold: the confidence a model's choice needs (default `--routing-threshold`).
+    /// Each model's held-out figures per threshold (`metrics.thresholds` of `GET /routing/models`)
+    /// say what a change would do.
+    #[schema(value_type = SettingDto<f64>)]
+    pub threshold: SettingDto<f64>,
+    /// Earlier complaints of the same customer, order or text within this many days are linked as
+    /// repeats (default `--repeat-window-days`).
+    #[schema(value_type = SettingDto<i64>)]
+    pub repeat_window_days: SettingDto<i64>,
+}
+
+/// The routing settings as a whole; a field left out or null goes back to the node's default.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ThresholdRequest {
-    /// 0–1 (1: models never route alone, only rules do); null goes back to the default.
+pub struct RoutingSettingsRequest {
+    /// 0–1 (1: models never route alone, only rules do), at most three decimals kept.
+    #[serde(default)]
     pub threshold: Option<f64>,
+    /// 1–365 days.
+    #[serde(default)]
+    pub repeat_window_days: Option<i64>,
 }
 
-async fn threshold_dto(state: &AppState) -> ApiResult<ThresholdDto> {
-    let saved = state.store().routing_threshold().await?;
-    let default = state.router().config().threshold;
-    Ok(ThresholdDto { threshold: saved.unwrap_or(default), saved, default })
+async fn settings_dto(state: &AppState) -> ApiResult<RoutingSettingsDto> {
+    let saved = state.store().routing_settings().await?;
+    let config = state.router().config();
+    let default_days = config.repeat_window.num_days();
+    Ok(RoutingSettingsDto {
+        threshold: SettingDto {
+            value: saved.threshold.unwrap_or(config.threshold),
+            saved: saved.threshold,
+            default: config.threshold,
+        },
+        repeat_window_days: SettingDto {
+            value: saved.repeat_window_days.unwrap_or(default_days),
+            saved: saved.repeat_window_days,
+            default: default_days,
+        },
+    })
 }
 
-/// The triage threshold in effect. Each model's held-out figures per threshold (`metrics.thresholds`
-/// of `GET /routing/models`) say what a change would do.
-#[utoipa::path(get, path = "/api/v1/routing/threshold", tag = "routing",
-    responses((status = 200, body = ThresholdDto), (status = 403)))]
-async fn threshold(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ThresholdDto>> {
+/// The routing settings in effect: the triage threshold and the repeat window.
+#[utoipa::path(get, path = "/api/v1/routing/settings", tag = "routing",
+    responses((status = 200, body = RoutingSettingsDto), (status = 403)))]
+async fn routing_settings(State(state): State<AppState>, p: Principal) -> ApiResult<Json<RoutingSettingsDto>> {
     p.require(Permission::AdminRouting)?;
-    threshold_dto(&state).await.map(Json)
+    settings_dto(&state).await.map(Json)
 }
 
-/// Saves the triage threshold for every node (or, with null, goes back to each node's default).
-/// Audit-logged.
-#[utoipa::path(put, path = "/api/v1/routing/threshold", tag = "routing", request_body = ThresholdRequest,
-    responses((status = 200, body = ThresholdDto), (status = 403), (status = 422, body = crate::error::ErrorResponse)))]
-async fn put_threshold(
+/// Saves the routing settings for every node (a field null or left out goes back to each node's
+/// default). Audit-logged; bad values change nothing.
+#[utoipa::path(put, path = "/api/v1/routing/settings", tag = "routing", request_body = RoutingSettingsRequest,
+    responses((status = 200, body = RoutingSettingsDto), (status = 403), (status = 422, body = crate::error::ErrorResponse)))]
+async fn put_routing_settings(
     State(state): State<AppState>,
     p: Principal,
-    ApiJson(req): ApiJson<ThresholdRequest>,
-) -> ApiResult<Json<ThresholdDto>> {
+    ApiJson(req): ApiJson<RoutingSettingsRequest>,
+) -> ApiResult<Json<RoutingSettingsDto>> {
     p.require(Permission::AdminRouting)?;
-    if let Some(t) = req.threshold {
-        cloop_domain::routing::validate_threshold(t)?;
-    }
-    // Three decimals at most: what the page offers (0.999 keeps nearly every model's choice for
-    // a person), so a stored value never shows more digits than can be typed.
-    let threshold = req.threshold.map(|t| (t * 1000.0).round() / 1000.0);
-    state.store().set_routing_threshold(threshold).await?;
+    let settings = cloop_domain::routing::RoutingSettings {
+        // Three decimals at most: what the page offers (0.999 keeps nearly every model's choice
+        // for a person), so a stored value never shows more digits than can be typed.
+        threshold: req.threshold.map(|t| (t * 1000.0).round() / 1000.0),
+        repeat_window_days: req.repeat_window_days,
+    };
+    settings.validate().map_err(ApiError::fields)?;
+    state.store().set_routing_settings(&settings).await?;
     state
         .store()
-        .audit(Some(p.user.id), "admin.routing.threshold", "settings", serde_json::json!({ "threshold": threshold }))
+        .audit(
+            Some(p.user.id),
+            "admin.routing.settings",
+            "settings",
+            serde_json::to_value(settings).unwrap_or_default(),
+        )
         .await?;
     state.router().invalidate();
-    threshold_dto(&state).await.map(Json)
+    settings_dto(&state).await.map(Json)
 }

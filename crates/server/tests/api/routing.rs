@@ -223,24 +223,27 @@ async fn a_trained_model_routes_what_it_is_sure_of_and_bad_training_keeps_the_mo
         assert!(f["right"].as_u64() <= f["routed"].as_u64() && f["routed"].as_u64() <= Some(held_out), "{f}");
     }
     // The admin raises the threshold past any confidence: the same complaint now waits for a person.
-    let t = admin.get("/api/v1/routing/threshold").await.expect(200).clone();
-    assert_eq!((t["saved"].clone(), t["threshold"].clone()), (Value::Null, t["default"].clone()), "{t}");
-    let t = admin.put("/api/v1/routing/threshold", &json!({"threshold": 1.0})).await.expect(200).clone();
-    assert_eq!((t["threshold"].as_f64(), t["saved"].as_f64()), (Some(1.0), Some(1.0)));
+    let t = admin.get("/api/v1/routing/settings").await.expect(200)["threshold"].clone();
+    assert_eq!((t["saved"].clone(), t["value"].clone()), (Value::Null, t["default"].clone()), "{t}");
+    let s = admin.put("/api/v1/routing/settings", &json!({"threshold": 1.0})).await.expect(200).clone();
+    assert_eq!((s["threshold"]["value"].as_f64(), s["threshold"]["saved"].as_f64()), (Some(1.0), Some(1.0)));
     b["customer"]["phone"] = "13700000003".into();
     let c = agent.intake_with(&b).await;
     assert_eq!((c["state"].as_str(), c["routing"]["threshold"].as_f64()), (Some("received"), Some(1.0)), "{c}");
     assert_eq!(c["routing"]["department"]["top"][0]["label"], "财务部", "the model's guess is kept as the suggestion");
     // Back to the default: it routes itself again.
-    let t = admin.put("/api/v1/routing/threshold", &json!({"threshold": null})).await.expect(200).clone();
-    assert_eq!((t["saved"].clone(), t["threshold"].clone()), (Value::Null, t["default"].clone()));
+    let s = admin.put("/api/v1/routing/settings", &json!({"threshold": null})).await.expect(200).clone();
+    assert_eq!(
+        (s["threshold"]["saved"].clone(), s["threshold"]["value"].clone()),
+        (Value::Null, s["threshold"]["default"].clone())
+    );
     b["customer"]["phone"] = "13700000004".into();
     assert_eq!(agent.intake_with(&b).await["state"], "assigned");
-    // Out of range or not a number changes nothing; the threshold is the routing admin's.
-    admin.put("/api/v1/routing/threshold", &json!({"threshold": 1.5})).await.expect_field("threshold", "out_of_range");
-    admin.put("/api/v1/routing/threshold", &json!({"threshold": "high"})).await.expect(422);
-    agent.put("/api/v1/routing/threshold", &json!({"threshold": 0.5})).await.expect_error(403, "missing_permission");
-    assert_eq!(admin.get("/api/v1/routing/threshold").await.expect(200)["saved"], Value::Null);
+    // Out of range or not a number changes nothing; the settings are the routing admin's.
+    admin.put("/api/v1/routing/settings", &json!({"threshold": 1.5})).await.expect_field("threshold", "out_of_range");
+    admin.put("/api/v1/routing/settings", &json!({"threshold": "high"})).await.expect(422);
+    agent.put("/api/v1/routing/settings", &json!({"threshold": 0.5})).await.expect_error(403, "missing_permission");
+    assert_eq!(admin.get("/api/v1/routing/settings").await.expect(200)["threshold"]["saved"], Value::Null);
 }
 
 async fn risk_words_raise_the_severity_and_flag_the_complaint(app: TestApp) {
@@ -282,6 +285,28 @@ async fn repeats_are_linked_by_customer_order_and_similar_text(app: TestApp) {
     assert_eq!(other["repeat_of"], json!([]));
     let id = again["id"].as_i64().unwrap();
     assert!(events(&agent, id).await.contains(&"repeat_linked".to_owned()));
+
+    // The admin narrows the window to a day: a customer's complaint of three days ago is no
+    // longer a repeat; widened again, it is.
+    let admin = app.login("admin").await;
+    let days = admin.get("/api/v1/routing/settings").await.expect(200)["repeat_window_days"].clone();
+    assert_eq!((days["value"].clone(), days["saved"].clone()), (days["default"].clone(), Value::Null), "{days}");
+    let mut old = body("13800000010", "热水器不出热水");
+    old["received_at"] = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339().into();
+    let old = agent.intake_with(&old).await;
+    let s = admin.put("/api/v1/routing/settings", &json!({"repeat_window_days": 1})).await.expect(200).clone();
+    assert_eq!((s["repeat_window_days"]["value"].as_i64(), s["threshold"]["saved"].clone()), (Some(1), Value::Null));
+    let late = agent.intake_with(&body("13800000010", "热水器还是不出热水")).await;
+    assert_eq!(late["repeat_of"], json!([]), "{late}");
+    admin.put("/api/v1/routing/settings", &json!({"repeat_window_days": 30})).await.expect(200);
+    let later = agent.intake_with(&body("13800000010", "热水器第三次报修")).await;
+    let linked: Vec<_> = later["repeat_of"].as_array().unwrap().iter().map(|l| l["case_no"].clone()).collect();
+    assert!(linked.contains(&old["case_no"]), "{later}");
+    admin
+        .put("/api/v1/routing/settings", &json!({"repeat_window_days": 0}))
+        .await
+        .expect_field("repeat_window_days", "out_of_range");
+    admin.put("/api/v1/routing/settings", &json!({"repeat_window": 3})).await.expect(422);
 }
 
 async fn rules_are_validated_field_by_field_and_need_the_permission(app: TestApp) {

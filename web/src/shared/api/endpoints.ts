@@ -50,7 +50,8 @@ import type {
   RoutingOutcomesDto,
   BacktestDto,
   ConflictsDto,
-  ThresholdDto,
+  RoutingSettingsDto,
+  RoutingSettingsRequest,
   RetrainScheduleDto,
   TokenDto,
   UpdateUserRequest,
@@ -172,10 +173,10 @@ export const routingApi = {
   restoreModel: (target: string, version: number) => http.post<ModelDto>(`/routing/models/${encodeURIComponent(target)}/${version}/restore`, {}),
   preview: (text: string) => http.post<RoutingDecision>('/routing/preview', { text }),
   retrain: () => http.get<RetrainScheduleDto>('/routing/retrain'),
-  /** The triage threshold in effect, the saved one and the default. */
-  threshold: () => http.get<ThresholdDto>('/routing/threshold'),
-  /** Saves the triage threshold for every node; null goes back to the default. */
-  setThreshold: (threshold: number | null) => http.put<ThresholdDto>('/routing/threshold', { threshold }),
+  /** The routing settings in effect (triage threshold, repeat window), saved and default. */
+  settings: () => http.get<RoutingSettingsDto>('/routing/settings'),
+  /** Saves the routing settings for every node as a whole; a null field goes back to the default. */
+  setSettings: (req: RoutingSettingsRequest) => http.put<RoutingSettingsDto>('/routing/settings', req),
   setRetrain: (policy: RetrainPolicyDto) => http.put<RetrainScheduleDto>('/routing/retrain', policy),
   /** How routing fared for the complaints received in the last `days` days (admin.routing). */
   outcomes: (days: number) => http.get<RoutingOutcomesDto>('/routing/outcomes', { days }),

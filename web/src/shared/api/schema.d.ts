@@ -1380,23 +1380,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/routing/threshold": {
+    "/api/v1/routing/settings": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        /** The routing settings in effect: the triage threshold and the repeat window. */
+        get: operations["routing_settings"];
         /**
-         * The triage threshold in effect. Each model's held-out figures per threshold (`metrics.thresholds`
-         *     of `GET /routing/models`) say what a change would do.
+         * Saves the routing settings for every node (a field null or left out goes back to each node's
+         *     default). Audit-logged; bad values change nothing.
          */
-        get: operations["threshold"];
-        /**
-         * Saves the triage threshold for every node (or, with null, goes back to each node's default).
-         *     Audit-logged.
-         */
-        put: operations["put_threshold"];
+        put: operations["put_routing_settings"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3196,6 +3193,33 @@ export interface components {
             /** @description Left in triage for a person. */
             triage: components["schemas"]["SourceOutcomeDto"];
         };
+        /** @description What an admin sets for intake routing on every node. */
+        RoutingSettingsDto: {
+            /**
+             * @description Earlier complaints of the same customer, order or text within this many days are linked as
+             *     repeats (default `--repeat-window-days`).
+             */
+            repeat_window_days: components["schemas"]["SettingDto_i64"];
+            /**
+             * @description The triage threshold: the confidence a model's choice needs (default `--routing-threshold`).
+             *     Each model's held-out figures per threshold (`metrics.thresholds` of `GET /routing/models`)
+             *     say what a change would do.
+             */
+            threshold: components["schemas"]["SettingDto_f64"];
+        };
+        /** @description The routing settings as a whole; a field left out or null goes back to the node's default. */
+        RoutingSettingsRequest: {
+            /**
+             * Format: int64
+             * @description 1–365 days.
+             */
+            repeat_window_days?: number | null;
+            /**
+             * Format: double
+             * @description 0–1 (1: models never route alone, only rules do), at most three decimals kept.
+             */
+            threshold?: number | null;
+        };
         /** @description A keyword rule. */
         RuleDto: {
             /** @description Category code to route to. */
@@ -3309,6 +3333,24 @@ export interface components {
             /** @description The user. */
             user: components["schemas"]["UserDto"];
         };
+        /** @description One routing setting: the value in effect, what the admin saved, and the node's default. */
+        SettingDto_f64: {
+            /** Format: double */
+            default: number;
+            /** Format: double */
+            saved?: number;
+            /** Format: double */
+            value: number;
+        };
+        /** @description One routing setting: the value in effect, what the admin saved, and the node's default. */
+        SettingDto_i64: {
+            /** Format: int64 */
+            default: number;
+            /** Format: int64 */
+            saved?: number;
+            /** Format: int64 */
+            value: number;
+        };
         /** @description Complaints like one complaint. */
         SimilarDto: {
             /** @description Best first; never the complaint itself; only what the caller may see. */
@@ -3393,32 +3435,6 @@ export interface components {
             label: string;
             /** @description Matched complaints rules of higher priority would decide instead. */
             overruled_by: components["schemas"]["OverruledByDto"][];
-        };
-        /** @description The triage threshold: the confidence a model's choice needs before a complaint routes itself. */
-        ThresholdDto: {
-            /**
-             * Format: double
-             * @description This node's configured default (`--routing-threshold`), in effect when none is saved.
-             */
-            default: number;
-            /**
-             * Format: double
-             * @description What the admin saved, if anything.
-             */
-            saved?: number | null;
-            /**
-             * Format: double
-             * @description In effect on every node (within 10 s of a change): the saved one, else the default.
-             */
-            threshold: number;
-        };
-        /** @description A threshold to save. */
-        ThresholdRequest: {
-            /**
-             * Format: double
-             * @description 0–1 (1: models never route alone, only rules do); null goes back to the default.
-             */
-            threshold?: number | null;
         };
         /** @description Tier change. */
         TierRequest: {
@@ -7214,7 +7230,7 @@ export interface operations {
             };
         };
     };
-    threshold: {
+    routing_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -7228,7 +7244,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ThresholdDto"];
+                    "application/json": components["schemas"]["RoutingSettingsDto"];
                 };
             };
             403: {
@@ -7239,7 +7255,7 @@ export interface operations {
             };
         };
     };
-    put_threshold: {
+    put_routing_settings: {
         parameters: {
             query?: never;
             header?: never;
@@ -7248,7 +7264,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ThresholdRequest"];
+                "application/json": components["schemas"]["RoutingSettingsRequest"];
             };
         };
         responses: {
@@ -7257,7 +7273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ThresholdDto"];
+                    "application/json": components["schemas"]["RoutingSettingsDto"];
                 };
             };
             403: {

@@ -398,4 +398,22 @@ mod tests {
         assert_eq!(more_serious(None, Some(Severity::Level2)), Some(Severity::Level2));
         assert_eq!(more_serious(None, None), None);
     }
+
+    #[test]
+    fn routing_settings_name_every_field_out_of_range_and_keep_what_is_left_out() {
+        let ok = RoutingSettings { threshold: Some(1.0), repeat_window_days: Some(365) };
+        assert_eq!(ok.validate(), Ok(()));
+        assert_eq!(RoutingSettings::default().validate(), Ok(()));
+        let bad = RoutingSettings { threshold: Some(-0.1), repeat_window_days: Some(0) };
+        let fields: Vec<_> = bad.validate().unwrap_err().into_iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            fields,
+            [("threshold".to_owned(), "out_of_range"), ("repeat_window_days".to_owned(), "out_of_range")]
+        );
+        assert!(RoutingSettings { threshold: Some(f64::NAN), ..ok }.validate().is_err());
+        // Stored as JSON that leaves the defaults out.
+        let json = serde_json::to_string(&RoutingSettings { threshold: Some(0.8), repeat_window_days: None }).unwrap();
+        assert_eq!(json, r#"{"threshold":0.8}"#);
+        assert_eq!(serde_json::from_str::<RoutingSettings>("{}").unwrap(), RoutingSettings::default());
+    }
 }

@@ -12,6 +12,26 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// The database a benchmark runs on (`#[command(flatten)]` into its arguments).
+#[derive(Debug, clap::Args)]
+pub struct StoreArgs {
+    /// Database URL (sqlite://…?mode=rwc or postgres://…).
+    #[arg(long)]
+    pub database_url: String,
+    /// Where attachments would go (unused, the store wants one).
+    #[arg(long, default_value = "/tmp/cloop-bench-files")]
+    pub files_dir: PathBuf,
+}
+
+impl StoreArgs {
+    /// Opens the store (migrating it, as `cloop` would).
+    pub async fn open(&self) -> Result<cloop_store::Store> {
+        let config =
+            cloop_store::StoreConfig { files_dir: self.files_dir.clone(), ..cloop_store::StoreConfig::default() };
+        cloop_store::Store::open(&self.database_url, config).await.context("opening the store")
+    }
+}
+
 /// Parses `20s`, `500ms`, `1m` or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();

@@ -20,7 +20,7 @@ use cloop_bench::{default_data, latency_summary, load_texts, name, pct, phone};
 use cloop_domain::complaint::{Event, EventBody};
 use cloop_domain::{ActorRef, Channel, Complaint, ComplaintId, CustomerId, OrgUnitId, Tier};
 use cloop_nlp::segment::{self, SearchQuery};
-use cloop_store::{Backend, ComplaintFilter, Scope, SortKey, Store, StoreConfig};
+use cloop_store::{Backend, ComplaintFilter, Scope, SortKey, Store};
 use sea_orm::sea_query::Query;
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
 use std::path::PathBuf;
@@ -30,9 +30,8 @@ use std::time::Instant;
 #[derive(Debug, Parser)]
 #[command(name = "search-bench", about)]
 struct Args {
-    /// Database URL (sqlite://…?mode=rwc or postgres://…).
-    #[arg(long)]
-    database_url: String,
+    #[command(flatten)]
+    store: cloop_bench::StoreArgs,
     /// Complaints in the database (generated up to this number).
     #[arg(long, default_value_t = 1_000_000)]
     complaints: usize,
@@ -57,9 +56,6 @@ struct Args {
     /// Skip the query plans and the search latencies (time similar complaints and recall only).
     #[arg(long)]
     skip_search: bool,
-    /// Where attachments would go (unused, the store wants one).
-    #[arg(long, default_value = "/tmp/cloop-search-bench-files")]
-    files_dir: PathBuf,
 }
 
 const ONE_WORD: [&str; 12] =
@@ -116,10 +112,7 @@ async fn main() -> Result<()> {
         texts.len(),
         data.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
     );
-    let store =
-        Store::open(&args.database_url, StoreConfig { files_dir: args.files_dir.clone(), ..StoreConfig::default() })
-            .await
-            .context("opening the store")?;
+    let store = args.store.open().await?;
     let backend = store.backend();
     println!("backend: {backend:?}");
 

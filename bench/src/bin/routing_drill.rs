@@ -16,17 +16,16 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
 use clap::Parser;
-use cloop_bench::latency_summary;
+use cloop_bench::{StoreArgs, latency_summary};
 use cloop_domain::routing::RoutedBy;
 use cloop_domain::routing_outcomes::RoutingResult;
-use cloop_store::{ComplaintFilter, RoutingFilter, Scope, SortKey, Store, StoreConfig};
+use cloop_store::{ComplaintFilter, RoutingFilter, Scope, SortKey};
 use sea_orm::ConnectionTrait;
 
 #[derive(Parser)]
 struct Args {
-    /// Database URL (sqlite://…?mode=rwc or postgres://…).
-    #[arg(long)]
-    database_url: String,
+    #[command(flatten)]
+    store: StoreArgs,
     /// Write routing columns first (a benchmark database only).
     #[arg(long)]
     mark_routed: bool,
@@ -36,18 +35,12 @@ struct Args {
     /// Measured runs of each list (after one warm-up run).
     #[arg(long, default_value_t = 10)]
     runs: usize,
-    /// Where attachments would go (unused, the store wants one).
-    #[arg(long, default_value = "/tmp/cloop-routing-drill-files")]
-    files_dir: std::path::PathBuf,
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    let store =
-        Store::open(&args.database_url, StoreConfig { files_dir: args.files_dir.clone(), ..StoreConfig::default() })
-            .await
-            .context("opening the store")?;
+    let store = args.store.open().await?;
     println!("backend: {:?}, complaints: {}", store.backend(), store.complaint_count().await?);
     let db = store.connection();
     if args.mark_routed {

@@ -12,13 +12,13 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{TimeZone, Utc};
 use clap::Parser;
-use cloop_bench::latency_summary;
+use cloop_bench::{StoreArgs, latency_summary};
 use cloop_nlp::backtest::{backtest, conflicts};
+use cloop_store::Scope;
 use cloop_store::routing::{RoutingRule, RuleDraft};
-use cloop_store::{Scope, Store, StoreConfig};
 
 /// The endpoint's figures.
 const LIMIT: u64 = 5_000;
@@ -26,27 +26,20 @@ const SAMPLES: usize = 10;
 
 #[derive(Parser)]
 struct Args {
-    /// Database URL (sqlite://…?mode=rwc or postgres://…).
-    #[arg(long)]
-    database_url: String,
+    #[command(flatten)]
+    store: StoreArgs,
     /// Measured runs of each part (after one warm-up run).
     #[arg(long, default_value_t = 20)]
     runs: usize,
     /// Words of the rule tried, comma-separated.
     #[arg(long, default_value = "退货,退款,质量问题,re:假货|假冒")]
     patterns: String,
-    /// Where attachments would go (unused, the store wants one).
-    #[arg(long, default_value = "/tmp/cloop-rule-trial-files")]
-    files_dir: std::path::PathBuf,
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    let store =
-        Store::open(&args.database_url, StoreConfig { files_dir: args.files_dir.clone(), ..StoreConfig::default() })
-            .await
-            .context("opening the store")?;
+    let store = args.store.open().await?;
     println!("backend: {:?}, complaints: {}", store.backend(), store.complaint_count().await?);
     let saved: Vec<_> = store.routing_rules().await?.into_iter().map(RoutingRule::keyword_rule).collect();
     let draft = RuleDraft {

@@ -208,6 +208,18 @@ impl ApiError {
     }
 }
 
+/// Runs CPU-bound work (segmenting, matching rules) off the async workers; a panic in it answers
+/// 500 and is logged with `what`.
+pub(crate) async fn off_the_workers<T: Send + 'static>(
+    what: &'static str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| {
+        tracing::error!(error = %e, what, "blocking task failed");
+        ApiError::internal()
+    })
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(ErrorResponse { error: self.body })).into_response()

@@ -220,6 +220,11 @@ impl EventDbRow {
 const EVENT_COLUMNS: [&str; 10] =
     ["id", "complaint_id", "seq", "at", "actor_kind", "actor_id", "kind", "payload", "prev_hash", "hash"];
 
+/// A complaint as its projection row stores it (`doc`), read back; `id` names it in the error.
+pub(crate) fn read_projection(id: i64, doc: &str) -> StoreResult<Complaint> {
+    serde_json::from_str(doc).map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))
+}
+
 /// The projection's indexed columns, in the order of [`PROJECTION_COLUMNS`].
 fn projection_values(c: &Complaint, dept_path: Option<&str>, derived: &Derived) -> Vec<Value> {
     let mut values: Vec<Value> = vec![

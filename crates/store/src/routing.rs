@@ -541,14 +541,12 @@ impl Store {
     /// projection holds, so the next training learns from it.
     pub async fn training_examples(&self, target: ModelTarget) -> StoreResult<Vec<(String, String)>> {
         let mut q = training_query(target);
-        q.column(("c", "doc")).expr_as(Expr::col(("x", target.label_column())), "label");
+        q.columns([("c", "id"), ("c", "doc")]).expr_as(Expr::col(("x", target.label_column())), "label");
         q.order_by(("c", "id"), Order::Asc);
         let mut out = Vec::new();
         for r in self.db.query_all(&q).await? {
-            let doc: String = r.try_get("", "doc")?;
             let label: String = r.try_get("", "label")?;
-            let c: Complaint = serde_json::from_str(&doc)
-                .map_err(|e| StoreError::Config(format!("complaint projection unreadable: {e}")))?;
+            let c = crate::complaints::read_projection(r.try_get("", "id")?, &r.try_get::<String>("", "doc")?)?;
             out.push((training_text(&c.summary, &c.content), label));
         }
         Ok(out)
@@ -650,11 +648,10 @@ impl Store {
             .limit(limit);
         let mut out = Vec::new();
         for r in self.db.query_all(&q).await? {
-            let doc: String = r.try_get("", "doc")?;
-            let c: Complaint = serde_json::from_str(&doc)
-                .map_err(|e| StoreError::Config(format!("complaint projection unreadable: {e}")))?;
+            let id: i64 = r.try_get("", "id")?;
+            let c = crate::complaints::read_projection(id, &r.try_get::<String>("", "doc")?)?;
             out.push(HandledComplaint {
-                id: r.try_get("", "id")?,
+                id,
                 case_no: r.try_get("", "case_no")?,
                 handled: cloop_nlp::backtest::Handled {
                     text: training_text(&c.summary, &c.content),

@@ -237,9 +237,7 @@ pub(crate) async fn ensure_index(txn: &impl ConnectionTrait) -> StoreResult<Opti
         let mut rows = Vec::with_capacity(batch.len());
         for r in &batch {
             let id: i64 = r.try_get("", "id")?;
-            let doc: String = r.try_get("", "doc")?;
-            let c: Complaint = serde_json::from_str(&doc)
-                .map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))?;
+            let c = crate::complaints::read_projection(id, &r.try_get::<String>("", "doc")?)?;
             rows.push((id, SearchRow::of(body_text(&c))));
         }
         if let Some((lo, hi)) = insert_rows(txn, &rows).await? {
@@ -789,8 +787,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound("complaint"))?
             .try_get::<String>("", "doc")?;
-        let c: Complaint = serde_json::from_str(&doc)
-            .map_err(|e| StoreError::Config(format!("complaint {} projection unreadable: {e}", id.0)))?;
+        let c = crate::complaints::read_projection(id.0, &doc)?;
         let about = format!("{}\n{}\n{}", c.summary, c.content, text.notes);
         let weighted = cloop_nlp::keywords::keywords(&about, SIMILAR_KEYWORDS);
         let keywords: Vec<String> = weighted.iter().map(|k| k.word.clone()).collect();

@@ -376,9 +376,7 @@ impl Store {
             .iter()
             .map(|r| {
                 let id: i64 = r.try_get("", "id")?;
-                let doc: String = r.try_get("", "doc")?;
-                let mut c: Complaint = serde_json::from_str(&doc)
-                    .map_err(|e| StoreError::Config(format!("complaint {id} projection unreadable: {e}")))?;
+                let mut c = crate::complaints::read_projection(id, &r.try_get::<String>("", "doc")?)?;
                 c.id = cloop_domain::ComplaintId(id);
                 Ok(c)
             })

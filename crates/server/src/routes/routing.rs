@@ -3,7 +3,7 @@
 //! shows what routing would decide for a text. Every change is written to the audit log.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, off_the_workers};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Principal};
 use crate::routes::stats::{PeriodQuery, period_days};
 use crate::routing::{TrainFailure, train_from_database};
@@ -623,14 +623,6 @@ async fn recent_handled(
     Ok((recent, capped))
 }
 
-/// Runs pure, CPU-bound rule matching off the async threads.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| {
-        tracing::error!(error = %e, "matching rules panicked");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "内部错误", "internal error")
-    })
-}
-
 /// A rule to try on recent complaints before it is saved (试运行).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -746,7 +738,7 @@ async fn backtest(
     let rule = draft.keyword_rule(id);
     let (recent, capped) = recent_handled(&state, &p, since).await?;
     let handled: Vec<_> = recent.iter().map(|r| r.handled.clone()).collect();
-    let b = blocking({
+    let b = off_the_workers("trying a rule", {
         let rule = rule.clone();
         move || cloop_nlp::backtest::backtest(&rule, &others, &handled, BACKTEST_SAMPLES)
     })
@@ -867,7 +859,8 @@ async fn conflicts(
     let (recent, capped) = recent_handled(&state, &p, since).await?;
     let handled: Vec<_> = recent.iter().map(|r| r.handled.clone()).collect();
     let rules: Vec<_> = saved.iter().cloned().map(RoutingRule::keyword_rule).collect();
-    let found = blocking(move || cloop_nlp::backtest::conflicts(&rules, &handled)).await?;
+    let found =
+        off_the_workers("finding rule conflicts", move || cloop_nlp::backtest::conflicts(&rules, &handled)).await?;
     let side = |id: i64, target: cloop_nlp::backtest::Target| {
         let r = saved.iter().find(|r| r.id == id).expect("conflicts name saved rules");
         let label = match target {

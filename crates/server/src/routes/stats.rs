@@ -1,7 +1,7 @@
 //! Counts for the workbench queue tabs and the home dashboard, within the caller's data scope.
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, off_the_workers};
 use crate::extract::{ApiJson, ApiQuery, Principal};
 use crate::routes::complaints::queue_filter;
 use axum::Json;
@@ -222,7 +222,7 @@ async fn hot_words(
     let leave_out = excluded.clone();
     // Segmenting is CPU work (about 13 ms per 2,000 short texts, BENCHMARKS "Hot words"): off
     // the async workers.
-    let words = tokio::task::spawn_blocking(move || {
+    let words = off_the_workers("hot words", move || {
         use cloop_nlp::keywords::{keyword_counts, rank};
         let now = keyword_counts(texts.iter().map(String::as_str));
         let before = keyword_counts(earlier.iter().map(String::as_str));
@@ -236,11 +236,7 @@ async fn hot_words(
             })
             .collect::<Vec<_>>()
     })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = %e, "hot words task failed");
-        ApiError::internal()
-    })?;
+    .await?;
     Ok(Json(HotWords { days, complaints, previous_complaints, excluded, words }))
 }
 

@@ -1,6 +1,6 @@
 //! `routing_tune`: compares classifier configurations on a hold-out of the **train** split only
 //! (every 7th line), so the choice never looks at the test split; then scores the best one on the
-//! test split once. Used for the issue-5 accuracy timebox (BENCHMARKS.md, "Routing").
+//! test split once. Used for the issue-5 accuracy timeboxes (BENCHMARKS.md, "Routing").
 //!
 //! `cargo run --release -p cloop-bench --bin routing_tune`
 
@@ -28,28 +28,23 @@ fn main() -> Result<()> {
         if i % 7 == 0 { held.push(ex.clone()) } else { fit.push(ex.clone()) }
     }
     let base = TrainConfig::default();
+    let without_length = FeatureSet { length: false, ..FeatureSet::ALL };
     let candidates: Vec<(&str, TrainConfig)> = vec![
         ("default", base.clone()),
+        ("without the length, nb 0.1", TrainConfig { features: without_length, nb_weight: 0.1, ..base.clone() }),
+        ("nb 0.03", TrainConfig { nb_weight: 0.03, ..base.clone() }),
+        ("nb 0.05", TrainConfig { nb_weight: 0.05, ..base.clone() }),
+        ("nb 0.1", TrainConfig { nb_weight: 0.1, ..base.clone() }),
+        ("l2 2e-6", TrainConfig { l2: 2e-6, ..base.clone() }),
         (
-            "chars 1-4",
+            "chars 1-4, 600k",
             TrainConfig {
                 features: FeatureSet { char_max: 4, ..FeatureSet::ALL },
                 max_features: 600_000,
-                ..base.clone()
-            },
-        ),
-        (
-            "chars 1-4, nb 0.2",
-            TrainConfig {
-                features: FeatureSet { char_max: 4, ..FeatureSet::ALL },
-                max_features: 600_000,
-                nb_weight: 0.2,
                 ..base.clone()
             },
         ),
         ("lr only, 50 epochs", TrainConfig { algorithm: Algorithm::LogisticRegression, epochs: 50, ..base.clone() }),
-        ("l2 3e-6", TrainConfig { l2: 3e-6, ..base.clone() }),
-        ("nb 0.3, alpha 0.05", TrainConfig { nb_weight: 0.3, nb_alpha: 0.05, ..base.clone() }),
     ];
     let mut best: Option<(f64, &str, TrainConfig)> = None;
     for (name, config) in candidates {

@@ -153,7 +153,7 @@ impl Default for TrainConfig {
             learning_rate: 0.1,
             l2: 1e-6,
             nb_alpha: 0.1,
-            nb_weight: 0.1,
+            nb_weight: 0.08,
             seed: 20_261_122,
             calibrate: true,
         }

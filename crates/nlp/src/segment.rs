@@ -524,11 +524,12 @@ pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<Snip
         return None;
     }
     hits.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    // Start a little before the first match, so it has context.
+    // Start a little before the first match, so it has context, and never further back: the
+    // list shows a snippet in two lines, so a match near the end of a long text, with the window
+    // filled up from before it, was cut off out of sight.
     let first = hits[0].start;
     let start = first.saturating_sub(width / 4);
     let end = Ord::min(original.len(), start + Ord::max(width, hits[0].len()));
-    let start = if end == original.len() { end.saturating_sub(width) } else { start };
     let mut parts: Vec<SnippetPart> = Vec::new();
     let push = |chars: &[char], hit: bool, parts: &mut Vec<SnippetPart>| {
         if chars.is_empty() {
@@ -954,6 +955,16 @@ mod tests {
         assert!(all.starts_with('…') && all.ends_with('…'), "{all}");
         assert!(all.chars().count() <= 32, "{all}");
         assert!(parts.iter().any(|p| p.hit && p.text == "退货"));
+    }
+
+    #[test]
+    fn a_match_near_the_end_of_a_long_text_opens_the_snippet() {
+        let text = format!("{}要求退货退款。", "外壳凹进去一大块".repeat(20));
+        let parts = snippet(&text, &SearchQuery::parse("退货"), 80).expect("matches");
+        let before: String = parts.iter().take_while(|p| !p.hit).map(|p| p.text.as_str()).collect();
+        assert!(before.chars().count() <= 1 + 80 / 4, "the match comes early: {before}");
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(all.starts_with('…') && all.ends_with("退款。"), "{all}");
     }
 
     #[test]

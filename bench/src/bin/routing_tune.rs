@@ -2,57 +2,63 @@
 //! (every 7th line), so the choice never looks at the test split; then scores the best one on the
 //! test split once. Used for the issue-5 accuracy timeboxes (BENCHMARKS.md, "Routing").
 //!
-//! `cargo run --release -p cloop-bench --bin routing_tune`
+//! `cargo run --release -p cloop-bench --bin routing_tune` (`-- --train FILE --test FILE` for
+//! other data, such as the English descriptions `bench/debian_descriptions.py` writes).
 
 use std::fs::File;
 use std::io::BufReader;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use clap::Parser;
 use cloop_nlp::classifier::{Algorithm, Example, FeatureSet, TrainConfig, parse_jsonl, train};
 use cloop_nlp::evaluate;
 
 const DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/routing");
 
-fn load(name: &str) -> Result<Vec<Example>> {
-    let path = format!("{DATA_DIR}/{name}");
-    let file = File::open(&path).with_context(|| format!("opening {path}"))?;
+#[derive(Debug, Parser)]
+#[command(about = "Compare classifier configurations on a hold-out of the training split")]
+struct Args {
+    /// Training split (JSONL lines {"text", "label"}); every 7th line is the hold-out.
+    #[arg(long, default_value_t = format!("{DATA_DIR}/shopping_complaints.train.jsonl"))]
+    train: String,
+    /// Test split, scored once with the configuration best on the hold-out.
+    #[arg(long, default_value_t = format!("{DATA_DIR}/shopping_complaints.test.jsonl"))]
+    test: String,
+}
+
+fn load(path: &str) -> Result<Vec<Example>> {
+    let file = File::open(path).with_context(|| format!("opening {path}"))?;
     parse_jsonl(BufReader::new(file)).with_context(|| format!("reading {path}"))
 }
 
 fn main() -> Result<()> {
-    let train_set = load("shopping_complaints.train.jsonl")?;
-    let test_set = load("shopping_complaints.test.jsonl")?;
+    let args = Args::parse();
+    let train_set = load(&args.train)?;
+    let test_set = load(&args.test)?;
     let (mut fit, mut held) = (Vec::new(), Vec::new());
     for (i, ex) in train_set.iter().enumerate() {
         if i % 7 == 0 { held.push(ex.clone()) } else { fit.push(ex.clone()) }
     }
     let base = TrainConfig::default();
     let without_length = FeatureSet { length: false, ..FeatureSet::ALL };
-    let candidates: Vec<(&str, TrainConfig)> = vec![
-        ("default", base.clone()),
-        ("without the length, nb 0.1", TrainConfig { features: without_length, nb_weight: 0.1, ..base.clone() }),
-        ("nb 0.03", TrainConfig { nb_weight: 0.03, ..base.clone() }),
-        ("nb 0.05", TrainConfig { nb_weight: 0.05, ..base.clone() }),
-        ("nb 0.1", TrainConfig { nb_weight: 0.1, ..base.clone() }),
-        ("l2 2e-6", TrainConfig { l2: 2e-6, ..base.clone() }),
-        (
-            "chars 1-4, 600k",
-            TrainConfig {
-                features: FeatureSet { char_max: 4, ..FeatureSet::ALL },
-                max_features: 600_000,
-                ..base.clone()
-            },
-        ),
-        ("lr only, 50 epochs", TrainConfig { algorithm: Algorithm::LogisticRegression, epochs: 50, ..base.clone() }),
+    let mut candidates: Vec<(String, TrainConfig)> = vec![
+        ("default".into(), base.clone()),
+        ("no length, nb 0.1".into(), TrainConfig { features: without_length, nb_weight: 0.1, ..base.clone() }),
+        ("lr only".into(), TrainConfig { algorithm: Algorithm::LogisticRegression, ..base.clone() }),
     ];
-    let mut best: Option<(f64, &str, TrainConfig)> = None;
+    for epochs in [30, 50, 80] {
+        for nb_weight in [0.02, 0.03, 0.05, 0.08] {
+            candidates.push((format!("nb {nb_weight}, {epochs} epochs"), TrainConfig { nb_weight, epochs, ..base.clone() }));
+        }
+    }
+    let mut best: Option<(f64, String, TrainConfig)> = None;
     for (name, config) in candidates {
         let started = Instant::now();
         let model = train(&fit, &config)?;
         let r = evaluate(&model, &held);
         println!(
-            "{name:<22} hold-out accuracy {:.4} macro-F1 {:.4} ({} features, {:.1} s)",
+            "{name:<24} hold-out accuracy {:.4} macro-F1 {:.4} ({} features, {:.1} s)",
             r.accuracy,
             r.macro_f1,
             model.info().features,

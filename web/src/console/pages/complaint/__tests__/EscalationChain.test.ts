@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { computed, ref, shallowRef } from 'vue'
+import { createAppI18n } from '@shared/i18n'
+import type { ComplaintDetailDto, ComplaintDto } from '@shared/api/types'
+import EscalationChain from '../parts/EscalationChain.vue'
+import { DETAIL_KEY, type DetailContext } from '../context'
+
+const step = (level: number, reached: boolean) => ({
+  level,
+  reached,
+  role_zh: ['处理人', '客服主管', '部门负责人', '高层管理'][level],
+  role_en: ['Handler', 'Supervisor', 'Department head', 'Executive'][level],
+  people: level === 0 ? [] : [`人员${level}`],
+})
+
+function mountChain(state: string, escalationLevel: number) {
+  const detail = shallowRef({
+    complaint: { state, escalation_level: escalationLevel },
+    escalation_chain: [step(0, true), step(1, escalationLevel >= 1), step(2, escalationLevel >= 2), step(3, false)],
+  } as unknown as ComplaintDetailDto)
+  const ctx = {
+    detail,
+    complaint: computed(() => detail.value?.complaint as ComplaintDto),
+    customer: shallowRef(null),
+    loading: ref(false),
+    error: shallowRef(null),
+    actions: computed(() => []),
+    refresh: async () => {},
+    startAction: () => {},
+    reveal: async () => {},
+    revealing: ref(false),
+    attachmentUrl: (s: string) => s,
+  } as unknown as DetailContext
+  return mount(EscalationChain, {
+    global: { plugins: [createAppI18n('zh-CN')], provide: { [DETAIL_KEY as symbol]: ctx } },
+  })
+}
+
+describe('EscalationChain', () => {
+  it('marks the level an open complaint stands at as current', () => {
+    const w = mountChain('investigating', 1)
+    const current = w.findAll('li[aria-current="step"]')
+    expect(current).toHaveLength(1)
+    expect(current[0].attributes('data-level')).toBe('1')
+    expect(w.find('[data-testid="chain-ended"]').exists()).toBe(false)
+  })
+
+  it('marks no level of a finished complaint as current, and says it has ended', () => {
+    for (const state of ['closed', 'archived', 'invalid']) {
+      const w = mountChain(state, 1)
+      expect(w.findAll('li[aria-current="step"]'), state).toHaveLength(0)
+      expect(w.text(), state).not.toContain('当前')
+      expect(w.get('[data-testid="chain-ended"]').text()).toBe('已结束')
+      // The levels it reached stay marked.
+      expect(w.get('li[data-level="1"]').attributes('data-reached')).toBe('true')
+    }
+  })
+})

@@ -49,7 +49,8 @@ fn main() -> Result<()> {
     ];
     for epochs in [30, 50, 80] {
         for nb_weight in [0.02, 0.03, 0.05, 0.08] {
-            candidates.push((format!("nb {nb_weight}, {epochs} epochs"), TrainConfig { nb_weight, epochs, ..base.clone() }));
+            candidates
+                .push((format!("nb {nb_weight}, {epochs} epochs"), TrainConfig { nb_weight, epochs, ..base.clone() }));
         }
     }
     let mut best: Option<(f64, String, TrainConfig)> = None;

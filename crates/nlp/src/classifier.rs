@@ -1,7 +1,8 @@
 //! A text classifier trained on an organisation's own labelled complaints (DESIGN §4): category,
 //! responsible department, or any other label set, Chinese or English.
 //!
-//! Features are jieba words, word bigrams and character 1–3-grams ([`FeatureSet`]); the model is
+//! Features are jieba words, word bigrams, character 1–3-grams and the text's length
+//! ([`FeatureSet`]); the model is
 //! linear over them, one weight per feature and label:
 //!
 //! - [`Algorithm::LogisticRegression`]: multinomial (softmax) logistic regression over sublinear
@@ -36,13 +37,21 @@ use crate::segment::Analysis;
 
 /// Version of the byte format written by [`Model::to_bytes`]. Bump it whenever the layout, the
 /// feature hashing or the feature extraction changes; [`Model::from_bytes`] refuses other versions
-/// (the caller retrains), except [`FORMAT_V1`].
+/// (the caller retrains), except [`FORMAT_V1`] and [`FORMAT_V2`].
 ///
-/// Version 2 stores the weights quantized ([`QuantizedRows`]); version 1 stored them as `f32`.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version 3 may extract the text's length ([`FeatureSet::length`]): a node built before it would
+/// read such a model's header without the flag and score it on the wrong features, so it must
+/// refuse the model (and keep the one it has) instead. Version 2 stores the weights quantized
+/// ([`QuantizedRows`]); version 1 stored them as `f32`.
+pub const FORMAT_VERSION: u32 = 3;
+
+/// The quantized format before the length feature: the same bytes as version 3, with no model
+/// extracting the length. Still read as it is.
+pub const FORMAT_V2: u32 = 2;
 
 /// The first byte format: the same features, `f32` weights. Still read, and quantized as it
-/// loads, so a model stored before version 2 keeps routing; it is written back as version 2.
+/// loads, so a model stored before version 2 keeps routing; it is written back in the current
+/// format.
 pub const FORMAT_V1: u32 = 1;
 
 /// Magic bytes that open a serialized model.
@@ -964,7 +973,7 @@ impl Model {
             return Err(ModelError::BadMagic);
         }
         let version = r.u32()?;
-        if version != FORMAT_VERSION && version != FORMAT_V1 {
+        if ![FORMAT_VERSION, FORMAT_V2, FORMAT_V1].contains(&version) {
             return Err(ModelError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
         }
         let header_len = r.u32()? as usize;
@@ -1069,8 +1078,8 @@ mod tests {
         train(&examples, &config).unwrap()
     }
 
-    /// Version 2's bytes: the keys, the idf, the quantized rows as they are in memory, then each
-    /// part's biases.
+    /// The current format's bytes (laid out as version 2's): the keys, the idf, the quantized rows
+    /// as they are in memory, then each part's biases.
     #[test]
     fn the_bytes_hold_the_rows_as_prediction_reads_them() {
         let model = small_model();
@@ -1206,6 +1215,39 @@ mod tests {
         let clear_model = train(&clear, &config).unwrap();
         assert_eq!(clear_model.info().temperature, 1.0);
         assert_eq!(clear_model.predict("快递还是没到").label, words.iter().find(|w| w.0 == "快递").unwrap().1);
+    }
+
+    /// A version 2 model, written before the length feature, loads with its features as they
+    /// were and predicts exactly what it did.
+    #[test]
+    fn a_version_2_model_still_loads_without_the_length() {
+        let examples: Vec<Example> = ["退款 没到账", "退款 太慢", "快递 丢了", "快递 太慢", "屏幕 坏了", "屏幕 碎了"]
+            .iter()
+            .zip(["refund", "refund", "delivery", "delivery", "quality", "quality"])
+            .map(|(t, l)| Example::new(*t, l))
+            .collect();
+        let features = FeatureSet { length: false, ..FeatureSet::ALL };
+        let model =
+            train(&examples, &TrainConfig { min_df: 1, epochs: 3, features, ..TrainConfig::default() }).unwrap();
+        // As version 2 wrote it: the version, and a header without the `length` flag.
+        let bytes = model.to_bytes();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let header = std::str::from_utf8(&bytes[16..16 + header_len]).unwrap();
+        let old_header = header
+            .replace(&format!("\"format_version\":{FORMAT_VERSION}"), &format!("\"format_version\":{FORMAT_V2}"))
+            .replace(",\"length\":false", "");
+        assert!(!old_header.contains("length") && old_header.contains(&format!("\"format_version\":{FORMAT_V2}")));
+        let mut v2 = Vec::new();
+        v2.extend_from_slice(MAGIC);
+        v2.extend_from_slice(&FORMAT_V2.to_le_bytes());
+        v2.extend_from_slice(&(old_header.len() as u32).to_le_bytes());
+        v2.extend_from_slice(old_header.as_bytes());
+        v2.extend_from_slice(&bytes[16 + header_len..]);
+        let loaded = Model::from_bytes(&v2).unwrap();
+        assert!(!loaded.info().config.features.length);
+        for text in ["退款 没到账", "快递 太慢", "完全无关的一句很长很长的话"] {
+            assert_eq!(loaded.probabilities(text), model.probabilities(text), "{text}");
+        }
     }
 
     /// A version 1 model (f32 weights) still loads, predicts what it predicted before up to the

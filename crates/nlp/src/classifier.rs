@@ -2,8 +2,7 @@
 //! responsible department, or any other label set, Chinese or English.
 //!
 //! Features are jieba words, word bigrams, character 1–3-grams and the text's length
-//! ([`FeatureSet`]); the model is
-//! linear over them, one weight per feature and label:
+//! ([`FeatureSet`]); the model is linear over them, one weight per feature and label:
 //!
 //! - [`Algorithm::LogisticRegression`]: multinomial (softmax) logistic regression over sublinear
 //!   TF-IDF vectors scaled to unit length, trained by stochastic gradient descent with L2

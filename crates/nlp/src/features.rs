@@ -1,8 +1,8 @@
 //! Turning a text into the sparse feature vector the classifier reads.
 //!
 //! Features are jieba word unigrams, word bigrams and character n-grams of the normalised text,
-//! and a few buckets of its length, each hashed with 64-bit FNV-1a into a `u64` id (collisions among the few hundred thousand
-//! features of a training set are vanishingly rare at 64 bits). The model keeps the ids it saw
+//! and a few buckets of its length, each hashed with 64-bit FNV-1a into a `u64` id (collisions
+//! among the few hundred thousand features of a training set are vanishingly rare at 64 bits). The model keeps the ids it saw
 //! often enough during training, sorted, and maps them to dense columns; ids it never kept are
 //! ignored at prediction time. The hash is part of the model format: changing it, or the way
 //! n-grams are formed, needs a new [`crate::classifier::FORMAT_VERSION`].

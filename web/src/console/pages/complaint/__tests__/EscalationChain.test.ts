@@ -52,8 +52,11 @@ describe('EscalationChain', () => {
       expect(w.findAll('li[aria-current="step"]'), state).toHaveLength(0)
       expect(w.text(), state).not.toContain('当前')
       expect(w.get('[data-testid="chain-ended"]').text()).toBe('已结束')
-      // The levels it reached stay marked.
+      // The levels it reached stay marked; the handler's level is where every complaint starts,
+      // not one it was escalated to.
       expect(w.get('li[data-level="1"]').attributes('data-reached')).toBe('true')
+      expect(w.get('li[data-level="1"]').text()).toContain('已升级')
+      expect(w.get('li[data-level="0"]').text()).not.toContain('已升级')
     }
   })
 })

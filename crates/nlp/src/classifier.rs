@@ -1250,7 +1250,7 @@ mod tests {
     }
 
     /// A version 1 model (f32 weights) still loads, predicts what it predicted before up to the
-    /// rounding, and is written back as version 2.
+    /// rounding, and is written back in the current format.
     #[test]
     fn a_version_1_model_still_loads() {
         let model = small_model();

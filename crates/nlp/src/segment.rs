@@ -513,8 +513,8 @@ pub struct SnippetPart {
     pub hit: bool,
 }
 
-/// A window of about `width` characters of `text` around the first matches of the query's
-/// pieces, split into parts with the matches marked. `None` when the text contains no piece.
+/// A window of about `width` characters of `text` from a quarter of it before the first match of
+/// the query's pieces, split into parts with the matches marked. `None` when the text contains no piece.
 /// Whitespace runs are collapsed to one space; `…` marks cut ends.
 pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<SnippetPart>> {
     let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();

@@ -513,23 +513,104 @@ pub struct SnippetPart {
     pub hit: bool,
 }
 
-/// A window of about `width` characters of `text` from a quarter of it before the first match of
-/// the query's pieces, split into parts with the matches marked. `None` when the text contains no piece.
-/// Whitespace runs are collapsed to one space; `…` marks cut ends.
+/// A window of about `width` characters of `text`, split into parts with the matches marked;
+/// `None` when the text contains no piece of the query. The window is the one that shows the most
+/// different pieces of the query (for `退货 物流`, a place where both stand near each other rather
+/// than the first 物流), the earliest of those, and starts a quarter of its width before its first
+/// match. Whitespace runs are collapsed to one space; `…` marks cut ends.
 pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<SnippetPart>> {
-    let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
-    let folded = normalize_chars(text);
-    let mut hits: Vec<std::ops::Range<usize>> = query.pieces.iter().flat_map(|p| find_piece(&folded, p)).collect();
-    if hits.is_empty() {
-        return None;
+    best_snippet(std::iter::once(text), query, width).map(|(_, parts)| parts)
+}
+
+/// [`snippet`] of the line among `lines` that shows the most different pieces of the query (the
+/// earliest line of those), with that line's index; `None` when no line contains a piece.
+pub fn best_snippet<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    query: &SearchQuery,
+    width: usize,
+) -> Option<(usize, Vec<SnippetPart>)> {
+    let mut best: Option<(usize, usize, &str, Vec<PieceHit>, usize)> = None;
+    for (index, line) in lines.into_iter().enumerate() {
+        let hits = piece_hits(line, query);
+        let Some((anchor, shown)) = best_window(&hits, query.pieces.len(), width) else { continue };
+        if best.as_ref().is_none_or(|b| shown > b.0) {
+            best = Some((shown, index, line, hits, anchor));
+            if shown == query.pieces.len() {
+                break;
+            }
+        }
     }
-    hits.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    // Start a little before the first match, so it has context, and never further back: the
-    // list shows a snippet in two lines, so a match near the end of a long text, with the window
-    // filled up from before it, was cut off out of sight.
-    let first = hits[0].start;
-    let start = first.saturating_sub(width / 4);
-    let end = Ord::min(original.len(), start + Ord::max(width, hits[0].len()));
+    let (_, index, line, hits, anchor) = best?;
+    Some((index, cut_snippet(line, &hits, anchor, width)))
+}
+
+/// A match of the query piece with index `piece`, in characters of the normalised text.
+struct PieceHit {
+    range: std::ops::Range<usize>,
+    piece: usize,
+}
+
+/// Every match of every piece of `query` in `text`, by start (the longer first where two start
+/// together).
+fn piece_hits(text: &str, query: &SearchQuery) -> Vec<PieceHit> {
+    let folded = normalize_chars(text);
+    let mut hits: Vec<PieceHit> = query
+        .pieces
+        .iter()
+        .enumerate()
+        .flat_map(|(piece, p)| find_piece(&folded, p).into_iter().map(move |range| PieceHit { range, piece }))
+        .collect();
+    hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
+    hits
+}
+
+/// Where a window starts that opens a quarter of `width` before the match `hits[anchor]`: a
+/// little context before the match, and never further back, as the list shows a snippet in two
+/// lines and a match with the window filled up from before it was cut off out of sight.
+fn window(hits: &[PieceHit], anchor: usize, width: usize) -> std::ops::Range<usize> {
+    let first = &hits[anchor].range;
+    let start = first.start.saturating_sub(width / 4);
+    start..start + Ord::max(width, first.len())
+}
+
+/// The windows tried for a snippet open at the first this many matches at most, so that a text
+/// of thousands of matches of a one-character word costs no more than a short one.
+const MAX_SNIPPET_WINDOWS: usize = 512;
+
+/// The match whose window shows the most different pieces (the earliest of those), and how many
+/// it shows. Each window is counted over the matches inside it only, so the work is bounded by
+/// [`MAX_SNIPPET_WINDOWS`] times what one window can hold.
+fn best_window(hits: &[PieceHit], pieces: usize, width: usize) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut seen = vec![false; pieces];
+    let mut lo = 0;
+    for anchor in 0..hits.len().min(MAX_SNIPPET_WINDOWS) {
+        let w = window(hits, anchor, width);
+        while hits[lo].range.start < w.start {
+            lo += 1;
+        }
+        seen.fill(false);
+        let mut shown = 0;
+        for h in hits[lo..].iter().take_while(|h| h.range.start < w.end) {
+            if h.range.end <= w.end && !std::mem::replace(&mut seen[h.piece], true) {
+                shown += 1;
+            }
+        }
+        if best.is_none_or(|(_, b)| shown > b) {
+            best = Some((anchor, shown));
+            if shown == pieces {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// The parts of the window at `hits[anchor]` of `text`.
+fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize) -> Vec<SnippetPart> {
+    let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
+    let w = window(hits, anchor, width);
+    let (start, end) = (w.start, Ord::min(original.len(), w.end));
     let mut parts: Vec<SnippetPart> = Vec::new();
     let push = |chars: &[char], hit: bool, parts: &mut Vec<SnippetPart>| {
         if chars.is_empty() {
@@ -550,7 +631,7 @@ pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<Snip
         push(&['…'], false, &mut parts);
     }
     let mut at = start;
-    for h in hits.iter().filter(|h| h.start >= start && h.end <= end) {
+    for h in hits.iter().map(|h| &h.range).filter(|h| h.start >= start && h.end <= end) {
         if h.start < at {
             continue; // overlaps a match already marked
         }
@@ -562,7 +643,7 @@ pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<Snip
     if end < original.len() {
         push(&['…'], false, &mut parts);
     }
-    Some(parts)
+    parts
 }
 
 /// Pushes the alphanumeric parts of one jieba token: split at every non-alphanumeric character and
@@ -965,6 +1046,38 @@ mod tests {
         assert!(before.chars().count() <= 1 + 80 / 4, "the match comes early: {before}");
         let all: String = parts.iter().map(|p| p.text.as_str()).collect();
         assert!(all.starts_with('…') && all.ends_with("退款。"), "{all}");
+    }
+
+    #[test]
+    fn the_snippet_shows_where_most_words_of_the_query_stand_together() {
+        // 物流 alone early on; 退货 and 物流 together past the first window.
+        let text = format!("物流很慢。{}后来客服同意退货，物流单号一直没有更新。", "外壳凹进去一大块".repeat(10));
+        let parts = snippet(&text, &SearchQuery::parse("退货 物流"), 40).expect("matches");
+        let marked: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+        assert_eq!(marked, ["退货", "物流"], "{parts:?}");
+        assert!(parts[0].text.starts_with('…'), "{parts:?}");
+        // With one word, the first match opens the snippet as before.
+        let parts = snippet(&text, &SearchQuery::parse("物流"), 40).expect("matches");
+        assert!(parts[0].hit && parts[0].text == "物流", "{parts:?}");
+    }
+
+    #[test]
+    fn the_line_that_shows_most_of_the_query_is_chosen() {
+        let q = SearchQuery::parse("退货 物流");
+        let lines = ["TS2026", "要求退货", "物流弄坏了，要求退货", "退货物流都慢"];
+        let (line, parts) = best_snippet(lines, &q, 80).expect("matches");
+        assert_eq!(line, 2, "the first line with both words");
+        assert_eq!(parts.iter().filter(|p| p.hit).count(), 2);
+        assert!(best_snippet(["没有", "关系"], &q, 80).is_none());
+        // Hundreds of matches of a one-character word: the window with both words is found.
+        let long = "的".repeat(400) + "退货";
+        let (_, parts) = best_snippet([long.as_str()], &SearchQuery::parse("的 退货"), 80).expect("matches");
+        // Neighbouring matches merge into one marked part.
+        assert!(parts.iter().any(|p| p.hit && p.text.ends_with("的退货")), "{parts:?}");
+        // Past the windows tried, the first match opens the snippet: bounded work, a snippet still.
+        let longer = "的".repeat(MAX_SNIPPET_WINDOWS * 8) + "退货";
+        let (_, parts) = best_snippet([longer.as_str()], &SearchQuery::parse("的 退货"), 80).expect("matches");
+        assert!(parts[0].hit && parts[0].text.starts_with('的'), "{parts:?}");
     }
 
     #[test]

@@ -720,7 +720,7 @@ fn window_of(
 pub struct SearchMatch {
     /// `body` (the complaint's own text) or `notes`.
     pub field: &'static str,
-    /// The text around the first match, matches marked.
+    /// The text where the most of the query's words stand together, matches marked.
     pub snippet: Vec<SnippetPart>,
 }
 
@@ -884,10 +884,11 @@ fn shared_weight(keywords: &[cloop_nlp::keywords::Keyword], text: &TextRow) -> f
 impl TextRow {
     /// See [`Store::search_snippets`].
     fn snippet(&self, query: &SearchQuery) -> SearchMatch {
-        let in_lines = |text: &str| text.lines().find_map(|line| segment::snippet(line, query, SNIPPET_CHARS));
-        in_lines(&self.body)
-            .map(|s| SearchMatch { field: "body", snippet: s })
-            .or_else(|| in_lines(&self.notes).map(|s| SearchMatch { field: "notes", snippet: s }))
+        // The line, of the body or the notes, that shows the most of the query; the body first.
+        let body_lines = self.body.lines().count();
+        let lines = self.body.lines().chain(self.notes.lines());
+        segment::best_snippet(lines, query, SNIPPET_CHARS)
+            .map(|(line, snippet)| SearchMatch { field: if line < body_lines { "body" } else { "notes" }, snippet })
             .unwrap_or_else(|| SearchMatch {
                 field: "body",
                 // The line after the case number: the summary or the content.

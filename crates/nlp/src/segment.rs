@@ -630,14 +630,28 @@ fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize) -> Ve
     if start > 0 {
         push(&['…'], false, &mut parts);
     }
+    // Between a match and the next one of a piece not shown yet, a long stretch is cut to a few
+    // characters on each side: the list shows two lines of the snippet, and the second word of
+    // `退货 物流` sixty characters on would be out of sight.
+    let context = Ord::max(4, width / 10);
+    let mut shown = vec![false; hits.iter().map(|h| h.piece + 1).max().unwrap_or(0)];
     let mut at = start;
-    for h in hits.iter().map(|h| &h.range).filter(|h| h.start >= start && h.end <= end) {
-        if h.start < at {
+    for h in hits.iter().filter(|h| h.range.start >= start && h.range.end <= end) {
+        let r = &h.range;
+        if r.start < at {
             continue; // overlaps a match already marked
         }
-        push(&original[at..h.start], false, &mut parts);
-        push(&original[h.start..h.end], true, &mut parts);
-        at = h.end;
+        let gap = &original[at..r.start];
+        if shown.iter().any(|&s| s) && !shown[h.piece] && gap.len() > 2 * context + 1 {
+            push(&gap[..context], false, &mut parts);
+            push(&['…'], false, &mut parts);
+            push(&gap[gap.len() - context..], false, &mut parts);
+        } else {
+            push(gap, false, &mut parts);
+        }
+        push(&original[r.start..r.end], true, &mut parts);
+        shown[h.piece] = true;
+        at = r.end;
     }
     push(&original[at..end], false, &mut parts);
     if end < original.len() {
@@ -1056,6 +1070,19 @@ mod tests {
         let marked: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
         assert_eq!(marked, ["退货", "物流"], "{parts:?}");
         assert!(parts[0].text.starts_with('…'), "{parts:?}");
+        // A long stretch between two different words is cut, so that both are in sight.
+        let far = format!("要求退货。{}物流单号没有更新。", "外壳凹进去一大块".repeat(5));
+        let parts = snippet(&far, &SearchQuery::parse("退货 物流"), 80).expect("matches");
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(all, "要求退货。外壳凹进去一大…外壳凹进去一大块物流单号没有更新。");
+        // Between two matches of the same word, nothing is cut.
+        let twice = format!("退货{}退货", "外壳凹进去一大块".repeat(5));
+        let all: String = snippet(&twice, &SearchQuery::parse("退货"), 80)
+            .expect("matches")
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(all, twice);
         // With one word, the first match opens the snippet as before.
         let parts = snippet(&text, &SearchQuery::parse("物流"), 40).expect("matches");
         assert!(parts[0].hit && parts[0].text == "物流", "{parts:?}");

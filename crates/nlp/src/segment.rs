@@ -610,7 +610,12 @@ fn best_window(hits: &[PieceHit], pieces: usize, width: usize) -> Option<(usize,
 fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize) -> Vec<SnippetPart> {
     let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
     let w = window(hits, anchor, width);
-    let (start, end) = (w.start, Ord::min(original.len(), w.end));
+    let inside = || hits.iter().filter(|h| h.range.start >= w.start && h.range.end <= w.end);
+    // With two words or more in the window, less of what stands before the first: room for the rest.
+    let first = inside().map(|h| h.range.start).min().unwrap_or(w.start);
+    let several = inside().any(|h| h.piece != hits[anchor].piece);
+    let start = if several { Ord::max(w.start, first.saturating_sub(width / 8)) } else { w.start };
+    let end = Ord::min(original.len(), w.end);
     let mut parts: Vec<SnippetPart> = Vec::new();
     let push = |chars: &[char], hit: bool, parts: &mut Vec<SnippetPart>| {
         if chars.is_empty() {
@@ -1070,6 +1075,8 @@ mod tests {
         let marked: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
         assert_eq!(marked, ["退货", "物流"], "{parts:?}");
         assert!(parts[0].text.starts_with('…'), "{parts:?}");
+        // Less lead before the first word when there are two to show: an eighth of the width.
+        assert_eq!(parts[0].text, "…来客服同意", "{parts:?}");
         // A long stretch between two different words is cut, so that both are in sight.
         let far = format!("要求退货。{}物流单号没有更新。", "外壳凹进去一大块".repeat(5));
         let parts = snippet(&far, &SearchQuery::parse("退货 物流"), 80).expect("matches");

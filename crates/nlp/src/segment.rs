@@ -517,7 +517,8 @@ pub struct SnippetPart {
 /// `None` when the text contains no piece of the query. The window is the one that shows the most
 /// different pieces of the query (for `退货 物流`, a place where both stand near each other rather
 /// than the first 物流), the earliest of those, and starts a quarter of its width before its first
-/// match. Whitespace runs are collapsed to one space; `…` marks cut ends.
+/// match. A word of the query the window does not show follows after a cut, with a few characters
+/// around it. Whitespace runs are collapsed to one space; `…` marks cuts.
 pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<SnippetPart>> {
     best_snippet(std::iter::once(text), query, width).map(|(_, parts)| parts)
 }
@@ -606,16 +607,36 @@ fn best_window(hits: &[PieceHit], pieces: usize, width: usize) -> Option<(usize,
     best
 }
 
-/// The parts of the window at `hits[anchor]` of `text`.
+/// The parts of the window at `hits[anchor]` of `text`, with the first match of every piece the
+/// window does not show added after a cut (`…`), so that each word of the query is in sight.
 fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize) -> Vec<SnippetPart> {
     let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
     let w = window(hits, anchor, width);
-    let inside = || hits.iter().filter(|h| h.range.start >= w.start && h.range.end <= w.end);
-    // With two words or more in the window, less of what stands before the first: room for the rest.
-    let first = inside().map(|h| h.range.start).min().unwrap_or(w.start);
-    let several = inside().any(|h| h.piece != hits[anchor].piece);
-    let start = if several { Ord::max(w.start, first.saturating_sub(width / 8)) } else { w.start };
-    let end = Ord::min(original.len(), w.end);
+    let mut chosen: Vec<&PieceHit> = hits.iter().filter(|h| h.range.start >= w.start && h.range.end <= w.end).collect();
+    let mut has_piece = vec![false; hits.iter().map(|h| h.piece + 1).max().unwrap_or(0)];
+    for h in &chosen {
+        has_piece[h.piece] = true;
+    }
+    let from_window = chosen.len();
+    for h in hits {
+        if !has_piece[h.piece] {
+            has_piece[h.piece] = true;
+            chosen.push(h);
+        }
+    }
+    let added = chosen.len() > from_window;
+    chosen.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
+    // Between a match and the next one of a piece not shown yet, a long stretch is cut to a few
+    // characters on each side: the list shows two lines of the snippet, and the second word of
+    // `退货 物流` sixty characters on would be out of sight.
+    let context = Ord::max(4, width / 10);
+    // With two words or more to show, less of what stands before the first: room for the rest.
+    let several = chosen.iter().any(|h| h.piece != chosen[0].piece);
+    let start = if several { chosen[0].range.start.saturating_sub(width / 8) } else { w.start };
+    // After a match added from outside the window, a little context, not a window's width.
+    let last = chosen.last().map_or(w.end, |h| h.range.end);
+    let end = if added { Ord::max(last + 2 * context, Ord::min(w.end, last + width / 2)) } else { w.end };
+    let end = Ord::min(original.len(), end);
     let mut parts: Vec<SnippetPart> = Vec::new();
     let push = |chars: &[char], hit: bool, parts: &mut Vec<SnippetPart>| {
         if chars.is_empty() {
@@ -635,13 +656,9 @@ fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize) -> Ve
     if start > 0 {
         push(&['…'], false, &mut parts);
     }
-    // Between a match and the next one of a piece not shown yet, a long stretch is cut to a few
-    // characters on each side: the list shows two lines of the snippet, and the second word of
-    // `退货 物流` sixty characters on would be out of sight.
-    let context = Ord::max(4, width / 10);
-    let mut shown = vec![false; hits.iter().map(|h| h.piece + 1).max().unwrap_or(0)];
+    let mut shown = vec![false; has_piece.len()];
     let mut at = start;
-    for h in hits.iter().filter(|h| h.range.start >= start && h.range.end <= end) {
+    for h in chosen {
         let r = &h.range;
         if r.start < at {
             continue; // overlaps a match already marked
@@ -1077,6 +1094,14 @@ mod tests {
         assert!(parts[0].text.starts_with('…'), "{parts:?}");
         // Less lead before the first word when there are two to show: an eighth of the width.
         assert_eq!(parts[0].text, "…来客服同意", "{parts:?}");
+        // Words further apart than the window: the first of each, after a cut.
+        let apart = format!("物流很慢。{}，后来要求退货，没人理。", "外壳凹进去一大块".repeat(20));
+        let all: String = snippet(&apart, &SearchQuery::parse("退货 物流"), 40)
+            .expect("matches")
+            .iter()
+            .map(|p| if p.hit { format!("[{}]", p.text) } else { p.text.clone() })
+            .collect();
+        assert_eq!(all, "[物流]很慢。外…后来要求[退货]，没人理。");
         // A long stretch between two different words is cut, so that both are in sight.
         let far = format!("要求退货。{}物流单号没有更新。", "外壳凹进去一大块".repeat(5));
         let parts = snippet(&far, &SearchQuery::parse("退货 物流"), 80).expect("matches");

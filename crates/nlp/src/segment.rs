@@ -517,8 +517,8 @@ pub struct SnippetPart {
 /// `None` when the text contains no piece of the query. The window is the one that shows the most
 /// different pieces of the query (for `退货 物流`, a place where both stand near each other rather
 /// than the first 物流), the earliest of those, and starts a quarter of its width before its first
-/// match. A word of the query the window does not show follows after a cut, with a few characters
-/// around it. Whitespace runs are collapsed to one space; `…` marks cuts.
+/// match. A word of a query of up to three words that the window does not show follows after a
+/// cut, with a few characters around it. Whitespace runs are collapsed to one space; `…` marks cuts.
 pub fn snippet(text: &str, query: &SearchQuery, width: usize) -> Option<Vec<SnippetPart>> {
     best_snippet(std::iter::once(text), query, width).map(|(_, parts)| parts)
 }
@@ -542,7 +542,7 @@ pub fn best_snippet<'a>(
         }
     }
     let (_, index, line, hits, anchor) = best?;
-    Some((index, cut_snippet(line, &hits, anchor, width)))
+    Some((index, cut_snippet(line, &hits, anchor, width, query.pieces.len())))
 }
 
 /// A match of the query piece with index `piece`, in characters of the normalised text.
@@ -607,21 +607,28 @@ fn best_window(hits: &[PieceHit], pieces: usize, width: usize) -> Option<(usize,
     best
 }
 
-/// The parts of the window at `hits[anchor]` of `text`, with the first match of every piece the
-/// window does not show added after a cut (`…`), so that each word of the query is in sight.
-fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize) -> Vec<SnippetPart> {
+/// A query of at most this many pieces has every piece shown in its snippets, after cuts where
+/// need be: what a person types. A longer one (the keywords behind "similar complaints") shows what
+/// its best window holds, as a run of text that reads better than six fragments.
+const MAX_SPREAD_PIECES: usize = 3;
+
+/// The parts of the window at `hits[anchor]` of `text` for a query of `pieces` pieces, with the first match of every piece the
+/// window does not show added after a cut (`…`), so that each word of a short query is in sight.
+fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize, pieces: usize) -> Vec<SnippetPart> {
     let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
     let w = window(hits, anchor, width);
     let mut chosen: Vec<&PieceHit> = hits.iter().filter(|h| h.range.start >= w.start && h.range.end <= w.end).collect();
-    let mut has_piece = vec![false; hits.iter().map(|h| h.piece + 1).max().unwrap_or(0)];
+    let mut has_piece = vec![false; pieces];
     for h in &chosen {
         has_piece[h.piece] = true;
     }
     let from_window = chosen.len();
-    for h in hits {
-        if !has_piece[h.piece] {
-            has_piece[h.piece] = true;
-            chosen.push(h);
+    if pieces <= MAX_SPREAD_PIECES {
+        for h in hits {
+            if !has_piece[h.piece] {
+                has_piece[h.piece] = true;
+                chosen.push(h);
+            }
         }
     }
     let added = chosen.len() > from_window;
@@ -1102,6 +1109,10 @@ mod tests {
             .map(|p| if p.hit { format!("[{}]", p.text) } else { p.text.clone() })
             .collect();
         assert_eq!(all, "[物流]很慢。外…后来要求[退货]，没人理。");
+        // Four words or more (the keywords of "similar complaints"): the window as one run.
+        let parts = snippet(&apart, &SearchQuery::parse("退货 物流 很慢 没人理"), 40).expect("matches");
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(!all.contains("退货"), "{all}");
         // A long stretch between two different words is cut, so that both are in sight.
         let far = format!("要求退货。{}物流单号没有更新。", "外壳凹进去一大块".repeat(5));
         let parts = snippet(&far, &SearchQuery::parse("退货 物流"), 80).expect("matches");

@@ -289,14 +289,45 @@ pub enum QueryTerm {
     Phrase(Vec<String>),
     /// A token that must start an index token: a Latin word, a number, or one Chinese character.
     Prefix(String),
+    /// Any one of these groups, a group matching when all its terms do: what `退货 OR 退款` asks
+    /// (a typed run such as `退货物流` on one side is a group of its two words). Groups hold
+    /// phrases and prefixes only, never another `AnyOf`.
+    AnyOf(Vec<Vec<QueryTerm>>),
+}
+
+impl QueryTerm {
+    /// How many phrases and prefixes the term stands for (what a query is bounded by).
+    pub fn leaves(&self) -> usize {
+        match self {
+            QueryTerm::AnyOf(groups) => groups.iter().map(Vec::len).sum(),
+            _ => 1,
+        }
+    }
+
+    /// Whether normalised text holds the term, judged on the text itself (see
+    /// [`SearchQuery::matches_text`]).
+    fn in_text(&self, folded: &[char]) -> bool {
+        match self {
+            QueryTerm::Prefix(p) => !find_piece(folded, p).is_empty(),
+            QueryTerm::Phrase(bigrams) => {
+                // The piece the bigrams were cut from: the first, then each next one's last character.
+                let mut piece: String = bigrams.first().cloned().unwrap_or_default();
+                piece.extend(bigrams.iter().skip(1).filter_map(|b| b.chars().last()));
+                !find_piece(folded, &piece).is_empty()
+            }
+            QueryTerm::AnyOf(groups) => groups.iter().any(|g| g.iter().all(|t| t.in_text(folded))),
+        }
+    }
 }
 
 /// A parsed full-text query: the terms for the index and the pieces of text to highlight.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchQuery {
-    /// Conditions, all required; empty when the query has no letters or digits.
+    /// Conditions, all required; empty when the query has no letters or digits. At most
+    /// [`MAX_QUERY_TERMS`] phrases and prefixes in all ([`QueryTerm::leaves`]).
     pub terms: Vec<QueryTerm>,
-    /// The normalised query pieces each term stands for (`退货`, `ipad`), for highlighting.
+    /// The normalised query pieces the terms stand for (`退货`, `ipad`; every side of an `OR`),
+    /// for highlighting.
     pub pieces: Vec<String>,
     /// What a match must not contain: one query per `-word` typed, each excluding the texts
     /// that match all of its own terms (`-退款物流` excludes texts with both 退款 and 物流, the
@@ -305,9 +336,11 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
-    /// Parses what a user typed. Never fails: punctuation, operators of any search syntax
-    /// (`" * ( ) NEAR OR`) and symbols only separate pieces, so a query of symbols only has no
-    /// terms. Chinese runs are split into words with jieba, single characters staying attached to
+    /// Parses what a user typed. Never fails: punctuation, operators of other search syntaxes
+    /// (`" * ( ) NEAR`) and symbols only separate pieces, so a query of symbols only has no
+    /// terms. Words are all required, except that `OR` (in capitals) or `|` standing between two
+    /// words asks for either (`退货 OR 退款 物流`: 物流 and one of the other two), as in other help
+    /// desks' search; an `OR` with no word on one side only separates. Chinese runs are split into words with jieba, single characters staying attached to
     /// a neighbour (`很差劲` stays one piece, `退货物流` becomes `退货` and `物流`). A word that
     /// starts with a minus (`-退款`, or the full-width `－退款`) is excluded rather than searched
     /// for, as in other help desks' search; a minus inside a word (`退货-退款`) only separates.
@@ -323,29 +356,99 @@ impl SearchQuery {
     /// ]);
     /// assert_eq!(q.excluded[0].terms, [QueryTerm::Phrase(vec!["退款".into()])]);
     /// assert!(SearchQuery::parse("\"*()-: OR NEAR").terms.iter().all(|t| matches!(t, QueryTerm::Prefix(_))));
+    /// assert_eq!(SearchQuery::parse("退货 OR ipad").terms, [QueryTerm::AnyOf(vec![
+    ///     vec![QueryTerm::Phrase(vec!["退货".into()])],
+    ///     vec![QueryTerm::Prefix("ipad".into())],
+    /// ])]);
     /// assert!(SearchQuery::parse("!!! ***").is_empty());
     /// ```
     pub fn parse(query: &str) -> Self {
         let mut q = SearchQuery::default();
-        for chunk in chunks(query) {
-            if !chunk.excluded {
-                q.add(chunk.text, chunk.quoted);
-            } else if q.excluded.len() < MAX_QUERY_TERMS {
-                let mut excluded = SearchQuery::default();
-                excluded.add(chunk.text, chunk.quoted);
-                excluded.truncate();
-                if !excluded.is_empty() && !q.excluded.contains(&excluded) {
-                    q.excluded.push(excluded);
-                }
+        let chunks = chunks(query);
+        let mut i = 0;
+        while i < chunks.len() {
+            let chunk = chunks[i];
+            i += 1;
+            if chunk.is_or() {
+                continue; // an OR with no word on one side only separates
             }
+            if chunk.excluded {
+                if q.excluded.len() < MAX_QUERY_TERMS {
+                    let mut excluded = SearchQuery::default();
+                    excluded.add(chunk.text, chunk.quoted);
+                    excluded.truncate();
+                    if !excluded.is_empty() && !q.excluded.contains(&excluded) {
+                        q.excluded.push(excluded);
+                    }
+                }
+                continue;
+            }
+            // The words joined to this one by OR, if any: `退货 OR 退款 OR "质量问题"`.
+            let mut alternatives = vec![chunk];
+            while i + 1 < chunks.len() && chunks[i].is_or() && !chunks[i + 1].excluded && !chunks[i + 1].is_or() {
+                alternatives.push(chunks[i + 1]);
+                i += 2;
+            }
+            q.add_any(&alternatives);
         }
         q.truncate();
         q
     }
 
+    /// Keeps the first [`MAX_QUERY_TERMS`] phrases and prefixes (an `AnyOf` keeps the groups
+    /// that fit) and as many pieces.
     fn truncate(&mut self) {
-        self.terms.truncate(MAX_QUERY_TERMS);
+        let mut budget = MAX_QUERY_TERMS;
+        let mut kept = Vec::new();
+        for term in std::mem::take(&mut self.terms) {
+            match term {
+                QueryTerm::AnyOf(mut groups) => {
+                    let mut used = 0;
+                    let fit = groups.iter().take_while(|g| {
+                        used += g.len();
+                        used <= budget
+                    });
+                    let fit = fit.count();
+                    groups.truncate(fit);
+                    budget -= groups.iter().map(Vec::len).sum::<usize>();
+                    match groups.len() {
+                        0 => break,
+                        1 => kept.extend(groups.pop().unwrap_or_default()),
+                        _ => kept.push(QueryTerm::AnyOf(groups)),
+                    }
+                }
+                term if budget > 0 => {
+                    budget -= 1;
+                    kept.push(term);
+                }
+                _ => break,
+            }
+        }
+        self.terms = kept;
         self.pieces.truncate(MAX_QUERY_TERMS);
+    }
+
+    /// Adds one word of the query, or several joined by OR: a text must then hold all the terms
+    /// of any one of them.
+    fn add_any(&mut self, alternatives: &[Chunk<'_>]) {
+        let mut groups: Vec<SearchQuery> = Vec::new();
+        for chunk in alternatives {
+            let mut alt = SearchQuery::default();
+            alt.add(chunk.text, chunk.quoted);
+            alt.truncate();
+            if !alt.is_empty() && !groups.iter().any(|g| g.terms == alt.terms) {
+                groups.push(alt);
+            }
+        }
+        if groups.len() == 1 {
+            let only = groups.remove(0);
+            for (term, piece) in only.terms.into_iter().zip(only.pieces) {
+                self.push(term, piece);
+            }
+        } else if groups.len() > 1 {
+            self.pieces.extend(groups.iter().flat_map(|g| g.pieces.iter().cloned()));
+            self.terms.push(QueryTerm::AnyOf(groups.into_iter().map(|g| g.terms).collect()));
+        }
     }
 
     /// Adds the terms of `text` (punctuation and symbols only separate). Chinese runs are split
@@ -402,7 +505,7 @@ impl SearchQuery {
     /// compare the two.
     pub fn matches_text(&self, text: &str) -> bool {
         let folded: Vec<char> = normalize_chars(text);
-        let has_all = |q: &SearchQuery| q.pieces.iter().all(|p| !find_piece(&folded, p).is_empty());
+        let has_all = |q: &SearchQuery| q.terms.iter().all(|t| t.in_text(&folded));
         !self.is_empty() && has_all(self) && !self.excluded.iter().any(has_all)
     }
 }
@@ -417,6 +520,14 @@ struct Chunk<'a> {
     text: &'a str,
     excluded: bool,
     quoted: bool,
+}
+
+impl Chunk<'_> {
+    /// Whether the word is the OR operator: `OR` in capitals or `|`, standing alone (a quoted
+    /// "OR" or a lower-case "or" is a word to search for).
+    fn is_or(&self) -> bool {
+        !self.quoted && !self.excluded && matches!(self.text, "OR" | "|" | "｜")
+    }
 }
 
 fn is_open_quote(c: char) -> bool {
@@ -835,14 +946,16 @@ mod tests {
     /// consecutive tokens, prefixes match the start of a token.
     fn index_matches(indexed: &str, q: &SearchQuery) -> bool {
         let tokens: Vec<&str> = indexed.split(' ').filter(|t| !t.is_empty()).collect();
-        let all = |q: &SearchQuery| {
-            q.terms.iter().all(|term| match term {
+        fn holds(tokens: &[&str], term: &QueryTerm) -> bool {
+            match term {
                 QueryTerm::Prefix(p) => tokens.iter().any(|t| t.starts_with(p.as_str())),
                 QueryTerm::Phrase(words) => {
                     tokens.windows(words.len()).any(|w| w.iter().zip(words).all(|(a, b)| a == b))
                 }
-            })
-        };
+                QueryTerm::AnyOf(groups) => groups.iter().any(|g| g.iter().all(|t| holds(tokens, t))),
+            }
+        }
+        let all = |q: &SearchQuery| q.terms.iter().all(|t| holds(&tokens, t));
         !q.is_empty() && all(q) && !q.excluded.iter().any(all)
     }
 
@@ -1039,13 +1152,77 @@ mod tests {
     }
 
     #[test]
+    fn or_between_words_asks_for_either() {
+        let q = SearchQuery::parse("退货 OR 退款 物流");
+        assert_eq!(
+            q.terms,
+            [
+                QueryTerm::AnyOf(vec![
+                    vec![QueryTerm::Phrase(vec!["退货".into()])],
+                    vec![QueryTerm::Phrase(vec!["退款".into()])]
+                ]),
+                QueryTerm::Phrase(vec!["物流".into()]),
+            ]
+        );
+        assert_eq!(q.pieces, ["退货", "退款", "物流"]);
+        assert!(q.matches_text("要求退货，物流太慢") && q.matches_text("物流丢件，退款"));
+        assert!(!q.matches_text("要求退货退款") && !q.matches_text("物流太慢"));
+        // `|` the same; a typed run on one side is a group of its words; a quoted side as typed.
+        let q = SearchQuery::parse("ipad | 退货物流 OR “质量问题”");
+        let QueryTerm::AnyOf(groups) = &q.terms[0] else { panic!("{q:?}") };
+        assert_eq!(groups.len(), 3);
+        assert_eq!(groups[1].len(), 2, "退货 and 物流");
+        assert!(q.matches_text("物流慢，要求退货") && q.matches_text("有质量问题") && q.matches_text("iPad坏了"));
+        assert!(!q.matches_text("要求退货") && !q.matches_text("质量有问题"));
+    }
+
+    #[test]
+    fn or_without_a_word_on_both_sides_only_separates() {
+        let plain = SearchQuery::parse("退货 物流");
+        for query in ["OR 退货 物流", "退货 物流 OR", "退货 OR OR 物流", "退货 OR -物流 物流", "退货 OR !!! 物流"]
+        {
+            let q = SearchQuery::parse(query);
+            assert!(q.terms.iter().all(|t| !matches!(t, QueryTerm::AnyOf(_))), "{query}: {q:?}");
+            assert!(plain.terms.iter().all(|t| q.terms.contains(t)), "{query}: {q:?}");
+        }
+        // Lower case, quoted or after a minus, it is a word like any other.
+        for query in ["退货 or 物流", "退货 \"OR\" 物流", "退货 -OR 物流"] {
+            let q = SearchQuery::parse(query);
+            assert!(q.terms.iter().all(|t| !matches!(t, QueryTerm::AnyOf(_))), "{query}: {q:?}");
+        }
+        assert_eq!(SearchQuery::parse("退货 -OR 物流").excluded[0].terms, [QueryTerm::Prefix("or".into())]);
+        // Both sides the same: one word.
+        assert_eq!(SearchQuery::parse("退货 OR 退货").terms, [QueryTerm::Phrase(vec!["退货".into()])]);
+    }
+
+    #[test]
+    fn a_query_of_many_ors_stays_bounded() {
+        let q = SearchQuery::parse(&["退货物流"; 40].join(" OR "));
+        assert!(q.terms.iter().map(QueryTerm::leaves).sum::<usize>() <= MAX_QUERY_TERMS);
+        let q = SearchQuery::parse(
+            &(0..40u8)
+                .map(|i| format!("w{}{}", (b'a' + i % 26) as char, (b'a' + i / 26) as char))
+                .collect::<Vec<_>>()
+                .join(" OR "),
+        );
+        let QueryTerm::AnyOf(groups) = &q.terms[0] else { panic!("{q:?}") };
+        assert_eq!(groups.len(), MAX_QUERY_TERMS);
+        assert!(q.pieces.len() <= MAX_QUERY_TERMS);
+    }
+
+    #[test]
     fn hostile_queries_become_plain_terms_or_nothing() {
         for query in ["\"", "*", "( )", "NEAR(a b)", "a OR b", "-x", "'; DROP TABLE complaints; --", "^$@!~`", ""] {
             let q = SearchQuery::parse(query);
-            for term in &q.terms {
-                let words = match term {
+            let leaves = q.terms.iter().flat_map(|t| match t {
+                QueryTerm::AnyOf(groups) => groups.concat(),
+                t => vec![t.clone()],
+            });
+            for term in leaves {
+                let words = match &term {
                     QueryTerm::Prefix(p) => vec![p.clone()],
                     QueryTerm::Phrase(w) => w.clone(),
+                    QueryTerm::AnyOf(_) => panic!("{query}: an OR inside an OR"),
                 };
                 assert!(
                     words.iter().all(|w| !w.is_empty() && w.chars().all(char::is_alphanumeric)),

@@ -400,6 +400,12 @@ fn render(backend: DbBackend, query: &SearchQuery, combine: Combine) -> String {
 }
 
 fn render_terms(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> String {
+    let sep = |combine| match (backend, combine) {
+        (DbBackend::Postgres, Combine::All) => " & ",
+        (DbBackend::Postgres, Combine::Any) => " | ",
+        (_, Combine::All) => " AND ",
+        (_, Combine::Any) => " OR ",
+    };
     let parts: Vec<String> = terms
         .iter()
         .map(|t| match (backend, t) {
@@ -409,15 +415,15 @@ fn render_terms(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> St
             (DbBackend::Postgres, QueryTerm::Prefix(p)) => format!("'{p}':*"),
             (_, QueryTerm::Phrase(words)) => format!("\"{}\"", words.join(" ")),
             (_, QueryTerm::Prefix(p)) => format!("\"{p}\"*"),
+            // `退货 OR 退款物流`: `(("退货") OR ("退款" AND "物流"))`, the same shape in both.
+            (_, QueryTerm::AnyOf(groups)) => {
+                let groups: Vec<String> =
+                    groups.iter().map(|g| format!("({})", render_terms(backend, g, Combine::All))).collect();
+                format!("({})", groups.join(sep(Combine::Any)))
+            }
         })
         .collect();
-    let sep = match (backend, combine) {
-        (DbBackend::Postgres, Combine::All) => " & ",
-        (DbBackend::Postgres, Combine::Any) => " | ",
-        (_, Combine::All) => " AND ",
-        (_, Combine::Any) => " OR ",
-    };
-    parts.join(sep)
+    parts.join(sep(combine))
 }
 
 /// Joins the index to `c` (complaints) and keeps the complaints that match `terms`.

@@ -1,7 +1,8 @@
 // Full-text search in the console: (a) the workbench search box finds complaints by words of
 // their text — demo data included — ranked, with the words marked in a snippet, and words from a
 // handling note, labelled as such; (b) search syntax and symbols are just text (no error), but
-// for a minus before a word, which leaves it out; (c) the detail page shows similar complaints.
+// for a minus before a word, which leaves it out, and OR between two words, which finds either;
+// (c) the detail page shows similar complaints.
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -80,6 +81,17 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     // Ranked by relevance by default; the toggle switches to newest first.
     await page.getByTestId('search-sort').getByText('相关度').waitFor()
     await consoleShot(page, 'search-01-workbench-results')
+  })
+
+  await step('OR between two words finds either', async () => {
+    await search(page, '回不了 无法回充')
+    await page.getByText('没有符合筛选条件的投诉').waitFor()
+    await search(page, '回不了 OR 无法回充')
+    await page.getByRole('link', { name: robot, exact: true }).waitFor()
+    await page.getByRole('link', { name: robot2, exact: true }).waitFor()
+    const marked = await page.locator('.wb-table mark').allTextContents()
+    assert.ok(marked.includes('回不了') && marked.includes('无法回充'), `each row marks its own word: ${marked}`)
+    await consoleShot(page, 'search-07-either-word')
   })
 
   await step('words from a handling note are found and labelled', async () => {

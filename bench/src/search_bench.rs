@@ -375,15 +375,7 @@ async fn explain(store: &Store, q: &str, path: &str) -> Result<()> {
     let scope = format!("(c.intake_path LIKE '{path}%' OR c.dept_path LIKE '{path}%')");
     let sql = match store.backend() {
         Backend::Sqlite => {
-            let m: Vec<String> = parsed
-                .terms
-                .iter()
-                .map(|t| match t {
-                    segment::QueryTerm::Phrase(w) => format!("\"{}\"", w.join(" ")),
-                    segment::QueryTerm::Prefix(p) => format!("\"{p}\"*"),
-                })
-                .collect();
-            let m = m.join(" AND ");
+            let m = cloop_store::search::match_expression(Backend::Sqlite, &parsed);
             println!("\n== query plan (SQLite) of the ranking window for {q}: MATCH '{m}' ==");
             format!(
                 "EXPLAIN QUERY PLAN SELECT c.id AS wid, -bm25(complaint_fts, 4.0, 1.0) AS score FROM complaints c \
@@ -392,17 +384,8 @@ async fn explain(store: &Store, q: &str, path: &str) -> Result<()> {
             )
         }
         Backend::Postgres => {
-            let m: Vec<String> = parsed
-                .terms
-                .iter()
-                .map(|t| match t {
-                    segment::QueryTerm::Phrase(w) => {
-                        format!("({})", w.iter().map(|x| format!("''{x}''")).collect::<Vec<_>>().join(" <-> "))
-                    }
-                    segment::QueryTerm::Prefix(p) => format!("''{p}'':*"),
-                })
-                .collect();
-            let m = m.join(" & ");
+            // Inside a SQL string literal here, so its quotes are doubled.
+            let m = cloop_store::search::match_expression(Backend::Postgres, &parsed).replace('\'', "''");
             println!(
                 "\n== query plan (PostgreSQL) of the whole ranking window as one query for {q}: to_tsquery('{m}') \
                  (the store fills the window in slices of ids, each planned on its own; see BENCHMARKS.md) =="

@@ -399,6 +399,16 @@ fn render(backend: DbBackend, query: &SearchQuery, combine: Combine) -> String {
     }
 }
 
+/// The full-text condition a search for `query` matches with, as the backend reads it (an FTS5
+/// `MATCH` expression or a `tsquery`): for the search benchmark's query plans.
+pub fn match_expression(backend: crate::Backend, query: &SearchQuery) -> String {
+    let backend = match backend {
+        crate::Backend::Postgres => DbBackend::Postgres,
+        crate::Backend::Sqlite => DbBackend::Sqlite,
+    };
+    render(backend, query, Combine::All)
+}
+
 fn render_terms(backend: DbBackend, terms: &[QueryTerm], combine: Combine) -> String {
     let sep = |combine| match (backend, combine) {
         (DbBackend::Postgres, Combine::All) => " & ",

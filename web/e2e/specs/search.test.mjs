@@ -91,6 +91,7 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     await page.getByRole('link', { name: robot2, exact: true }).waitFor()
     const marked = await page.locator('.wb-table mark').allTextContents()
     assert.ok(marked.includes('回不了') && marked.includes('无法回充'), `each row marks its own word: ${marked}`)
+    assert.equal(await page.getByTestId('search-exclude-tip').count(), 0, 'no syntax tip once the search uses OR')
     await consoleShot(page, 'search-07-either-word')
   })
 

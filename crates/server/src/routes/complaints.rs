@@ -326,7 +326,7 @@ pub struct ListQuery {
     pub from: Option<DateTime<Utc>>,
     /// Received before (RFC 3339).
     pub to: Option<DateTime<Utc>>,
-    /// Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur, and a word after a minus (`退货 -退款`) must not (a minus alone is refused with `excludes_only`); Chinese in quotes (`"质量问题"`) must occur as typed. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet.
+    /// Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur, but for `OR` (in capitals) or `|` between two words, which asks for either (`退货 OR 退款`), and a word after a minus (`退货 -退款`) must not (a minus alone is refused with `excludes_only`); Chinese in quotes (`"质量问题"`) must occur as typed. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet.
     pub q: Option<String>,
     /// Risk colours, comma-separated: `red`, `orange`, `yellow`.
     pub risk: Option<String>,

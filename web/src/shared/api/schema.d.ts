@@ -4432,7 +4432,7 @@ export interface operations {
                 from?: string;
                 /** @description Received before (RFC 3339). */
                 to?: string;
-                /** @description Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur, and a word after a minus (`退货 -退款`) must not (a minus alone is refused with `excludes_only`); Chinese in quotes (`"质量问题"`) must occur as typed. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet. */
+                /** @description Full-text search (up to 200 characters) in case number, summary, content, request, product, order and notes; every word must occur, but for `OR` (in capitals) or `|` between two words, which asks for either (`退货 OR 退款`), and a word after a minus (`退货 -退款`) must not (a minus alone is refused with `excludes_only`); Chinese in quotes (`"质量问题"`) must occur as typed. With it, results are ranked by relevance unless `sort` says otherwise, and each row carries a `search` snippet. */
                 q?: string;
                 /** @description Risk colours, comma-separated: `red`, `orange`, `yellow`. */
                 risk?: string;

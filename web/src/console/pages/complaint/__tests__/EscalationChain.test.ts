@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { mount } from '@vue/test-utils'
-import { computed, ref, shallowRef } from 'vue'
-import { createAppI18n } from '@shared/i18n'
-import type { ComplaintDetailDto, ComplaintDto } from '@shared/api/types'
 import EscalationChain from '../parts/EscalationChain.vue'
-import { DETAIL_KEY, type DetailContext } from '../context'
+import { mountWithDetail } from './mountWithDetail'
 
 const step = (level: number, reached: boolean) => ({
   level,
@@ -15,25 +11,9 @@ const step = (level: number, reached: boolean) => ({
 })
 
 function mountChain(state: string, escalationLevel: number) {
-  const detail = shallowRef({
+  return mountWithDetail(EscalationChain, {
     complaint: { state, escalation_level: escalationLevel },
     escalation_chain: [step(0, true), step(1, escalationLevel >= 1), step(2, escalationLevel >= 2), step(3, false)],
-  } as unknown as ComplaintDetailDto)
-  const ctx = {
-    detail,
-    complaint: computed(() => detail.value?.complaint as ComplaintDto),
-    customer: shallowRef(null),
-    loading: ref(false),
-    error: shallowRef(null),
-    actions: computed(() => []),
-    refresh: async () => {},
-    startAction: () => {},
-    reveal: async () => {},
-    revealing: ref(false),
-    attachmentUrl: (s: string) => s,
-  } as unknown as DetailContext
-  return mount(EscalationChain, {
-    global: { plugins: [createAppI18n('zh-CN')], provide: { [DETAIL_KEY as symbol]: ctx } },
   })
 }
 

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { mount } from '@vue/test-utils'
-import { computed, ref, shallowRef } from 'vue'
-import { createAppI18n } from '@shared/i18n'
-import type { ComplaintDetailDto, ComplaintDto } from '@shared/api/types'
 import Timeline from '../parts/Timeline.vue'
-import { DETAIL_KEY, type DetailContext } from '../context'
+import { mountWithDetail } from './mountWithDetail'
 
 function rated(stars: unknown, locale: 'zh-CN' | 'en-US' = 'zh-CN') {
-  const detail = shallowRef({
+  const detail = {
     complaint: { state: 'closed' },
     events: [
       {
@@ -20,23 +16,8 @@ function rated(stars: unknown, locale: 'zh-CN' | 'en-US' = 'zh-CN') {
         payload: { satisfaction: { stars, comment: null } },
       },
     ],
-  } as unknown as ComplaintDetailDto)
-  const ctx = {
-    detail,
-    complaint: computed(() => detail.value?.complaint as ComplaintDto),
-    customer: shallowRef(null),
-    loading: ref(false),
-    error: shallowRef(null),
-    actions: computed(() => []),
-    refresh: async () => {},
-    startAction: () => {},
-    reveal: async () => {},
-    revealing: ref(false),
-    attachmentUrl: (s: string) => s,
-  } as unknown as DetailContext
-  return mount(Timeline, {
-    global: { plugins: [createAppI18n(locale)], provide: { [DETAIL_KEY as symbol]: ctx }, stubs: { RouterLink: true, RelativeTime: true } },
-  })
+  }
+  return mountWithDetail(Timeline, detail, locale, { RouterLink: true, RelativeTime: true })
 }
 
 describe('Timeline rating', () => {

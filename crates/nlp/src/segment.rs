@@ -340,10 +340,11 @@ impl SearchQuery {
     /// (`" * ( ) NEAR`) and symbols only separate pieces, so a query of symbols only has no
     /// terms. Words are all required, except that `OR` (in capitals) or `|` standing between two
     /// words asks for either (`退货 OR 退款 物流`: 物流 and one of the other two), as in other help
-    /// desks' search; an `OR` with no word on one side only separates. Chinese runs are split into words with jieba, single characters staying attached to
-    /// a neighbour (`很差劲` stays one piece, `退货物流` becomes `退货` and `物流`). A word that
-    /// starts with a minus (`-退款`, or the full-width `－退款`) is excluded rather than searched
-    /// for, as in other help desks' search; a minus inside a word (`退货-退款`) only separates.
+    /// desks' search; an `OR` with no word on one side only separates. Chinese runs are split
+    /// into words with jieba, single characters staying attached to a neighbour (`很差劲` stays
+    /// one piece, `退货物流` becomes `退货` and `物流`). A word that starts with a minus (`-退款`,
+    /// or the full-width `－退款`) is excluded rather than searched for, as in other help desks'
+    /// search; a minus inside a word (`退货-退款`) only separates.
     /// Chinese in quotes (`"退货物流"`, `“退货物流”`) is searched as typed, not split into words;
     /// a quote without its closing one only separates.
     ///
@@ -446,8 +447,12 @@ impl SearchQuery {
                 self.push(term, piece);
             }
         } else if groups.len() > 1 {
-            self.pieces.extend(groups.iter().flat_map(|g| g.pieces.iter().cloned()));
-            self.terms.push(QueryTerm::AnyOf(groups.into_iter().map(|g| g.terms).collect()));
+            let pieces: Vec<String> = groups.iter().flat_map(|g| g.pieces.iter().cloned()).collect();
+            let any = QueryTerm::AnyOf(groups.into_iter().map(|g| g.terms).collect());
+            if !self.terms.contains(&any) {
+                self.terms.push(any);
+                self.pieces.extend(pieces);
+            }
         }
     }
 
@@ -723,8 +728,9 @@ fn best_window(hits: &[PieceHit], pieces: usize, width: usize) -> Option<(usize,
 /// its best window holds, as a run of text that reads better than six fragments.
 const MAX_SPREAD_PIECES: usize = 3;
 
-/// The parts of the window at `hits[anchor]` of `text` for a query of `pieces` pieces, with the first match of every piece the
-/// window does not show added after a cut (`…`), so that each word of a short query is in sight.
+/// The parts of the window at `hits[anchor]` of `text` for a query of `pieces` pieces, with the
+/// first match of every piece the window does not show added after a cut (`…`), so that each
+/// word of a short query is in sight.
 fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize, pieces: usize) -> Vec<SnippetPart> {
     let original: Vec<char> = text.chars().map(|c| if c.is_whitespace() { ' ' } else { c }).collect();
     let w = window(hits, anchor, width);
@@ -1191,8 +1197,9 @@ mod tests {
             assert!(q.terms.iter().all(|t| !matches!(t, QueryTerm::AnyOf(_))), "{query}: {q:?}");
         }
         assert_eq!(SearchQuery::parse("退货 -OR 物流").excluded[0].terms, [QueryTerm::Prefix("or".into())]);
-        // Both sides the same: one word.
+        // Both sides the same: one word; the same OR twice: once.
         assert_eq!(SearchQuery::parse("退货 OR 退货").terms, [QueryTerm::Phrase(vec!["退货".into()])]);
+        assert_eq!(SearchQuery::parse("退货 OR 退款 退货 OR 退款").terms.len(), 1);
     }
 
     #[test]

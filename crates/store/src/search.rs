@@ -766,9 +766,9 @@ struct TextRow {
 }
 
 impl Store {
-    /// Snippets of the complaints `ids` for `query`: around the first match in the first field
-    /// of the body that has one (summary, content, request …), else in the first note that has
-    /// one, else the start of the content unmarked.
+    /// Snippets of the complaints `ids` for `query`: where most of its words stand together, in
+    /// the line that shows the most of them (of the body, summary, content, request …, the
+    /// earliest on a tie, then of the notes), else the line after the case number unmarked.
     pub async fn search_snippets(&self, ids: &[i64], query: &SearchQuery) -> StoreResult<HashMap<i64, SearchMatch>> {
         Ok(self.texts(ids).await?.iter().map(|r| (r.complaint_id, r.snippet(query))).collect())
     }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { snippetIsSummary } from '../snippet'
+
+const parts = (...p: [string, boolean][]) => p.map(([text, hit]) => ({ text, hit }))
+
+describe('snippetIsSummary', () => {
+  it('is the summary when the pieces make up exactly the summary, from the body', () => {
+    expect(snippetIsSummary(parts(['退货', true], ['签收后', false], ['退款', true], ['一直处理中', false]), 'body', '退货签收后退款一直处理中')).toBe(true)
+  })
+
+  it('is not when the snippet is cut, comes from a note, or is another line', () => {
+    const summary = '退货签收后退款一直处理中'
+    expect(snippetIsSummary(parts(['…签收后', false], ['退款', true], ['一直处理中', false]), 'body', summary)).toBe(false)
+    expect(snippetIsSummary(parts(['退货', true], ['签收后退款一直处理中', false]), 'notes', summary)).toBe(false)
+    expect(snippetIsSummary(parts(['要求', false], ['退货', true]), 'body', summary)).toBe(false)
+    expect(snippetIsSummary([], 'body', '')).toBe(false)
+  })
+})

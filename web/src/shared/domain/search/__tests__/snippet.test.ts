@@ -15,4 +15,9 @@ describe('snippetIsSummary', () => {
     expect(snippetIsSummary(parts(['要求', false], ['退货', true]), 'body', summary)).toBe(false)
     expect(snippetIsSummary([], 'body', '')).toBe(false)
   })
+
+  it('is not for a summary longer than two short lines, whose words could fall out of sight', () => {
+    const long = '新买的扫地机器人充电座接触不良，机器人回不了充电座，要求退货退款。'
+    expect(snippetIsSummary(parts(['新买的', false], ['扫地机器人', true], [long.slice(8), false]), 'body', long)).toBe(false)
+  })
 })

@@ -41,7 +41,8 @@ impl From<SnippetPart> for SnippetPartDto {
 pub struct SearchMatchDto {
     /// `body` (case number, summary, content, request, product, order) or `notes`.
     pub field: String,
-    /// About 80 characters around the first match, in pieces; `…` marks cut ends.
+    /// About 80 characters where most words of the query stand together, in pieces; a word of a
+    /// short query further off follows after a cut; `…` marks cuts.
     pub snippet: Vec<SnippetPartDto>,
 }
 

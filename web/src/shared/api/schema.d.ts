@@ -3321,7 +3321,10 @@ export interface components {
         SearchMatchDto: {
             /** @description `body` (case number, summary, content, request, product, order) or `notes`. */
             field: string;
-            /** @description About 80 characters around the first match, in pieces; `…` marks cut ends. */
+            /**
+             * @description About 80 characters where most words of the query stand together, in pieces; a word of a
+             *     short query further off follows after a cut; `…` marks cuts.
+             */
             snippet: components["schemas"]["SnippetPartDto"][];
         };
         /** @description The logged-in user and the CSRF token to echo in `X-CSRF-Token`. */

@@ -1,10 +1,6 @@
 // Search results: what a row of the list shows of its match.
 
-/** A piece of a search snippet as the server sends it: text, and whether it is a match. */
-export interface SnippetPart {
-  text: string
-  hit: boolean
-}
+import type { SearchMatchDto } from '@shared/api/types'
 
 /** Longest summary (in characters) the list marks in place: it fits the summary's two lines. */
 export const MARKED_SUMMARY_CHARS = 20
@@ -15,11 +11,11 @@ export const MARKED_SUMMARY_CHARS = 20
  * words in the summary rather than showing the same text twice. A longer summary keeps its own
  * line and the snippet below it, where the words are in sight.
  */
-export function snippetIsSummary(snippet: ReadonlyArray<SnippetPart>, field: string, summary: string): boolean {
+export function snippetIsSummary(search: SearchMatchDto, summary: string): boolean {
   return (
-    field === 'body' &&
-    snippet.length > 0 &&
+    search.field === 'body' &&
+    search.snippet.length > 0 &&
     [...summary].length <= MARKED_SUMMARY_CHARS &&
-    snippet.map((p) => p.text).join('') === summary
+    search.snippet.map((p) => p.text).join('') === summary
   )
 }

@@ -806,6 +806,40 @@ fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize, piece
     parts
 }
 
+/// Every match of `query`'s pieces in the whole of `text`, marked, for showing a complaint
+/// opened from a search with the words it was found by: unlike [`snippet`] nothing is cut and
+/// the text is kept as written, line breaks and all, so the parts joined give `text` back.
+/// Where two matches overlap the earlier one (the longer of two starting together) is marked.
+/// Excluded words are never marked. The work is one scan of the text per piece.
+///
+/// ```
+/// use cloop_nlp::segment::{mark, SearchQuery};
+/// let parts = mark("退货后物流\n说退货", &SearchQuery::parse("退货 -物流"));
+/// let marked: Vec<_> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+/// assert_eq!(marked, ["退货", "退货"]);
+/// assert_eq!(parts.iter().map(|p| p.text.as_str()).collect::<String>(), "退货后物流\n说退货");
+/// ```
+pub fn mark(text: &str, query: &SearchQuery) -> Vec<SnippetPart> {
+    let original: Vec<char> = text.chars().collect();
+    let mut parts: Vec<SnippetPart> = Vec::new();
+    let mut push = |chars: &[char], hit: bool| {
+        if !chars.is_empty() {
+            parts.push(SnippetPart { text: chars.iter().collect(), hit });
+        }
+    };
+    let mut at = 0;
+    for h in piece_hits(text, query) {
+        if h.range.start < at {
+            continue; // overlaps a match already marked
+        }
+        push(&original[at..h.range.start], false);
+        push(&original[h.range.clone()], true);
+        at = h.range.end;
+    }
+    push(&original[at..], false);
+    parts
+}
+
 /// Pushes the alphanumeric parts of one jieba token: split at every non-alphanumeric character and
 /// where Latin letters meet digits.
 fn push_parts(word: &str, out: &mut Vec<String>) {
@@ -1253,6 +1287,31 @@ mod tests {
         let all: String = parts.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(all, "我的iPad坏了，要求<b>退货</b>");
         assert!(snippet("没有关系", &q, 40).is_none());
+    }
+
+    #[test]
+    fn marking_keeps_the_whole_text_and_marks_every_match() {
+        let text = "  ＩＰＡＤ屏幕碎了，退货\n\n客服说ipads不退货；myipad 不算";
+        let parts = mark(text, &SearchQuery::parse("退货 OR ipad 屏幕碎"));
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(all, text, "nothing cut, collapsed or normalised");
+        let marked: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+        // Latin words as prefixes at a word's start (full-width folded), not inside `myipad`.
+        assert_eq!(marked, ["ＩＰＡＤ", "屏幕碎", "退货", "ipad", "退货"]);
+        assert!(parts.windows(2).all(|w| w[0].hit || w[1].hit), "unmarked text is one part between matches");
+    }
+
+    #[test]
+    fn marking_takes_the_earlier_of_overlapping_matches_and_nothing_excluded() {
+        let marked = |text: &str, q: &str| -> Vec<String> {
+            mark(text, &SearchQuery::parse(q)).into_iter().filter(|p| p.hit).map(|p| p.text).collect()
+        };
+        assert_eq!(marked("不退货款", "退货 货款"), ["退货"]);
+        assert_eq!(marked("退货款", "\"退货款\" 退货"), ["退货款"]);
+        assert_eq!(marked("退款和物流", "物流 -退款"), ["物流"]);
+        assert!(marked("退款和物流", "!!!").is_empty());
+        assert!(mark("", &SearchQuery::parse("退货")).is_empty());
+        assert_eq!(mark("没有", &SearchQuery::parse("退货")), [SnippetPart { text: "没有".into(), hit: false }]);
     }
 
     #[test]

@@ -440,23 +440,8 @@ async fn list(
     f.customer_id = q.customer_id.map(CustomerId);
     f.received_from = q.from;
     f.received_to = q.to;
-    if q.q.as_deref().is_some_and(|t| t.chars().count() > 200) {
-        errors.push(FieldError::new(
-            "q",
-            "too_long",
-            "搜索词不能超过 200 个字符",
-            "search text must be at most 200 characters",
-        ));
-    }
     f.text = q.q.clone().filter(|t| !t.trim().is_empty());
-    if f.text.as_deref().is_some_and(|t| cloop_store::search::SearchQuery::parse(t).excludes_only()) {
-        errors.push(FieldError::new(
-            "q",
-            "excludes_only",
-            "“-词”表示排除，请至少再输入一个要搜索的词",
-            "a word after a minus is left out; give at least one word to search for",
-        ));
-    }
+    errors.extend(q.q.as_deref().map(crate::routes::search::query_errors).unwrap_or_default());
     if let Some(levels) = &q.risk {
         for l in levels.split(',').filter(|l| !l.is_empty()) {
             match RiskLevel::from_code(l) {

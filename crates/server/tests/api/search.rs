@@ -1,5 +1,6 @@
 //! Full-text search through the complaint list's `q` (ranked, snippets, combined with filters,
-//! within the data scope), hostile queries, notes, and similar complaints.
+//! within the data scope), hostile queries, notes, similar complaints, and the searched words
+//! marked in a complaint opened from the results.
 
 use crate::helpers::{Session, TestApp, intake_body, sqlite_and_postgres};
 use serde_json::{Value, json};
@@ -10,6 +11,7 @@ sqlite_and_postgres!(
     search_finds_notes,
     hostile_search_queries_answer_safely,
     similar_complaints_stay_within_scope,
+    an_opened_result_marks_the_searched_words,
 );
 
 /// Percent-encodes a query parameter value.
@@ -192,4 +194,59 @@ async fn similar_complaints_stay_within_scope(app: TestApp) {
     beta_agent.get(&format!("/api/v1/complaints/{id}/similar")).await.expect_error(404, "not_found");
     agent.get(&format!("/api/v1/complaints/{id}/similar?limit=0")).await.expect_field("limit", "out_of_range");
     agent.get(&format!("/api/v1/complaints/{id}/similar?limit=x")).await.expect_error(422, "validation_failed");
+}
+
+/// The texts marked in a list of parts.
+fn hits(parts: &Value) -> Vec<String> {
+    parts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["hit"] == true)
+        .map(|p| p["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The parts joined: the field's whole text.
+fn joined(parts: &Value) -> String {
+    parts.as_array().unwrap().iter().map(|p| p["text"].as_str().unwrap()).collect()
+}
+
+async fn an_opened_result_marks_the_searched_words(app: TestApp) {
+    let agent = app.login("agent").await;
+    let beta_agent = app.login("beta_agent").await;
+    let content = "iPad 屏幕碎了，要求退货。\n商家说物流签收后不能退货";
+    let c = complaint(&agent, "13800000001", content, 2).await;
+    let id = c["id"].as_i64().unwrap();
+    agent.command(id, "notes", json!({"text": "已联系物流，等退货单号"})).await;
+    agent.command(id, "notes", json!({"text": "客户没有接电话"})).await;
+    let url = |q: &str| format!("/api/v1/complaints/{id}/marks?q={}", enc(q));
+
+    let m = agent.get(&url("退货 OR 退款 ipad -换货")).await.expect(200).clone();
+    // Every field whole, every match marked; fields and notes without one left out.
+    assert_eq!(joined(&m["content"]), content, "{m}");
+    assert_eq!(hits(&m["content"]), ["iPad", "退货", "退货"], "{m}");
+    assert!(m["summary"].is_null() || !hits(&m["summary"]).is_empty(), "{m}");
+    assert!(m["customer_request"].is_null() && m["order_ref"].is_null(), "{m}");
+    let notes = m["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "only the note with a match: {m}");
+    assert_eq!(hits(&notes[0]["text"]), ["退货"]);
+    let detail = agent.get(&format!("/api/v1/complaints/{id}")).await.expect(200).clone();
+    let note =
+        detail["events"].as_array().unwrap().iter().find(|e| e["seq"] == notes[0]["seq"]).expect("the note's event");
+    assert_eq!(note["payload"]["text"], "已联系物流，等退货单号", "seq names the note's event");
+    let summary_hits = if m["summary"].is_null() { 0 } else { hits(&m["summary"]).len() };
+    assert_eq!(m["hits"], 3 + 1 + summary_hits, "{m}");
+
+    // Words that stand nowhere: nothing marked, not an error.
+    let none = agent.get(&url("空调")).await.expect(200).clone();
+    assert_eq!(none["hits"], 0);
+    assert!(none["content"].is_null() && none["notes"].as_array().unwrap().is_empty(), "{none}");
+    // The list's limits and the complaint's scope.
+    agent.get(&url("-退货")).await.expect_field("q", "excludes_only");
+    agent.get(&url(&"退".repeat(201))).await.expect_field("q", "too_long");
+    agent.get(&format!("/api/v1/complaints/{id}/marks")).await.expect_error(422, "validation_failed");
+    beta_agent.get(&url("退货")).await.expect_error(404, "not_found");
+    let case_no = c["case_no"].as_str().unwrap();
+    agent.get(&format!("/api/v1/complaints/{case_no}/marks?q={}", enc("物流"))).await.expect(200);
 }

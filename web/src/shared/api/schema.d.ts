@@ -744,6 +744,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/complaints/{id}/marks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The words of a search marked in a complaint opened from its results, for the complaint page
+         *     to show where they stand: the fields the search reads (summary, content, request, product and
+         *     order references, notes), each whole. Within the caller's data scope, like the complaint.
+         */
+        get: operations["marks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/complaints/{id}/notes": {
         parameters: {
             query?: never;
@@ -2737,6 +2758,16 @@ export interface components {
             /** @description The token: send as `Authorization: Bearer <token>`. Not shown again. */
             token: string;
         };
+        /** @description A note of the timeline with the search's words marked. */
+        NoteMarksDto: {
+            /**
+             * Format: int64
+             * @description The note's event (`seq` in the timeline).
+             */
+            seq: number;
+            /** @description The whole note in pieces. */
+            text: components["schemas"]["SnippetPartDto"][];
+        };
         /** @description An optional note. */
         NoteRequest: {
             /** @description Note (optional). */
@@ -3316,6 +3347,30 @@ export interface components {
              * @description 1–5 stars (1–2 count as dissatisfied and open a secondary review).
              */
             stars: number;
+        };
+        /**
+         * @description Where a search's words stand in one complaint: each searched field that holds one of them,
+         *     whole and in pieces, the words marked. A field without a match is left out (`null`, or not in
+         *     `notes`); what is shown of it stays as it is.
+         */
+        SearchMarksDto: {
+            /** @description The complaint's content. */
+            content?: components["schemas"]["SnippetPartDto"][] | null;
+            /** @description The customer's request. */
+            customer_request?: components["schemas"]["SnippetPartDto"][] | null;
+            /**
+             * @description Matches in all; 0 when the words stand nowhere in the complaint's text (found by an
+             *     excluded word's absence only, or changed since).
+             */
+            hits: number;
+            /** @description Notes and replies (note events), oldest first. */
+            notes: components["schemas"]["NoteMarksDto"][];
+            /** @description The order reference. */
+            order_ref?: components["schemas"]["SnippetPartDto"][] | null;
+            /** @description The product reference. */
+            product_ref?: components["schemas"]["SnippetPartDto"][] | null;
+            /** @description The summary. */
+            summary?: components["schemas"]["SnippetPartDto"][] | null;
         };
         /** @description Where a complaint matched a search. */
         SearchMatchDto: {
@@ -5576,6 +5631,47 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    marks: {
+        parameters: {
+            query: {
+                /** @description The search as typed in the complaint list (the same syntax and limits as its `q`). */
+                q: string;
+            };
+            header?: never;
+            path: {
+                /** @description Complaint id or case number */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchMarksDto"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -809,7 +809,8 @@ fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize, piece
 /// Every match of `query`'s pieces in the whole of `text`, marked, for showing a complaint
 /// opened from a search with the words it was found by: unlike [`snippet`] nothing is cut and
 /// the text is kept as written, line breaks and all, so the parts joined give `text` back.
-/// Where two matches overlap the earlier one (the longer of two starting together) is marked.
+/// Where two matches overlap the earlier one (the longer of two starting together) is marked;
+/// matches that touch are one mark.
 /// Excluded words are never marked. The work is one scan of the text per piece.
 ///
 /// ```
@@ -822,10 +823,11 @@ fn cut_snippet(text: &str, hits: &[PieceHit], anchor: usize, width: usize, piece
 pub fn mark(text: &str, query: &SearchQuery) -> Vec<SnippetPart> {
     let original: Vec<char> = text.chars().collect();
     let mut parts: Vec<SnippetPart> = Vec::new();
-    let mut push = |chars: &[char], hit: bool| {
-        if !chars.is_empty() {
-            parts.push(SnippetPart { text: chars.iter().collect(), hit });
-        }
+    // Matches that touch are one mark (`扫地机器人` is searched as 扫地 and 机器人), as in snippets.
+    let mut push = |chars: &[char], hit: bool| match parts.last_mut() {
+        _ if chars.is_empty() => {}
+        Some(last) if last.hit == hit => last.text.extend(chars),
+        _ => parts.push(SnippetPart { text: chars.iter().collect(), hit }),
     };
     let mut at = 0;
     for h in piece_hits(text, query) {
@@ -1291,14 +1293,15 @@ mod tests {
 
     #[test]
     fn marking_keeps_the_whole_text_and_marks_every_match() {
-        let text = "  ＩＰＡＤ屏幕碎了，退货\n\n客服说ipads不退货；myipad 不算";
-        let parts = mark(text, &SearchQuery::parse("退货 OR ipad 屏幕碎"));
+        let text = "  ＩＰＡＤ 屏幕碎了，退货\n\n客服说ipads不退货；myipad 不算，扫地机器人";
+        let parts = mark(text, &SearchQuery::parse("退货 OR ipad 屏幕碎 扫地机器人"));
         let all: String = parts.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(all, text, "nothing cut, collapsed or normalised");
         let marked: Vec<&str> = parts.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
         // Latin words as prefixes at a word's start (full-width folded), not inside `myipad`.
-        assert_eq!(marked, ["ＩＰＡＤ", "屏幕碎", "退货", "ipad", "退货"]);
-        assert!(parts.windows(2).all(|w| w[0].hit || w[1].hit), "unmarked text is one part between matches");
+        // 扫地机器人 is searched as 扫地 and 机器人, which touch: one mark.
+        assert_eq!(marked, ["ＩＰＡＤ", "屏幕碎", "退货", "ipad", "退货", "扫地机器人"]);
+        assert!(parts.windows(2).all(|w| w[0].hit != w[1].hit), "marked and unmarked parts alternate");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // their text — demo data included — ranked, with the words marked in a snippet, and words from a
 // handling note, labelled as such; (b) search syntax and symbols are just text (no error), but
 // for a minus before a word, which leaves it out, and OR between two words, which finds either;
-// (c) the detail page shows similar complaints.
+// (c) a result opens with the searched words marked in its texts; (d) the detail page shows
+// similar complaints.
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -102,6 +103,29 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     await row.getByText('备注', { exact: true }).waitFor()
     assert.deepEqual(await row.locator('mark').allTextContents(), ['蓝牙模块'])
     await consoleShot(page, 'search-02-found-in-note')
+  })
+
+  await step('a result opens with the searched words marked in the complaint, until the marks are cleared', async () => {
+    await search(page, '扫地机器人 OR 蓝牙模块')
+    await page.getByRole('link', { name: robot2, exact: true }).click()
+    await page.waitForURL((u) => u.pathname.endsWith(`/complaints/${robot2}`) && u.searchParams.get('q') === '扫地机器人 OR 蓝牙模块')
+    const bar = page.getByTestId('search-marks')
+    await bar.getByText(/^搜索“扫地机器人 OR 蓝牙模块”：本投诉中标出 \d+ 处$/).waitFor()
+    const content = await page.locator('.content mark').allTextContents()
+    // The query's 扫地机器人 is searched as 扫地 and 机器人 (two words): each is marked where it stands.
+    assert.equal(content[0], '扫地机器人', `the content marks its word: ${content}`)
+    assert.ok(content.every((m) => m === '扫地机器人' || m === '机器人'), `only the words searched: ${content}`)
+    assert.deepEqual(await page.locator('.ev__text mark').allTextContents(), ['蓝牙模块'], 'the note marks its word')
+    const n = Number((await bar.textContent()).match(/标出 (\d+) 处/)[1])
+    assert.equal(n, await page.locator('mark').count(), 'the bar counts what is marked')
+    await consoleShot(page, 'search-08-opened-result-marked')
+    await bar.getByRole('button', { name: '清除标记' }).click()
+    await page.waitForURL((u) => !u.searchParams.has('q'))
+    await bar.waitFor({ state: 'detached' })
+    assert.equal(await page.locator('mark').count(), 0, 'no marks once cleared')
+    await page.locator('.content').getByText('扫地机器人用了一周充电座就坏了').waitFor()
+    await page.goto('/workbench?queue=all')
+    await page.getByRole('tab', { name: /^全部/ }).waitFor()
   })
 
   await step('search syntax and symbols are only text: no error, an empty result', async () => {

@@ -42,6 +42,7 @@ import type {
   RuleRequest,
   SessionDto,
   SimilarDto,
+  SearchMarksDto,
   StatsOverview,
   HotWords,
   HotWordsExcluded,
@@ -95,6 +96,9 @@ export const complaintsApi = {
   /** Complaints like this one by text, within the caller's data scope. */
   similar: (key: string | number, limit = 5, signal?: AbortSignal) =>
     http.get<SimilarDto>(`/complaints/${enc(String(key))}/similar`, { limit }, { signal }),
+  /** The words of a search (`q` as typed in the list) marked in one complaint's texts. */
+  marks: (key: string | number, q: string, signal?: AbortSignal) =>
+    http.get<SearchMarksDto>(`/complaints/${enc(String(key))}/marks`, { q }, { signal }),
 }
 
 export const customersApi = {

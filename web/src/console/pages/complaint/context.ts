@@ -2,7 +2,7 @@
 // context through provide/inject instead of prop drilling.
 
 import { inject, type ComputedRef, type InjectionKey, type Ref, type ShallowRef } from 'vue'
-import type { ComplaintDetailDto, ComplaintDto, CustomerDto } from '@shared/api/types'
+import type { ComplaintDetailDto, ComplaintDto, CustomerDto, SearchMarksDto } from '@shared/api/types'
 import type { ApiError } from '@shared/api/http'
 import type { ActionName } from '@shared/domain/complaint/actions'
 
@@ -20,6 +20,12 @@ export interface DetailContext {
   reveal: () => Promise<void>
   revealing: Ref<boolean>
   attachmentUrl: (sha256: string) => string
+  /** The search the complaint was opened from (`?q=` of the page), or ''. */
+  searchText: ComputedRef<string>
+  /** That search's words marked in the complaint's texts; null without a search (or while loading). */
+  marks: ShallowRef<SearchMarksDto | null>
+  /** Leaves the search: the texts are shown unmarked. */
+  clearMarks: () => void
 }
 
 export const DETAIL_KEY: InjectionKey<DetailContext> = Symbol('complaint-detail')

@@ -1,8 +1,8 @@
-import { computed, provide, ref, shallowRef } from 'vue'
+import { computed, provide, ref, shallowRef, watch } from 'vue'
 import { useRouter } from 'vue-router'
 import { useI18n } from 'vue-i18n'
 import { complaintsApi, customersApi } from '@shared/api/endpoints'
-import type { ComplaintDetailDto, ComplaintDto, CustomerDto } from '@shared/api/types'
+import type { ComplaintDetailDto, ComplaintDto, CustomerDto, SearchMarksDto } from '@shared/api/types'
 import type { ApiError } from '@shared/api/http'
 import { toApiError } from '@shared/composables/useAsync'
 import { allowedActions, type ActionName } from '@shared/domain/complaint/actions'
@@ -42,9 +42,41 @@ export function useComplaintDetail(key: () => string) {
   const loading = ref(false)
   const error = shallowRef<ApiError | null>(null)
 
+  // --- the search the complaint was opened from ------------------------------------------------
+  // The workbench opens a search result with `?q=`; the words are marked where they stand in the
+  // content, the other fields and the notes, by the server's own matching (GET …/marks).
+  const searchText = computed(() => {
+    const q = router.currentRoute.value.query.q
+    return (typeof q === 'string' ? q : '').trim()
+  })
+  const marks = shallowRef<SearchMarksDto | null>(null)
+  let marksCtrl: AbortController | null = null
+  async function loadMarks() {
+    marksCtrl?.abort()
+    const q = searchText.value
+    if (!q) {
+      marks.value = null
+      return
+    }
+    marksCtrl = new AbortController()
+    try {
+      marks.value = await complaintsApi.marks(key(), q, marksCtrl.signal)
+    } catch {
+      // The marks only help to read: without them the texts are shown as they are.
+      marks.value = null
+    }
+  }
+  watch(searchText, () => void loadMarks())
+  function clearMarks() {
+    const { q: _q, ...rest } = router.currentRoute.value.query
+    void router.replace({ query: rest })
+  }
+
   async function refresh() {
     loading.value = true
     error.value = null
+    // Notes added by an action are marked too: the marks follow every load of the complaint.
+    void loadMarks()
     try {
       const d = await complaintsApi.detail(key())
       detail.value = d
@@ -98,7 +130,7 @@ export function useComplaintDetail(key: () => string) {
 
   function goNext() {
     const next = banner.value?.next
-    if (next) void router.push({ name: 'complaint', params: { key: next } })
+    if (next) void router.push({ name: 'complaint', params: { key: next }, query: searchText.value ? { q: searchText.value } : {} })
     else {
       const stored = sessionStorage.getItem('cloop.queue')
       const back = stored ? (JSON.parse(stored) as { query?: string }).query : null
@@ -132,6 +164,9 @@ export function useComplaintDetail(key: () => string) {
     reveal,
     revealing,
     attachmentUrl: (sha) => complaintsApi.attachmentUrl(complaint.value?.id ?? key(), sha),
+    searchText,
+    marks,
+    clearMarks,
   }
   provide(DETAIL_KEY, ctx)
 

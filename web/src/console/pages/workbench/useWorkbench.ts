@@ -158,8 +158,14 @@ export function useWorkbench() {
     void nextTick(() => document.querySelector('.wb-table .current-row')?.scrollIntoView({ block: 'nearest' }))
   }
 
+  /** Where a row opens: its complaint, with the search it was found by, whose words are marked there. */
+  function complaintLocation(row: ComplaintListItem) {
+    const q = searchedFor.value
+    return router.resolve({ name: 'complaint', params: { key: row.case_no }, query: q ? { q } : {} })
+  }
+
   function open(row: ComplaintListItem, newTab = false) {
-    const loc = router.resolve({ name: 'complaint', params: { key: row.case_no } })
+    const loc = complaintLocation(row)
     if (newTab) window.open(loc.href, '_blank', 'noopener')
     else {
       // Remember the queue so the detail page can offer "next in queue".
@@ -177,6 +183,7 @@ export function useWorkbench() {
     query,
     page,
     searchedFor,
+    complaintLocation,
     rows,
     loading,
     error,

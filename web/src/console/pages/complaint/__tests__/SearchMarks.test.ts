@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import type { SearchMarksDto } from '@shared/api/types'
+import Timeline from '../parts/Timeline.vue'
+import ContentPanel from '../parts/ContentPanel.vue'
+import SearchMarksBar from '../parts/SearchMarksBar.vue'
+import { mountWithDetail } from './mountWithDetail'
+
+const note = (seq: number, text: string) => ({
+  id: seq,
+  seq,
+  kind: 'note_added',
+  at: '2026-11-20T08:00:00Z',
+  actor_kind: 'user',
+  actor_id: 1,
+  actor_name: '坐席一',
+  payload: { visibility: 'internal', text },
+})
+const detail = {
+  complaint: { state: 'received', content: '屏幕碎了，要求退货', customer_request: '退款', attachments: [] },
+  events: [note(2, '已联系物流，等退货单号'), note(3, '客户没有接电话')],
+}
+const marks: SearchMarksDto = {
+  hits: 2,
+  summary: null,
+  content: [
+    { text: '屏幕碎了，要求', hit: false },
+    { text: '退货', hit: true },
+  ],
+  customer_request: null,
+  product_ref: null,
+  order_ref: null,
+  notes: [
+    {
+      seq: 2,
+      text: [
+        { text: '已联系物流，等', hit: false },
+        { text: '退货', hit: true },
+        { text: '单号', hit: false },
+      ],
+    },
+  ],
+}
+const search = { text: '退货', marks }
+const marked = (w: ReturnType<typeof mountWithDetail>) => w.findAll('mark').map((m) => m.text())
+
+describe('a complaint opened from a search', () => {
+  it('marks the words in the content and in the notes that hold them, the rest as written', () => {
+    const content = mountWithDetail(ContentPanel, detail, 'zh-CN', {}, search)
+    expect(marked(content)).toEqual(['退货'])
+    expect(content.get('.content').text()).toBe('屏幕碎了，要求退货')
+    expect(content.get('.request').text()).toBe('退款')
+
+    const timeline = mountWithDetail(Timeline, detail, 'zh-CN', { RouterLink: true, RelativeTime: true }, search)
+    expect(marked(timeline)).toEqual(['退货'])
+    expect(timeline.text()).toContain('已联系物流，等退货单号')
+    expect(timeline.text()).toContain('客户没有接电话')
+  })
+
+  it('marks nothing without a search', () => {
+    expect(mountWithDetail(ContentPanel, detail).findAll('mark')).toHaveLength(0)
+    expect(mountWithDetail(Timeline, detail, 'zh-CN', { RouterLink: true, RelativeTime: true }).findAll('mark')).toHaveLength(0)
+    expect(mountWithDetail(SearchMarksBar, detail).find('[data-testid="search-marks"]').exists()).toBe(false)
+  })
+
+  it('says what is marked and how many places, in both languages, and when nothing is', () => {
+    expect(mountWithDetail(SearchMarksBar, detail, 'zh-CN', {}, search).text()).toContain('搜索“退货”：本投诉中标出 2 处')
+    expect(mountWithDetail(SearchMarksBar, detail, 'en-US', {}, search).text()).toContain('Search "退货": 2 matches marked in this complaint')
+    const one = { text: 'ipad', marks: { ...marks, hits: 1 } }
+    expect(mountWithDetail(SearchMarksBar, detail, 'en-US', {}, one).text()).toContain('1 match marked')
+    const none = { text: '空调', marks: { ...marks, hits: 0, content: null, notes: [] } }
+    expect(mountWithDetail(SearchMarksBar, detail, 'zh-CN', {}, none).text()).toContain('搜索“空调”的词不在本投诉的文字中')
+  })
+})

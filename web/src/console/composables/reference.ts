@@ -118,6 +118,14 @@ export function useReference() {
     return c ? pickName(c, getLocale()) : code
   }
   const userName = (id: number | null | undefined) => users.value.find((u) => u.id === id)?.display_name ?? ''
+  /** A role's name in the current language, else `fallback` (the server's Chinese name, until the roles are loaded). */
+  const roleName = (id: number | null | undefined, fallback = '') => {
+    const r = roles.value.find((x) => x.id === id)
+    return r ? pickName(r, getLocale()) : fallback
+  }
+  /** A user's role and organisation ("客服主管 · 客服中心"), in the current language once the lists are loaded. */
+  const userPost = (u: { role_id: number; role_name: string; org_unit_id: number; org_unit_name: string } | null | undefined) =>
+    u ? `${roleName(u.role_id, u.role_name)} · ${orgName(u.org_unit_id) || u.org_unit_name}` : ''
   const usersOf = (orgUnitId: number | null | undefined) =>
     orgUnitId == null ? users.value.filter((u) => u.active) : users.value.filter((u) => u.active && u.org_unit_id === orgUnitId)
   const metaLabel = (list: keyof Omit<MetaDto, 'permissions'>, code: string | null | undefined): string => {
@@ -140,6 +148,8 @@ export function useReference() {
     companyOf,
     departmentGroups,
     userName,
+    roleName,
+    userPost,
     usersOf,
     metaLabel,
   }

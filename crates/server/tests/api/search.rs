@@ -35,13 +35,7 @@ fn case_nos(page: &Value) -> Vec<String> {
 }
 
 fn marked(item: &Value) -> Vec<String> {
-    item["search"]["snippet"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["hit"] == true)
-        .map(|p| p["text"].as_str().unwrap().to_owned())
-        .collect()
+    hits(&item["search"]["snippet"])
 }
 
 async fn search_ranks_results_and_marks_the_words(app: TestApp) {

@@ -36,7 +36,8 @@ export async function openFromQueue(page, queue, caseNo) {
   const link = page.getByRole('link', { name: caseNo, exact: true })
   await link.waitFor()
   await link.click()
-  await page.waitForURL(`**/complaints/${caseNo}`)
+  // The search goes along (`?q=…`), for the complaint page to mark its words.
+  await page.waitForURL((u) => u.pathname.endsWith(`/complaints/${caseNo}`))
   await page.getByRole('toolbar', { name: '可执行操作' }).waitFor()
 }
 

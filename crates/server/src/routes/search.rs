@@ -161,8 +161,8 @@ pub struct NoteMarksDto {
 /// `notes`); what is shown of it stays as it is.
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct SearchMarksDto {
-    /// Matches in all; 0 when the words stand nowhere in the complaint's text (found by an
-    /// excluded word's absence only, or changed since).
+    /// Marks in all (matches that touch are one); 0 when the words stand nowhere in these texts
+    /// (the complaint was found by its case number, or its text has changed since).
     pub hits: usize,
     /// The summary.
     pub summary: Option<Vec<SnippetPartDto>>,

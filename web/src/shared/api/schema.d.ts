@@ -3359,8 +3359,8 @@ export interface components {
             /** @description The customer's request. */
             customer_request?: components["schemas"]["SnippetPartDto"][] | null;
             /**
-             * @description Matches in all; 0 when the words stand nowhere in the complaint's text (found by an
-             *     excluded word's absence only, or changed since).
+             * @description Marks in all (matches that touch are one); 0 when the words stand nowhere in these texts
+             *     (the complaint was found by its case number, or its text has changed since).
              */
             hits: number;
             /** @description Notes and replies (note events), oldest first. */

@@ -61,9 +61,10 @@ export function useComplaintDetail(key: () => string) {
     marksCtrl = new AbortController()
     try {
       marks.value = await complaintsApi.marks(key(), q, marksCtrl.signal)
-    } catch {
-      // The marks only help to read: without them the texts are shown as they are.
-      marks.value = null
+    } catch (e) {
+      // The marks only help to read: without them the texts are shown as they are. An aborted
+      // load was replaced by a newer one, which sets them.
+      if ((e as Error)?.name !== 'AbortError') marks.value = null
     }
   }
   watch(searchText, () => void loadMarks())

@@ -84,6 +84,23 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Which audit entries to read; every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Of this action (`pii.reveal`).
+    pub action: Option<String>,
+    /// By this user.
+    pub user_id: Option<i64>,
+    /// On this target (`customer:12`).
+    pub target: Option<String>,
+    /// At or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+    /// Older than this entry (its id): the next page.
+    pub before: Option<i64>,
+}
+
 /// One audit log entry.
 #[derive(Debug, Clone, Serialize, FromQueryResult)]
 pub struct AuditEntry {
@@ -432,15 +449,31 @@ impl Store {
         Ok(())
     }
 
-    /// The newest audit entries, optionally of one action.
-    pub async fn audit_entries(&self, action: Option<&str>, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+    /// Audit entries matching `filter`, newest first, at most `limit`: a page of the log, the next
+    /// one asked for with `before` set to the last id of this one.
+    pub async fn audit_entries(&self, filter: &AuditFilter, limit: u64) -> StoreResult<Vec<AuditEntry>> {
         let mut q = Query::select();
         q.columns(["id", "at", "user_id", "action", "target", "detail"])
             .from("audit_log")
             .order_by("id", Order::Desc)
             .limit(limit);
-        if let Some(a) = action {
-            q.and_where(Expr::col("action").eq(a));
+        if let Some(a) = &filter.action {
+            q.and_where(Expr::col("action").eq(a.as_str()));
+        }
+        if let Some(u) = filter.user_id {
+            q.and_where(Expr::col("user_id").eq(u));
+        }
+        if let Some(t) = &filter.target {
+            q.and_where(Expr::col("target").eq(t.as_str()));
+        }
+        if let Some(from) = filter.from {
+            q.and_where(Expr::col("at").gte(from));
+        }
+        if let Some(to) = filter.to {
+            q.and_where(Expr::col("at").lt(to));
+        }
+        if let Some(before) = filter.before {
+            q.and_where(Expr::col("id").lt(before));
         }
         Ok(AuditEntry::find_by_statement(self.db.get_database_backend().build(&q)).all(&self.db).await?)
     }

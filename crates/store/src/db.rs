@@ -134,6 +134,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_misrouted.sql"),
         postgres: include_str!("../migrations/postgres/0019_misrouted.sql"),
     },
+    Migration {
+        version: 20,
+        name: "audit_lookups",
+        sqlite: include_str!("../migrations/sqlite/0020_audit_lookups.sql"),
+        postgres: include_str!("../migrations/postgres/0020_audit_lookups.sql"),
+    },
 ];
 
 /// Which database a URL names.

@@ -1,6 +1,7 @@
 // (c) Data scope: a user of one subsidiary cannot open another subsidiary's complaint — the
 // console shows its not-found page and the API answers 404. (d) Language: switching the console
-// from 简体中文 to English changes the menu and page texts, and back.
+// from 简体中文 to English changes the menu and page texts, and back. (e) Audit: an admin finds
+// who revealed a customer's contact details by clicking the customer in the audit log.
 
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -103,6 +104,8 @@ test('language: the console switches from 简体中文 to English and back', asy
     await menu.getByText('Register complaint', { exact: true }).waitFor()
     assert.equal(await menu.getByText('工作台', { exact: true }).count(), 0)
     await page.getByRole('heading', { name: 'Workbench' }).waitFor()
+    // The user's role and team in the top bar follow the language too.
+    await page.locator('.user__role').getByText('Agent · Hotline team 1').waitFor()
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en-US')
     await consoleShot(page, 'console-03-en')
     // Remembered across a reload.
@@ -115,6 +118,42 @@ test('language: the console switches from 简体中文 to English and back', asy
     await page.getByRole('menuitem', { name: '简体中文' }).click()
     await page.locator('.el-menu').first().getByText('工作台', { exact: true }).waitFor()
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN')
+    assertNoPageErrors(page, [/status of 401/])
+  })
+})
+
+test("audit: the admin finds who revealed a customer's contact details", async (t) => {
+  const page = await newPage(browser, { width: 1440, height: 900, baseURL: server.url })
+  const step = sequence(t, () => [page])
+  let target
+
+  await step('a supervisor reveals the customer of the appliance complaint', async () => {
+    const supervisor = await ApiSession.login(server.url, 'a.supervisor1')
+    const d = await supervisor.ok('GET', `/complaints/${caseNo}`)
+    await supervisor.ok('POST', `/customers/${d.customer.id}/reveal`, { complaint_id: d.complaint.id, reason: '回电核实' })
+    target = `customer:${d.customer.id}`
+  })
+
+  await step('the audit log names the action, and the customer leads to every entry about them', async () => {
+    await login(page, 'admin')
+    await page.goto('/admin/audit')
+    const table = page.getByTestId('audit-table')
+    await table.getByText('查看完整联系方式').first().waitFor()
+    await table.getByRole('button', { name: target }).first().click()
+    await page.getByTestId('audit-target').getByText(`对象：${target}`).waitFor()
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll('[data-testid="audit-table"] .el-table__body tr')].every((r) => r.textContent.includes(t)),
+      target,
+    )
+    const rows = table.locator('.el-table__body tr')
+    assert.equal(await rows.count(), 1, 'one reveal of this customer')
+    await rows.first().getByText('张伟（客服主管）').waitFor()
+    await rows.first().getByText('回电核实').waitFor()
+    await page.getByText('已到最早一条').waitFor()
+    await consoleShot(page, 'console-05-audit-by-target')
+    // Lifting the filter brings back the whole log.
+    await page.getByTestId('audit-target').locator('.el-tag__close').click()
+    await table.getByText('登录').first().waitFor()
     assertNoPageErrors(page, [/status of 401/])
   })
 })

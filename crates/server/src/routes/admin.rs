@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{ApiJson, ApiPath, Principal};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Principal};
 use crate::password;
 use crate::routes::auth::check_new_password;
 use crate::routes::dto::{PermissionDto, UserDto};
@@ -14,10 +14,10 @@ use axum::http::StatusCode;
 use cloop_domain::validate::{email, required_text};
 use cloop_domain::*;
 use cloop_store::Scope;
-use cloop_store::accounts::{ApiToken, AuditEntry, NewUser};
+use cloop_store::accounts::{ApiToken, AuditEntry, AuditFilter, NewUser};
 use cloop_store::org::{Category, ORG_KINDS, OrgUnit};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -729,11 +729,60 @@ impl From<AuditEntry> for AuditDto {
     }
 }
 
-/// The newest 200 audit entries (logins, reveals of personal data, administration).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", responses((status = 200, body = Vec<AuditDto>)))]
-async fn audit_log(State(state): State<AppState>, p: Principal) -> ApiResult<Json<Vec<AuditDto>>> {
+/// Which audit entries, and how many.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// Of this action only (`pii.reveal`, `admin.routing_rule.update` …).
+    pub action: Option<String>,
+    /// By this user only.
+    pub user_id: Option<i64>,
+    /// On this target only, as the entries name it (`customer:12`, `user:3`).
+    pub target: Option<String>,
+    /// At or after this time.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Before this time.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+    /// Older than the entry with this id: the next page, after the last id of the one before.
+    pub before: Option<i64>,
+    /// 1–500, default 200.
+    pub limit: Option<u64>,
+}
+
+/// Audit entries (sign-ins, reveals of personal data, administration), newest first: the newest
+/// 200 without filters; filtered by action, user, target and time over the whole log; a page
+/// shorter than `limit` is the last.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery),
+    responses((status = 200, body = Vec<AuditDto>), (status = 422, body = crate::error::ErrorResponse)))]
+async fn audit_log(
+    State(state): State<AppState>,
+    p: Principal,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<Vec<AuditDto>>> {
     p.require(Permission::Audit)?;
-    Ok(Json(state.store().audit_entries(None, 200).await?.into_iter().map(Into::into).collect()))
+    let limit = q.limit.unwrap_or(200);
+    let mut errors = Vec::new();
+    if !(1..=500).contains(&limit) {
+        errors.push(FieldError::new("limit", "out_of_range", "数量为 1–500", "limit must be 1–500"));
+    }
+    if let (Some(from), Some(to)) = (q.from, q.to)
+        && from >= to
+    {
+        errors.push(FieldError::new("to", "before_from", "结束时间须晚于开始时间", "to must be after from"));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::fields(errors));
+    }
+    let filter = AuditFilter {
+        action: q.action.filter(|a| !a.is_empty()),
+        user_id: q.user_id,
+        target: q.target.filter(|t| !t.is_empty()),
+        from: q.from,
+        to: q.to,
+        before: q.before,
+    };
+    Ok(Json(state.store().audit_entries(&filter, limit).await?.into_iter().map(Into::into).collect()))
 }
 
 /// A code with its labels.

@@ -77,6 +77,42 @@ async fn personal_data_is_masked_and_reveals_are_audited(app: TestApp) {
     assert_eq!(reveals[0]["target"], format!("customer:{customer_id}").as_str());
     assert_eq!(reveals[0]["detail"]["reason"], "需要回电");
     assert_eq!(reveals[0]["detail"]["complaint_id"], id);
+    // "Who saw this customer's details?", asked of the whole log: by target, action and user.
+    let by_target = admin.get(&format!("/api/v1/audit?target=customer:{customer_id}")).await.expect(200).clone();
+    assert_eq!(by_target.as_array().unwrap().len(), 1, "{by_target}");
+    assert_eq!(by_target[0]["id"], reveals[0]["id"]);
+    let supervisor_id = app.seed.user("supervisor");
+    let by_user =
+        admin.get(&format!("/api/v1/audit?user_id={supervisor_id}&action=pii.reveal")).await.expect(200).clone();
+    assert_eq!(by_user.as_array().unwrap().len(), 1, "{by_user}");
+    let logins =
+        admin.get(&format!("/api/v1/audit?user_id={supervisor_id}&action=auth.login")).await.expect(200).clone();
+    assert!(
+        logins.as_array().unwrap().iter().all(|a| a["action"] == "auth.login" && a["user_id"] == supervisor_id),
+        "{logins}"
+    );
+    // Pages: newest first, the next one after the last id, nothing twice or left out.
+    let all = audit.as_array().unwrap();
+    assert!(all.len() >= 3, "{audit}");
+    let first = admin.get("/api/v1/audit?limit=2").await.expect(200).clone();
+    let last_id = first[1]["id"].as_i64().unwrap();
+    let next = admin.get(&format!("/api/v1/audit?limit=2&before={last_id}")).await.expect(200).clone();
+    let paged: Vec<_> =
+        first.as_array().unwrap().iter().chain(next.as_array().unwrap()).map(|a| a["id"].clone()).collect();
+    let expected: Vec<_> = all.iter().take(4).map(|a| a["id"].clone()).collect();
+    assert_eq!(paged, expected);
+    // A time window: nothing after the last entry, everything from before the first.
+    let newest_at = all[0]["at"].as_str().unwrap();
+    let later = admin.get(&format!("/api/v1/audit?from={}", newest_at.replace('+', "%2B"))).await.expect(200).clone();
+    assert!(later.as_array().unwrap().iter().all(|a| a["at"].as_str().unwrap() >= newest_at), "{later}");
+    assert!(admin.get("/api/v1/audit?to=2000-01-01T00:00:00Z").await.expect(200).as_array().unwrap().is_empty());
+    // Bad input is refused by field.
+    admin.get("/api/v1/audit?limit=0").await.expect_field("limit", "out_of_range");
+    admin
+        .get("/api/v1/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z")
+        .await
+        .expect_field("to", "before_from");
+    admin.get("/api/v1/audit?user_id=x").await.expect_error(422, "validation_failed");
     // Only auditors read the audit log.
     supervisor.get("/api/v1/audit").await.expect_error(403, "missing_permission");
 

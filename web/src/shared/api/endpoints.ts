@@ -7,6 +7,7 @@ import type {
   AlertPage,
   AlertSettings,
   AuditDto,
+  AuditQuery,
   CalendarDocument,
   CalendarDto,
   ImportAnswer,
@@ -133,7 +134,8 @@ export const adminApi = {
   createToken: (name: string, user_id?: number | null) =>
     http.post<NewTokenDto>('/tokens', { name, user_id: user_id ?? null }),
   revokeToken: (id: number) => http.del<void>(`/tokens/${id}`),
-  audit: () => http.get<AuditDto[]>('/audit'),
+  /** Audit entries, newest first (see AuditQuery: action, user_id, target, from, to, before, limit). */
+  audit: (query: AuditQuery = {}) => http.get<AuditDto[]>('/audit', query),
 }
 
 export const alertsApi = {

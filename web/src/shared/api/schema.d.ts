@@ -199,7 +199,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The newest 200 audit entries (logins, reveals of personal data, administration). */
+        /**
+         * Audit entries (sign-ins, reveals of personal data, administration), newest first: the newest
+         *     200 without filters; filtered by action, user, target and time over the whole log; a page
+         *     shorter than `limit` is the last.
+         */
         get: operations["audit_log"];
         put?: never;
         post?: never;
@@ -4164,7 +4168,22 @@ export interface operations {
     };
     audit_log: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Of this action only (`pii.reveal`, `admin.routing_rule.update` …). */
+                action?: string;
+                /** @description By this user only. */
+                user_id?: number;
+                /** @description On this target only, as the entries name it (`customer:12`, `user:3`). */
+                target?: string;
+                /** @description At or after this time. */
+                from?: string;
+                /** @description Before this time. */
+                to?: string;
+                /** @description Older than the entry with this id: the next page, after the last id of the one before. */
+                before?: number;
+                /** @description 1–500, default 200. */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4177,6 +4196,14 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditDto"][];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

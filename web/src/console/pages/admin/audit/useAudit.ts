@@ -1,9 +1,13 @@
-import { computed, ref } from 'vue'
+import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { adminApi } from '@shared/api/endpoints'
-import { useAsync } from '@shared/composables/useAsync'
-import type { AuditDto } from '@shared/api/types'
+import { toApiError, useAsync } from '@shared/composables/useAsync'
+import type { AuditDto, AuditQuery } from '@shared/api/types'
+import type { ApiError } from '@shared/api/http'
 import { loadUsers, useReference } from '../../../composables/reference'
+
+/** Entries a page. */
+export const AUDIT_PAGE = 100
 
 /** The i18n key of an audit action's name (`admin.routing_rule.create` → `admin.audit.actions.admin_routing_rule_create`). */
 export function actionKey(code: string): string {
@@ -15,13 +19,71 @@ export function emptyDetail(detail: unknown): boolean {
   return detail == null || (typeof detail === 'object' && Object.keys(detail as object).length === 0)
 }
 
+/** The server's filters; empty ones are left out. */
+export interface AuditFilters {
+  action: string | null
+  userId: number | null
+  target: string | null
+  /** [from, to) as ISO times, or null. */
+  range: [string, string] | null
+}
+
+/** Two days picked (`YYYY-MM-DD`, both included) as the times [from, to) in the browser's time zone. */
+export function dayRange(days: [string, string] | null | undefined): [string, string] | null {
+  if (!days) return null
+  const start = (d: string, plus = 0) => {
+    const [y, m, day] = d.split('-').map(Number)
+    return new Date(y, m - 1, day + plus).toISOString()
+  }
+  return [start(days[0]), start(days[1], 1)]
+}
+
+/** The query of the first page for `f`, or of the page after the entry `before`. */
+export function auditQuery(f: AuditFilters, before?: number): AuditQuery {
+  const q: AuditQuery = { limit: AUDIT_PAGE }
+  if (f.action) q.action = f.action
+  if (f.userId != null) q.user_id = f.userId
+  if (f.target) q.target = f.target
+  if (f.range) [q.from, q.to] = f.range
+  if (before != null) q.before = before
+  return q
+}
+
 export function useAudit() {
   const { t, te } = useI18n()
   const { userName } = useReference()
-  const list = useAsync(adminApi.audit)
   void loadUsers().catch(() => {})
+  // Filters the server applies over the whole log; the text filter narrows what is loaded.
+  const filters = reactive<AuditFilters>({ action: null, userId: null, target: null, range: null })
   const filter = ref('')
-  const action = ref<string | null>(null)
+  const entries = shallowRef<AuditDto[]>([])
+  const more = ref(false)
+  const list = useAsync(async () => {
+    const page = await adminApi.audit(auditQuery(filters))
+    entries.value = page
+    more.value = page.length === AUDIT_PAGE
+    return page
+  })
+  watch(filters, () => void list.refresh())
+  const loadingMore = ref(false)
+  const moreError = shallowRef<ApiError | null>(null)
+  /** The next page, after the last entry shown. */
+  async function loadMore() {
+    const last = entries.value[entries.value.length - 1]
+    if (!last || loadingMore.value) return
+    loadingMore.value = true
+    moreError.value = null
+    try {
+      const page = await adminApi.audit(auditQuery(filters, last.id))
+      entries.value = [...entries.value, ...page]
+      more.value = page.length === AUDIT_PAGE
+    } catch (e) {
+      moreError.value = toApiError(e)
+    } finally {
+      loadingMore.value = false
+    }
+  }
+
   /** An action's name in the current language; an action without one shows its code. */
   const actionName = (code: string) => (te(actionKey(code)) ? t(actionKey(code)) : code)
   /** A target as people read it: a user's name for `user:N`, else the code (`routing_rule:7`). */
@@ -29,16 +91,19 @@ export function useAudit() {
     const m = /^user:(\d+)$/.exec(target)
     return (m && userName(Number(m[1]))) || target
   }
+  // The actions seen so far, and the one chosen even when no entry of it is loaded.
+  const seen = ref(new Set<string>())
+  watch(entries, (list) => list.forEach((a) => seen.value.add(a.action)), { immediate: true })
   const actions = computed(() =>
-    [...new Set((list.data.value ?? []).map((a) => a.action))].map((code) => ({ code, name: actionName(code) })).sort((a, b) => a.name.localeCompare(b.name)),
+    [...new Set([...seen.value, ...(filters.action ? [filters.action] : [])])]
+      .map((code) => ({ code, name: actionName(code) }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
   )
   const rows = computed(() => {
     const q = filter.value.trim().toLowerCase()
-    return (list.data.value ?? []).filter(
-      (a: AuditDto) =>
-        (!action.value || a.action === action.value) &&
-        (!q || `${a.action} ${actionName(a.action)} ${a.target} ${targetName(a.target)} ${JSON.stringify(a.detail)}`.toLowerCase().includes(q)),
+    return entries.value.filter(
+      (a) => !q || `${a.action} ${actionName(a.action)} ${a.target} ${targetName(a.target)} ${JSON.stringify(a.detail)}`.toLowerCase().includes(q),
     )
   })
-  return { list, rows, filter, action, actions, actionName, targetName }
+  return { list, rows, filters, filter, actions, actionName, targetName, more, loadMore, loadingMore, moreError }
 }

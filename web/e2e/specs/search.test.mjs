@@ -118,8 +118,15 @@ test('search: ranked results with marked words, notes, hostile input, similar co
     assert.deepEqual(await page.locator('.ev__text mark').allTextContents(), ['蓝牙模块'], 'the note marks its word')
     const n = Number((await bar.textContent()).match(/标出 (\d+) 处/)[1])
     // The complaint's own texts (the similar complaints beside them mark their own words).
-    const own = page.locator('.head__summary mark, .cols .main mark')
+    const own = page.locator('[data-search-marks] mark')
     assert.equal(n, await own.count(), 'the bar counts what is marked')
+    // Stepping goes through them in reading order and round again; the note's mark is the last.
+    for (let i = 0; i < n; i++) await bar.getByRole('button', { name: '下一处' }).click()
+    await bar.getByText(`第 ${n} / ${n} 处`).waitFor()
+    assert.equal(await page.locator('.ev__text mark.is-current').textContent(), '蓝牙模块')
+    await bar.getByRole('button', { name: '下一处' }).click()
+    await bar.getByText(`第 1 / ${n} 处`).waitFor()
+    assert.equal(await page.locator('mark.is-current').count(), 1)
     await consoleShot(page, 'search-08-opened-result-marked')
     await bar.getByRole('button', { name: '清除标记' }).click()
     await page.waitForURL((u) => !u.searchParams.has('q'))

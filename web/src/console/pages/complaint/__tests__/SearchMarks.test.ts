@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { SearchMarksDto } from '@shared/api/types'
 import Timeline from '../parts/Timeline.vue'
 import ContentPanel from '../parts/ContentPanel.vue'
@@ -69,5 +69,30 @@ describe('a complaint opened from a search', () => {
     expect(mountWithDetail(SearchMarksBar, detail, 'en-US', {}, one).text()).toContain('1 match marked')
     const none = { text: '空调', marks: { ...marks, hits: 0, content: null, notes: [] } }
     expect(mountWithDetail(SearchMarksBar, detail, 'zh-CN', {}, none).find('[data-testid="search-marks"]').exists()).toBe(false)
+  })
+
+  it('steps through the complaint\'s own marks, round and round, and says which it is on', async () => {
+    // The page's marked texts (and a similar complaint's mark, which is not one of them).
+    document.body.innerHTML =
+      '<p data-search-marks><mark>退货</mark></p><aside><mark>别的</mark></aside><p data-search-marks>…<mark>退货</mark></p>'
+    const scrolled = vi.fn()
+    Element.prototype.scrollIntoView = scrolled
+    const bar = mountWithDetail(SearchMarksBar, detail, 'zh-CN', {}, search)
+    const own = [...document.querySelectorAll('[data-search-marks] mark')]
+    const current = () => own.map((m) => m.classList.contains('is-current'))
+    const [prev, next] = bar.findAll('.marks-bar__step button')
+    expect(bar.find('[data-testid="search-marks-at"]').exists()).toBe(false)
+    await next.trigger('click')
+    expect(current()).toEqual([true, false])
+    expect(bar.get('[data-testid="search-marks-at"]').text()).toBe('第 1 / 2 处')
+    await next.trigger('click')
+    expect(current()).toEqual([false, true])
+    await next.trigger('click')
+    expect(current()).toEqual([true, false])
+    await prev.trigger('click')
+    expect(current()).toEqual([false, true])
+    expect(scrolled).toHaveBeenCalledTimes(4)
+    expect(document.querySelector('aside mark')!.classList.contains('is-current')).toBe(false)
+    document.body.innerHTML = ''
   })
 })

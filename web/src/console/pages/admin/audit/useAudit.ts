@@ -19,6 +19,16 @@ export function emptyDetail(detail: unknown): boolean {
   return detail == null || (typeof detail === 'object' && Object.keys(detail as object).length === 0)
 }
 
+/** An entry's detail as a line people read: `reason: 回电核实 · complaint_id: 61` (top-level fields in
+ * order, empty ones left out, nested values as JSON); a detail that is not an object as JSON. */
+export function detailText(detail: unknown): string {
+  if (detail == null || typeof detail !== 'object' || Array.isArray(detail)) return JSON.stringify(detail ?? null)
+  return Object.entries(detail as Record<string, unknown>)
+    .filter(([, v]) => v != null && v !== '')
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ')
+}
+
 /** The server's filters; empty ones are left out. */
 export interface AuditFilters {
   action: string | null

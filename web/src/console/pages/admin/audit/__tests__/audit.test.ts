@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import zh from '@shared/i18n/zh-CN/admin.json'
 import en from '@shared/i18n/en-US/admin.json'
-import { AUDIT_PAGE, actionKey, auditQuery, dayRange, emptyDetail } from '../useAudit'
+import { AUDIT_PAGE, actionKey, auditQuery, dayRange, detailText, emptyDetail } from '../useAudit'
 
 describe('audit log entries', () => {
   it('name an action by the key its code maps to, in both languages', () => {
@@ -39,5 +39,12 @@ describe('audit log entries', () => {
     expect(dayRange(null)).toBeNull()
     expect(dayRange(['2026-01-31', '2026-02-28'])).toEqual([new Date(2026, 0, 31).toISOString(), new Date(2026, 2, 1).toISOString()])
     expect(dayRange(['2026-12-31', '2026-12-31'])).toEqual([new Date(2026, 11, 31).toISOString(), new Date(2027, 0, 1).toISOString()])
+  })
+
+  it('read a detail as its fields, empty ones left out', () => {
+    expect(detailText({ complaint_id: 61, reason: '回电核实', note: null, x: '' })).toBe('complaint_id: 61 · reason: 回电核实')
+    expect(detailText({ years: [2026, 2027], hours: { start: '09:00' } })).toBe('years: [2026,2027] · hours: {"start":"09:00"}')
+    expect(detailText([1, 2])).toBe('[1,2]')
+    expect(detailText('x')).toBe('"x"')
   })
 })

@@ -709,23 +709,45 @@ pub struct AuditDto {
     pub user_id: Option<i64>,
     /// What.
     pub action: String,
-    /// On what.
+    /// On what, as `kind:id` (`customer:12`) or a name (`settings`).
     pub target: String,
+    /// What the target names, as people read it: a user's or routing rule's name, a customer's
+    /// masked name (`张*`), a role, category or unit; none for settings and for what is gone.
+    pub target_name: Option<String>,
     /// Details.
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
 
-impl From<AuditEntry> for AuditDto {
-    fn from(a: AuditEntry) -> Self {
+impl AuditDto {
+    fn new(a: AuditEntry, target_name: Option<String>) -> Self {
         Self {
             id: a.id,
             at: a.at,
             user_id: a.user_id,
             action: a.action,
             target: a.target,
+            target_name,
             detail: serde_json::from_str(&a.detail).unwrap_or_default(),
         }
+    }
+}
+
+/// What an audit target (`kind:id`) names; see [`AuditDto::target_name`]. Personal data stays
+/// masked here: the log says whose details were seen, not what they are.
+async fn target_name(state: &AppState, target: &str) -> Option<String> {
+    let (kind, id) = target.split_once(':')?;
+    let id: i64 = id.parse().ok()?;
+    let store = state.store();
+    match kind {
+        "user" => store.user(id).await.ok().map(|u| u.display_name),
+        "customer" => store.customer(id).await.ok().map(|c| validate::mask_name(&c.name)),
+        "role" => store.role(id).await.ok().map(|r| r.name),
+        "category" => store.category(id).await.ok().map(|c| c.name),
+        "org" => store.org_unit(id).await.ok().map(|u| u.name),
+        "routing_rule" => store.routing_rule(id).await.ok().map(|r| r.name),
+        "token" => store.api_tokens(None).await.ok()?.into_iter().find(|t| t.id == id).map(|t| t.name),
+        _ => None,
     }
 }
 
@@ -782,7 +804,22 @@ async fn audit_log(
         to: q.to,
         before: q.before,
     };
-    Ok(Json(state.store().audit_entries(&filter, limit).await?.into_iter().map(Into::into).collect()))
+    let entries = state.store().audit_entries(&filter, limit).await?;
+    // A page names few targets (mostly the same users signing in): each is looked up once.
+    let mut names: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for a in entries {
+        let name = match names.get(&a.target) {
+            Some(n) => n.clone(),
+            None => {
+                let n = target_name(&state, &a.target).await;
+                names.insert(a.target.clone(), n.clone());
+                n
+            }
+        };
+        out.push(AuditDto::new(a, name));
+    }
+    Ok(Json(out))
 }
 
 /// A code with its labels.

@@ -81,6 +81,7 @@ async fn personal_data_is_masked_and_reveals_are_audited(app: TestApp) {
     let by_target = admin.get(&format!("/api/v1/audit?target=customer:{customer_id}")).await.expect(200).clone();
     assert_eq!(by_target.as_array().unwrap().len(), 1, "{by_target}");
     assert_eq!(by_target[0]["id"], reveals[0]["id"]);
+    assert_eq!(by_target[0]["target_name"], "张*", "whose details were seen, masked: {by_target}");
     let supervisor_id = app.seed.user("supervisor");
     let by_user =
         admin.get(&format!("/api/v1/audit?user_id={supervisor_id}&action=pii.reveal")).await.expect(200).clone();
@@ -91,6 +92,7 @@ async fn personal_data_is_masked_and_reveals_are_audited(app: TestApp) {
         logins.as_array().unwrap().iter().all(|a| a["action"] == "auth.login" && a["user_id"] == supervisor_id),
         "{logins}"
     );
+    assert_eq!(logins[0]["target_name"], supervisor.me["user"]["display_name"], "a user target by name: {logins}");
     // Pages: newest first, the next one after the last id, nothing twice or left out.
     let all = audit.as_array().unwrap();
     assert!(all.len() >= 3, "{audit}");

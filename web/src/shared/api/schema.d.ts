@@ -1668,8 +1668,13 @@ export interface components {
              * @description Id.
              */
             id: number;
-            /** @description On what. */
+            /** @description On what, as `kind:id` (`customer:12`) or a name (`settings`). */
             target: string;
+            /**
+             * @description What the target names, as people read it: a user's or routing rule's name, a customer's
+             *     masked name (`张*`), a role, category or unit; none for settings and for what is gone.
+             */
+            target_name?: string | null;
             /**
              * Format: int64
              * @description Who.

@@ -4,7 +4,7 @@ import { adminApi } from '@shared/api/endpoints'
 import { toApiError, useAsync } from '@shared/composables/useAsync'
 import type { AuditDto, AuditQuery } from '@shared/api/types'
 import type { ApiError } from '@shared/api/http'
-import { loadUsers, useReference } from '../../../composables/reference'
+import { loadCategories, loadOrgUnits, loadRoles, loadUsers, useReference } from '../../../composables/reference'
 
 /** Entries a page. */
 export const AUDIT_PAGE = 100
@@ -61,8 +61,11 @@ export function auditQuery(f: AuditFilters, before?: number): AuditQuery {
 
 export function useAudit() {
   const { t, te } = useI18n()
-  const { userName } = useReference()
+  const { userName, roleName, categoryName, orgName } = useReference()
   void loadUsers().catch(() => {})
+  void loadRoles().catch(() => {})
+  void loadCategories().catch(() => {})
+  void loadOrgUnits().catch(() => {})
   // Filters the server applies over the whole log; the text filter narrows what is loaded.
   const filters = reactive<AuditFilters>({ action: null, userId: null, target: null, range: null })
   const filter = ref('')
@@ -96,10 +99,14 @@ export function useAudit() {
 
   /** An action's name in the current language; an action without one shows its code. */
   const actionName = (code: string) => (te(actionKey(code)) ? t(actionKey(code)) : code)
-  /** A target as people read it: a user's name for `user:N`, else the code (`routing_rule:7`). */
-  const targetName = (target: string) => {
-    const m = /^user:(\d+)$/.exec(target)
-    return (m && userName(Number(m[1]))) || target
+  /** A target as people read it: a role, category or unit in the current language from the
+   * reference lists, else the name the server gave (a user, a rule, a customer masked), else the
+   * code (`settings`). */
+  const targetName = (a: Pick<AuditDto, 'target' | 'target_name'>) => {
+    const [kind, id] = a.target.split(':')
+    const n = Number(id)
+    const local = kind === 'role' ? roleName(n) : kind === 'category' ? categoryName(n) : kind === 'org' ? orgName(n) : kind === 'user' ? userName(n) : ''
+    return local || a.target_name || a.target
   }
   // The actions seen so far, and the one chosen even when no entry of it is loaded.
   const seen = ref(new Set<string>())
@@ -112,7 +119,7 @@ export function useAudit() {
   const rows = computed(() => {
     const q = filter.value.trim().toLowerCase()
     return entries.value.filter(
-      (a) => !q || `${a.action} ${actionName(a.action)} ${a.target} ${targetName(a.target)} ${JSON.stringify(a.detail)}`.toLowerCase().includes(q),
+      (a) => !q || `${a.action} ${actionName(a.action)} ${a.target} ${targetName(a)} ${JSON.stringify(a.detail)}`.toLowerCase().includes(q),
     )
   })
   return { list, rows, filters, filter, actions, actionName, targetName, more, loadMore, loadingMore, moreError }

@@ -126,12 +126,14 @@ test("audit: the admin finds who revealed a customer's contact details", async (
   const page = await newPage(browser, { width: 1440, height: 900, baseURL: server.url })
   const step = sequence(t, () => [page])
   let target
+  let complaintId
 
   await step('a supervisor reveals the customer of the appliance complaint', async () => {
     const supervisor = await ApiSession.login(server.url, 'a.supervisor1')
     const d = await supervisor.ok('GET', `/complaints/${caseNo}`)
     await supervisor.ok('POST', `/customers/${d.customer.id}/reveal`, { complaint_id: d.complaint.id, reason: '回电核实' })
     target = `customer:${d.customer.id}`
+    complaintId = d.complaint.id
   })
 
   await step('the audit log names the action, and the customer leads to every entry about them', async () => {
@@ -157,6 +159,10 @@ test("audit: the admin finds who revealed a customer's contact details", async (
     // Lifting the filter brings back the whole log.
     await page.getByTestId('audit-target').locator('.el-tag__close').click()
     await table.getByText('登录').first().waitFor()
+    // The complaint the reveal was made for is one click away.
+    await table.getByRole('link', { name: String(complaintId), exact: true }).first().click()
+    await page.waitForURL((u) => u.pathname.endsWith(`/complaints/${complaintId}`))
+    await page.getByText(caseNo).first().waitFor()
     assertNoPageErrors(page, [/status of 401/])
   })
 })

@@ -19,13 +19,31 @@ export function emptyDetail(detail: unknown): boolean {
   return detail == null || (typeof detail === 'object' && Object.keys(detail as object).length === 0)
 }
 
-/** An entry's detail as a line people read: `reason: 回电核实 · complaint_id: 61` (top-level fields in
- * order, empty ones left out, nested values as JSON); a detail that is not an object as JSON. */
-export function detailText(detail: unknown): string {
-  if (detail == null || typeof detail !== 'object' || Array.isArray(detail)) return JSON.stringify(detail ?? null)
+/** One field of an entry's detail; `complaint` is set when it names a complaint (by id), to link. */
+export interface DetailField {
+  key: string
+  value: string
+  complaint?: number
+}
+
+/** An entry's detail as fields people read: `complaint_id: 61 · reason: 回电核实` (top-level fields in
+ * order, empty ones left out, nested values as JSON); a detail that is not an object is one field
+ * of JSON with no name. */
+export function detailFields(detail: unknown): DetailField[] {
+  if (detail == null || typeof detail !== 'object' || Array.isArray(detail)) return [{ key: '', value: JSON.stringify(detail ?? null) }]
   return Object.entries(detail as Record<string, unknown>)
     .filter(([, v]) => v != null && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([key, v]) => ({
+      key,
+      value: typeof v === 'object' ? JSON.stringify(v) : String(v),
+      ...(key === 'complaint_id' && typeof v === 'number' ? { complaint: v } : {}),
+    }))
+}
+
+/** [`detailFields`] as one line. */
+export function detailText(detail: unknown): string {
+  return detailFields(detail)
+    .map((f) => (f.key ? `${f.key}: ${f.value}` : f.value))
     .join(' · ')
 }
 

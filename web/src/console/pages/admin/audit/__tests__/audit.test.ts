@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import zh from '@shared/i18n/zh-CN/admin.json'
 import en from '@shared/i18n/en-US/admin.json'
-import { AUDIT_PAGE, actionKey, auditQuery, dayRange, detailText, emptyDetail } from '../useAudit'
+import { AUDIT_PAGE, actionKey, auditQuery, dayRange, detailFields, detailText, emptyDetail } from '../useAudit'
 
 describe('audit log entries', () => {
   it('name an action by the key its code maps to, in both languages', () => {
@@ -46,5 +46,13 @@ describe('audit log entries', () => {
     expect(detailText({ years: [2026, 2027], hours: { start: '09:00' } })).toBe('years: [2026,2027] · hours: {"start":"09:00"}')
     expect(detailText([1, 2])).toBe('[1,2]')
     expect(detailText('x')).toBe('"x"')
+  })
+
+  it('link the complaint a detail names', () => {
+    expect(detailFields({ complaint_id: 61, reason: '回电' })).toEqual([
+      { key: 'complaint_id', value: '61', complaint: 61 },
+      { key: 'reason', value: '回电' },
+    ])
+    expect(detailFields({ complaint_id: '61' })[0].complaint).toBeUndefined()
   })
 })

@@ -145,7 +145,7 @@ test("audit: the admin finds who revealed a customer's contact details", async (
     const customer = table.locator(`button[title*="${target}"]`).first()
     assert.match(await customer.textContent(), /^赵\*+$/)
     await customer.click()
-    await page.getByTestId('audit-target').getByText(new RegExp(`^对象：赵\\*+ \\(${target}\\)$`)).waitFor()
+    await page.getByTestId('audit-target').getByText(new RegExp(`^对象：赵\\*+（${target}）$`)).waitFor()
     await page.waitForFunction(
       (t) => [...document.querySelectorAll('[data-testid="audit-table"] .el-table__body tr')].every((r) => r.querySelector(`button[title*="${t}"]`)),
       target,

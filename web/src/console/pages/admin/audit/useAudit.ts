@@ -79,7 +79,7 @@ export function auditQuery(f: AuditFilters, before?: number): AuditQuery {
 
 export function useAudit() {
   const { t, te } = useI18n()
-  const { userName, roleName, categoryName, orgName } = useReference()
+  const { roleName, categoryName, orgName } = useReference()
   void loadUsers().catch(() => {})
   void loadRoles().catch(() => {})
   void loadCategories().catch(() => {})
@@ -89,8 +89,13 @@ export function useAudit() {
   const filter = ref('')
   const entries = shallowRef<AuditDto[]>([])
   const more = ref(false)
+  // Which first page the entries shown belong to: a next page asked for before the filters
+  // changed is dropped rather than added to the new filters' entries.
+  let generation = 0
   const list = useAsync(async () => {
+    const mine = ++generation
     const page = await adminApi.audit(auditQuery(filters))
+    if (mine !== generation) return page
     entries.value = page
     more.value = page.length === AUDIT_PAGE
     return page
@@ -104,8 +109,10 @@ export function useAudit() {
     if (!last || loadingMore.value) return
     loadingMore.value = true
     moreError.value = null
+    const mine = generation
     try {
       const page = await adminApi.audit(auditQuery(filters, last.id))
+      if (mine !== generation) return
       entries.value = [...entries.value, ...page]
       more.value = page.length === AUDIT_PAGE
     } catch (e) {
@@ -123,7 +130,7 @@ export function useAudit() {
   const targetName = (a: Pick<AuditDto, 'target' | 'target_name'>) => {
     const [kind, id] = a.target.split(':')
     const n = Number(id)
-    const local = kind === 'role' ? roleName(n) : kind === 'category' ? categoryName(n) : kind === 'org' ? orgName(n) : kind === 'user' ? userName(n) : ''
+    const local = kind === 'role' ? roleName(n) : kind === 'category' ? categoryName(n) : kind === 'org' ? orgName(n) : ''
     return local || a.target_name || a.target
   }
   // The actions seen so far, and the one chosen even when no entry of it is loaded.
